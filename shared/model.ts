@@ -1,0 +1,167 @@
+// Domain model shared by core and renderer. Coordinates are always [lon, lat] in CGCS2000 (EPSG:4490).
+
+/** A [minLon, minLat, maxLon, maxLat] box in CGCS2000 degrees. */
+export type BBox = [number, number, number, number];
+/** A [lon, lat] position in CGCS2000 degrees. */
+export type LonLat = [number, number];
+
+/** A street (街道): 3-digit code inside the district. */
+export interface Street {
+  code: string;
+  name: string;
+  bbox: BBox;
+  cellCount: number;
+}
+
+/** A community (社区): `code` is street code + 3-digit community code (6 digits). */
+export interface Community {
+  code: string;
+  streetCode: string;
+  name: string;
+  bbox: BBox;
+  cellCount: number;
+}
+
+/** One unit grid cell (万米单元网格) with its derived facts. */
+export interface GridCell {
+  code: string;
+  streetCode: string;
+  streetName: string;
+  communityCode: string;
+  communityName: string;
+  /** Area in m², computed in the Gauss–Krüger projection (EPSG:4549). */
+  areaM2: number;
+  bbox: BBox;
+  ring: LonLat[];
+  componentCount: number;
+}
+
+/** Grid cells in a compact, column form: ring i is coords[offsets[i]..offsets[i+1]) as lon,lat pairs. */
+export interface PackedCells {
+  codes: string[];
+  /** Index into `communities` for each cell. */
+  community: number[];
+  communities: string[];
+  offsets: number[];
+  coords: number[];
+}
+
+/** A boundary polygon of a street or community (for drawing outlines). */
+export interface Boundary {
+  kind: 'street' | 'community';
+  code: string;
+  name: string;
+  ring: LonLat[];
+}
+
+/** Geometry kind of a component class. */
+export type GeometryKind = 'point' | 'line' | 'polygon';
+
+/** A component class (部件小类) with its major class and default department (editable data). */
+export interface ComponentClass {
+  code: string;
+  major: string;
+  minor: string;
+  name: string;
+  majorName: string;
+  defaultDept: string | null;
+  geometry: GeometryKind;
+  /** Dense index used in packed component arrays. */
+  idx: number;
+}
+
+/** Time-limit units of domain.md §4.4. */
+export type LimitUnit = 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
+
+/** An event class (事件小类) with default department and default handling time limit (editable data). */
+export interface EventClass {
+  code: string;
+  major: string;
+  minor: string;
+  name: string;
+  majorName: string;
+  defaultDept: string | null;
+  limitValue: number;
+  limitUnit: LimitUnit;
+}
+
+/** A department or unit at level 2 (二级), 3 (三级) or 4 (四级). */
+export interface Department {
+  code: string;
+  name: string;
+  level: 2 | 3 | 4;
+  parent: string | null;
+}
+
+/** Component states (部件状态): 2007 list plus the 2026 additions. */
+export const COMPONENT_STATES = ['完好', '破损', '丢失', '占用', '废弃', '移除'] as const;
+/** A component state value. */
+export type ComponentState = (typeof COMPONENT_STATES)[number];
+
+/** Data sources (数据来源) of a component record. */
+export const DATA_SOURCES = ['实测', '地形图', '基础地理数据', '其他'] as const;
+
+/** A component (部件) with every CJ/T 214 attribute. */
+export interface Component {
+  id: number;
+  code: string;
+  classCode: string;
+  name: string;
+  majorName: string;
+  dept1Code: string | null;
+  dept1Name: string | null;
+  dept2Code: string | null;
+  dept2Name: string | null;
+  dept3Code: string | null;
+  dept3Name: string | null;
+  gridCode: string;
+  state: ComponentState;
+  orDate: string;
+  chDate: string | null;
+  dataSource: string;
+  note: string | null;
+  lon: number;
+  lat: number;
+  version: number;
+}
+
+/** Per-class component counts. */
+export interface ClassCount {
+  classCode: string;
+  count: number;
+}
+
+/** What a search hit points at. */
+export interface SearchHit {
+  kind: 'cell' | 'component' | 'street' | 'community';
+  code: string;
+  label: string;
+  bbox: BBox;
+}
+
+/** Base-map settings: off by default; the app is fully usable offline. */
+export interface BaseLayerSettings {
+  kind: 'none' | 'xyz' | 'tianditu';
+  url?: string;
+  tiandituKey?: string;
+  tiandituLayer?: 'vec' | 'img';
+  opacity: number;
+}
+
+/** Centre-wide settings stored in the database. */
+export interface Settings {
+  baseLayer: BaseLayerSettings;
+}
+
+/** Counts and facts about the open centre. */
+export interface AppInfo {
+  version: string;
+  districtName: string;
+  adminCode: string;
+  bounds: BBox;
+  gridCells: number;
+  components: number;
+  departments: number;
+  cases: number;
+  schemaVersion: number;
+}
