@@ -1,0 +1,49 @@
+// The editable class tables and the department tree (data, not code).
+import type { Db } from '../db/connection.ts';
+import type { ComponentClass, Department, EventClass } from '../../../shared/model.ts';
+
+/** Reads of the component/event class tables and departments; cached, they change rarely. */
+export class CatalogService {
+  private classes: ComponentClass[] | null = null;
+  private byCode: Map<string, ComponentClass> | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  invalidate(): void {
+    this.classes = null;
+    this.byCode = null;
+  }
+
+  componentClasses(): ComponentClass[] {
+    if (!this.classes) {
+      this.classes = (this.db
+        .prepare(`SELECT k.code, k.major, k.name, m.name AS major_name, k.default_dept, k.geometry, k.idx
+          FROM component_classes k JOIN component_majors m ON m.code = k.major ORDER BY k.code`)
+        .all() as any[]).map((r) => ({
+        code: r.code, major: r.major, minor: r.code.slice(2), name: r.name, majorName: r.major_name,
+        defaultDept: r.default_dept, geometry: r.geometry, idx: r.idx,
+      }));
+      this.byCode = new Map(this.classes.map((c) => [c.code, c]));
+    }
+    return this.classes;
+  }
+
+  componentClass(code: string): ComponentClass | undefined {
+    this.componentClasses();
+    return this.byCode!.get(code);
+  }
+
+  eventClasses(): EventClass[] {
+    return (this.db
+      .prepare(`SELECT e.code, e.major, e.name, m.name AS major_name, e.default_dept, e.limit_value, e.limit_unit
+        FROM event_classes e JOIN event_majors m ON m.code = e.major ORDER BY e.code`)
+      .all() as any[]).map((r) => ({
+      code: r.code, major: r.major, minor: r.code.slice(2), name: r.name, majorName: r.major_name,
+      defaultDept: r.default_dept, limitValue: r.limit_value, limitUnit: r.limit_unit,
+    }));
+  }
+
+  departments(): Department[] {
+    return this.db.prepare('SELECT code, name, level, parent FROM departments ORDER BY level, code').all() as Department[];
+  }
+}

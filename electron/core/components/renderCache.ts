@@ -1,0 +1,101 @@
+// A read-only, in-memory column copy of the active components for map views: Web Mercator x/y, class index and
+// state per component, with a KDBush point index. Building it reads 300,000 rows once (~0.3 s); a view query is then
+// an index range plus per-class pixel binning, without touching SQLite. Writes to components call invalidate().
+import KDBush from 'kdbush';
+import { toMercator } from '../../../shared/geo.ts';
+import { allocPacked } from '../../../shared/packed.ts';
+import { COMPONENT_STATES } from '../../../shared/model.ts';
+import type { Db } from '../db/connection.ts';
+
+/** Query of a map view. */
+export interface ViewQuery {
+  bbox: [number, number, number, number];
+  /** EPSG:3857 metres per pixel. */
+  resolution: number;
+  /** Class indexes to include (undefined = all). */
+  classIdx?: Set<number>;
+  maxFeatures: number;
+}
+
+/** Column store + point index of active components. */
+export class ComponentRenderCache {
+  private ids!: Uint32Array;
+  private x!: Float64Array;
+  private y!: Float64Array;
+  private cls!: Uint16Array;
+  private state!: Uint8Array;
+  private index!: KDBush;
+  private loaded = false;
+
+  constructor(private readonly db: Db) {}
+
+  invalidate(): void {
+    this.loaded = false;
+  }
+
+  private load(): void {
+    const n = (this.db.prepare('SELECT count(*) AS n FROM components WHERE retired_at IS NULL').get() as { n: number }).n;
+    this.ids = new Uint32Array(n);
+    this.x = new Float64Array(n);
+    this.y = new Float64Array(n);
+    this.cls = new Uint16Array(n);
+    this.state = new Uint8Array(n);
+    const stateIdx = new Map<string, number>(COMPONENT_STATES.map((s, i) => [s, i]));
+    const rows = this.db
+      .prepare('SELECT c.id, c.lon, c.lat, k.idx, c.state FROM components c JOIN component_classes k ON k.code = c.class_code WHERE c.retired_at IS NULL ORDER BY c.id')
+      .raw()
+      .iterate() as IterableIterator<[number, number, number, number, string]>;
+    this.index = new KDBush(Math.max(1, n));
+    let i = 0;
+    for (const [id, lon, lat, idx, st] of rows) {
+      const [mx, my] = toMercator(lon, lat);
+      this.ids[i] = id;
+      this.x[i] = mx;
+      this.y[i] = my;
+      this.cls[i] = idx;
+      this.state[i] = stateIdx.get(st) ?? 0;
+      this.index.add(mx, my);
+      i++;
+    }
+    if (n === 0) this.index.add(0, 0); // KDBush needs one item; it is never returned (count check below)
+    this.index.finish();
+    this.loaded = true;
+  }
+
+  /** Components in view as packed bytes; at low zoom keeps one component per class per 2-pixel bin. */
+  view(q: ViewQuery): Uint8Array {
+    if (!this.loaded) this.load();
+    const [minX, minY] = toMercator(q.bbox[0], q.bbox[1]);
+    const [maxX, maxY] = toMercator(q.bbox[2], q.bbox[3]);
+    let hits = this.ids.length === 0 ? [] : this.index.range(minX, minY, maxX, maxY);
+    if (q.classIdx) hits = hits.filter((i) => q.classIdx!.has(this.cls[i]));
+    const total = hits.length;
+    let chosen = hits;
+    let decimated = false;
+    // Bin size doubles until the batch fits; binning is per class so every visible class keeps its spread.
+    for (let binPx = 2; chosen.length > q.maxFeatures; binPx *= 2) {
+      decimated = true;
+      const size = q.resolution * binPx;
+      const cols = Math.ceil((maxX - minX) / size) + 1;
+      const seen = new Set<number>();
+      const kept: number[] = [];
+      for (const i of hits) {
+        const key = ((Math.floor((this.y[i] - minY) / size) * cols + Math.floor((this.x[i] - minX) / size)) * 512) + this.cls[i];
+        if (seen.has(key)) continue;
+        seen.add(key);
+        kept.push(i);
+      }
+      chosen = kept;
+    }
+    const { bytes, view } = allocPacked(chosen.length, total, decimated, minX, minY);
+    for (let k = 0; k < chosen.length; k++) {
+      const i = chosen[k];
+      view.xy[2 * k] = this.x[i] - minX;
+      view.xy[2 * k + 1] = this.y[i] - minY;
+      view.ids[k] = this.ids[i];
+      view.cls[k] = this.cls[i];
+      view.state[k] = this.state[i];
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,36 @@
+// Entry of the core worker thread: keeps SQLite and every synchronous query off the host's UI thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { Core } from '../core.ts';
+import { seedDatabase } from '../seed/seed.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+let core: Core;
+try {
+  if (init.seedIfMissing && !existsSync(init.dbPath)) {
+    seedDatabase(init.dbPath, { scale: init.seedScale, onProgress: (phase, fraction) => post({ kind: 'progress', phase, fraction }) });
+  }
+  core = new Core({ dbPath: init.dbPath });
+  core.subscribe((event) => post({ kind: 'event', event }));
+  post({ kind: 'ready', info: core.info() });
+} catch (e) {
+  post({ kind: 'failed', message: (e as Error).message });
+  process.exit(1);
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.kind === 'close') {
+    core.close();
+    post({ kind: 'closed' });
+    port.close();
+    return;
+  }
+  const result = core.invokeSync(m.method, m.input, m.ctx);
+  // Large byte results move to the host without a copy.
+  const transfer = result.ok && result.result instanceof Uint8Array && result.result.byteOffset === 0 ? [result.result.buffer as ArrayBuffer] : [];
+  post({ kind: 'result', id: m.id, result }, transfer);
+});

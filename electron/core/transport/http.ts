@@ -1,0 +1,105 @@
+// HTTP + WebSocket transport for `cityops serve`: POST /api/<method> with a JSON body, push events on /ws,
+// GET /health, and the built renderer at /. Generic over the contract: no per-method code here.
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract.ts';
+import { httpStatusOf, type ApiErrorData } from '../../../shared/errors.ts';
+import type { CoreLike } from '../core.ts';
+
+/** The Content-Security-Policy sent with the browser UI (the Electron window sets the same). */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  // Base-map tiles come from the URL the centre configures (XYZ or Tianditu); images only.
+  "img-src 'self' data: blob: https: http:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Options of the HTTP transport. */
+export interface HttpOptions {
+  core: CoreLike;
+  host?: string;
+  port?: number;
+  /** Folder with the built renderer (index.html); served at / when present. */
+  staticDir?: string;
+  /** Extra facts for GET /health. */
+  health?: () => Record<string, unknown>;
+}
+
+/** A running HTTP server. */
+export interface HttpServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const fail = (error: ApiErrorData) => ({ ok: false as const, error });
+
+/** Starts the HTTP + WebSocket transport; resolves once it listens. */
+export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+
+  // Every error (malformed JSON, wrong content type, body too large, unknown route) answers in the contract's shape.
+  app.setErrorHandler((err: any, _req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const code = status === 500 ? 'INTERNAL' : 'BAD_INPUT';
+    reply.status(status).send(fail({ code, message: status === 500 ? 'internal error' : `bad request: ${err.message}` }));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(fail({ code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.slice(0, 200)}` }));
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('Content-Security-Policy', CSP);
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    return payload;
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.get('/health', async () => ({ ok: true, status: 'ready', ...(opts.health?.() ?? {}) }));
+
+  app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
+    const method = req.params.method;
+    if (!isMethod(method)) return reply.status(404).send(fail({ code: 'UNKNOWN_METHOD', message: `unknown method: ${method.slice(0, 80)}` }));
+    const res = await opts.core.invoke(method, req.body ?? {}, { actor: 'anonymous', via: 'http' });
+    if (!res.ok) return reply.status(httpStatusOf[res.error.code] ?? 500).send(res);
+    if (contract[method].binary) {
+      const u8 = res.result as Uint8Array;
+      return reply.type('application/octet-stream').send(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
+    }
+    return reply.send(res);
+  });
+
+  app.register(async (scope) => {
+    scope.get('/ws', { websocket: true }, (socket) => {
+      const off = opts.core.subscribe((ev) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(ev));
+      });
+      socket.on('close', off);
+      socket.on('error', off);
+      // Clients only listen; anything they send is ignored.
+    });
+  });
+
+  if (opts.staticDir && existsSync(opts.staticDir)) {
+    await app.register(fastifyStatic, { root: opts.staticDir, index: ['index.html'], wildcard: true });
+  }
+
+  await app.listen({ host, port: opts.port ?? 8731 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, app, close: () => app.close() };
+}
