@@ -23,7 +23,8 @@ export const M_PER_DEG_LAT = 110_574;
 const W_M = (CITY_BOUNDS.east - CITY_BOUNDS.west) * M_PER_DEG_LON;
 const H_M = (CITY_BOUNDS.north - CITY_BOUNDS.south) * M_PER_DEG_LAT;
 
-const STREET_NAMES = ['城中街道', '城东街道', '城西街道', '城南街道', '城北街道', '京泰路街道', '红旗街道', '九龙镇', '苏陈镇', '罡杨镇'];
+// Order: the northern row of streets west→east, then the southern row.
+const STREET_NAMES = ['城西街道', '城北街道', '城中街道', '城东街道', '罡杨镇', '九龙镇', '京泰路街道', '城南街道', '红旗街道', '苏陈镇'];
 const COMMUNITY_WORDS = [
   '凤凰', '迎春', '东进', '鼓楼', '稻河', '坡子街', '海光', '梅兰', '春晖', '五一', '扬桥', '税东', '西仓', '百花', '渔行', '九龙',
   '泰山', '青年', '周山河', '府前', '永定', '卫东', '八字桥', '东风', '西郊', '草河', '天德湖', '溱湖', '梅园', '花园', '红旗', '新村',

@@ -12,7 +12,8 @@ import type { CoreLike } from '../core.ts';
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // OpenLayers controls (scale bar) and React style props set inline styles; scripts stay strictly 'self'.
+  "style-src 'self' 'unsafe-inline'",
   // Base-map tiles come from the URL the centre configures (XYZ or Tianditu); images only.
   "img-src 'self' data: blob: https: http:",
   "connect-src 'self'",

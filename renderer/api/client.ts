@@ -1,0 +1,91 @@
+// The renderer's only way to the core: the Electron bridge (window.cityops) when present, HTTP + WebSocket otherwise.
+// Both are typed by the one contract in shared/.
+import type { InputOf, MethodName, PushEvent, ResultOf } from '../../shared/contract.ts';
+import { contract } from '../../shared/contract.ts';
+import type { ApiErrorData, ApiResult } from '../../shared/errors.ts';
+
+/** What the preload exposes on window.cityops. */
+export interface Bridge {
+  call(method: string, input: unknown): Promise<ApiResult<unknown>>;
+  subscribe(listener: (ev: PushEvent) => void): () => void;
+  onProgress(listener: (p: { phase: string; fraction: number }) => void): () => void;
+}
+declare global {
+  interface Window {
+    cityops?: Bridge;
+  }
+}
+
+/** An error returned by the core, with its code and the field it names. */
+export class CoreError extends Error {
+  constructor(readonly data: ApiErrorData) {
+    super(data.message);
+  }
+}
+
+/** Which transport is in use. */
+export const transportKind: 'ipc' | 'http' = typeof window !== 'undefined' && window.cityops ? 'ipc' : 'http';
+
+/** Calls one contract method; rejects with CoreError on an error result. */
+export async function call<M extends MethodName>(method: M, input: InputOf<M>): Promise<ResultOf<M>> {
+  if (window.cityops) {
+    const r = await window.cityops.call(method, input);
+    if (!r.ok) throw new CoreError(r.error);
+    return r.result as ResultOf<M>;
+  }
+  const res = await fetch(`api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input ?? {}),
+  });
+  if (contract[method].binary && res.ok) return new Uint8Array(await res.arrayBuffer()) as ResultOf<M>;
+  const body = (await res.json()) as ApiResult<ResultOf<M>>;
+  if (!body.ok) throw new CoreError(body.error);
+  return body.result;
+}
+
+type Listener = (ev: PushEvent) => void;
+const listeners = new Set<Listener>();
+let socket: WebSocket | null = null;
+let connected = false;
+const connListeners = new Set<(up: boolean) => void>();
+
+function setConnected(up: boolean) {
+  connected = up;
+  for (const l of connListeners) l(up);
+}
+
+function openSocket(): void {
+  const url = new URL('ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  socket = new WebSocket(url);
+  socket.onopen = () => setConnected(true);
+  socket.onmessage = (m) => {
+    const ev = JSON.parse(String(m.data)) as PushEvent;
+    for (const l of listeners) l(ev);
+  };
+  socket.onclose = () => {
+    setConnected(false);
+    socket = null;
+    setTimeout(() => listeners.size && openSocket(), 1000); // reconnect while anyone listens
+  };
+}
+
+/** Subscribes to push events from the core. */
+export function subscribe(listener: Listener): () => void {
+  if (window.cityops) return window.cityops.subscribe(listener);
+  listeners.add(listener);
+  if (!socket) openSocket();
+  return () => listeners.delete(listener);
+}
+
+/** Watches the push connection (always up over IPC). */
+export function onConnection(fn: (up: boolean) => void): () => void {
+  if (window.cityops) {
+    fn(true);
+    return () => {};
+  }
+  connListeners.add(fn);
+  fn(connected);
+  return () => connListeners.delete(fn);
+}

@@ -1,0 +1,37 @@
+// The declarative shell around MapController: creates it once on mount, disposes it on unmount.
+import { useEffect, useRef } from 'react';
+import type { BBox, ComponentClass } from '../../shared/model.ts';
+import { MapController, type MapCallbacks } from './controller.ts';
+
+/** Props of the map view. */
+export interface MapViewProps extends MapCallbacks {
+  bounds: BBox;
+  classes: ComponentClass[];
+  webgl: boolean;
+  onReady(ctl: MapController): void;
+}
+
+/** The map area; the controller is handed to the parent through onReady. */
+export function MapView(props: MapViewProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const cbRef = useRef(props);
+  cbRef.current = props;
+  useEffect(() => {
+    const ctl = new MapController(
+      el.current!,
+      {
+        onSelect: (s) => cbRef.current.onSelect(s),
+        onCursor: (c) => cbRef.current.onCursor(c),
+        onStatus: (s) => cbRef.current.onStatus(s),
+      },
+      { webgl: props.webgl, bounds: props.bounds },
+    );
+    (window as unknown as { __cityopsMap?: unknown }).__cityopsMap = ctl.map; // for e2e tests and benchmarks
+    void ctl.load(props.classes);
+    cbRef.current.onReady(ctl);
+    return () => ctl.dispose();
+    // The controller lives as long as the component; later prop changes go through its methods.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return <div ref={el} className="map" data-testid="map" />;
+}

@@ -1,0 +1,255 @@
+// MapController: the sole owner of ol/Map. React talks to it through methods; it reports back through callbacks.
+import OlMap from 'ol/Map';
+import View from 'ol/View';
+import VectorLayer from 'ol/layer/Vector';
+import VectorSource from 'ol/source/Vector';
+import TileLayer from 'ol/layer/Tile';
+import XYZ from 'ol/source/XYZ';
+import Feature from 'ol/Feature';
+import Point from 'ol/geom/Point';
+import type Polygon from 'ol/geom/Polygon';
+import ScaleLine from 'ol/control/ScaleLine';
+import Zoom from 'ol/control/Zoom';
+import { defaults as defaultInteractions } from 'ol/interaction/defaults';
+import { fromLonLat, toLonLat, transformExtent } from 'ol/proj';
+import { Circle, Fill, Stroke, Style } from 'ol/style';
+import type { MapBrowserEvent } from 'ol';
+import { call } from '../api/client.ts';
+import { allocPacked, decodePacked } from '../../shared/packed.ts';
+import type { BaseLayerSettings, BBox, Component, ComponentClass, GridCell } from '../../shared/model.ts';
+import { createCellsLayer, setCells } from './layers/cells.ts';
+import { createBoundariesLayer, setBoundaries } from './layers/boundaries.ts';
+import { createComponentsLayer, setComponents, type ComponentsLayer, type LoadedBatch } from './layers/components.ts';
+
+/** What the map shows in the detail panel. */
+export type Selection = { kind: 'component'; component: Component } | { kind: 'cell'; cell: GridCell } | null;
+
+/** Figures for the status bar. */
+export interface MapStatus {
+  shown: number;
+  total: number;
+  decimated: boolean;
+  loading: boolean;
+}
+
+/** Callbacks from the map to the React shell. */
+export interface MapCallbacks {
+  onSelect(sel: Selection): void;
+  onCursor(lonLat: [number, number] | null): void;
+  onStatus(s: MapStatus): void;
+}
+
+const HOVER_PX = 7;
+
+/** Owns the OpenLayers map and its layers. */
+export class MapController {
+  readonly map: OlMap;
+  readonly webgl: boolean;
+  private readonly cells = createCellsLayer();
+  private readonly boundaries = createBoundariesLayer();
+  private readonly components: ComponentsLayer;
+  private readonly base = new TileLayer({ zIndex: 0, visible: false });
+  private readonly highlight = new VectorLayer({ source: new VectorSource(), zIndex: 10 });
+  private readonly hoverFeature = new Feature<Point>();
+  private readonly hoverCell = new Feature<Polygon>();
+  private readonly selectedFeature = new Feature();
+  private batch: LoadedBatch | null = null;
+  private visibleClasses: string[] | null = null; // null = all
+  private majorOfClass = new Uint8Array(0);
+  private requestNo = 0;
+  private viewTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(target: HTMLElement, private readonly cb: MapCallbacks, opts: { webgl: boolean; bounds: BBox }) {
+    this.webgl = opts.webgl;
+    this.components = createComponentsLayer(opts.webgl);
+    const extent = transformExtent(opts.bounds, 'EPSG:4326', 'EPSG:3857');
+    const pad = 3000;
+    this.map = new OlMap({
+      target,
+      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight],
+      controls: [new Zoom(), new ScaleLine({ bar: true, steps: 4, text: true, minWidth: 140 })],
+      interactions: defaultInteractions(),
+      view: new View({
+        center: [(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2],
+        zoom: 13,
+        minZoom: 11,
+        maxZoom: 21,
+        extent: [extent[0] - pad, extent[1] - pad, extent[2] + pad, extent[3] + pad],
+        constrainOnlyCenter: true,
+      }),
+    });
+    this.map.getView().fit(extent, { padding: [20, 20, 20, 20] });
+    this.highlight.getSource()!.addFeatures([this.hoverCell, this.hoverFeature, this.selectedFeature]);
+    this.hoverFeature.setStyle(new Style({ image: new Circle({ radius: 9, stroke: new Stroke({ color: '#fab005', width: 3 }), fill: new Fill({ color: 'rgba(250,176,5,0.25)' }) }) }));
+    this.hoverCell.setStyle(new Style({ stroke: new Stroke({ color: 'rgba(250,176,5,0.9)', width: 2 }) }));
+    this.selectedFeature.setStyle(new Style({
+      image: new Circle({ radius: 11, stroke: new Stroke({ color: '#e03131', width: 3 }) }),
+      stroke: new Stroke({ color: '#e03131', width: 3 }),
+      fill: new Fill({ color: 'rgba(224,49,49,0.08)' }),
+    }));
+    this.map.on('moveend', () => this.scheduleView());
+    this.map.on('pointermove', (e) => this.onPointerMove(e));
+    this.map.on('singleclick', (e) => void this.onClick(e));
+    target.addEventListener('pointerleave', () => {
+      cb.onCursor(null);
+      this.hoverFeature.setGeometry(undefined);
+      this.hoverCell.setGeometry(undefined);
+    });
+  }
+
+  /** Loads the grid, boundaries and class table, then the first view. */
+  async load(classes: ComponentClass[]): Promise<void> {
+    this.majorOfClass = new Uint8Array(Math.max(0, ...classes.map((c) => c.idx)) + 1);
+    for (const c of classes) this.majorOfClass[c.idx] = Number(c.major) <= 6 ? Number(c.major) : 0;
+    const [cells, streets, communities] = await Promise.all([
+      call('grid.cells', {}),
+      call('grid.boundaries', { kind: 'street' }),
+      call('grid.boundaries', { kind: 'community' }),
+    ]);
+    if (this.disposed) return;
+    setCells(this.cells, cells);
+    setBoundaries(this.boundaries, [...communities, ...streets]);
+    await this.refreshView();
+  }
+
+  setVisibleClasses(codes: string[] | null): void {
+    this.visibleClasses = codes;
+    void this.refreshView();
+  }
+  setGridVisible(v: boolean): void {
+    this.cells.setVisible(v);
+  }
+  setBoundariesVisible(v: boolean): void {
+    this.boundaries.setVisible(v);
+  }
+  setComponentsVisible(v: boolean): void {
+    this.components.setVisible(v);
+  }
+
+  /** Shows the configured base map, or none (the default: the app works offline). */
+  setBaseLayer(b: BaseLayerSettings): void {
+    if (b.kind === 'none') {
+      this.base.setVisible(false);
+      this.base.setSource(null);
+      return;
+    }
+    const url =
+      b.kind === 'xyz'
+        ? b.url!
+        : `https://t{0-7}.tianditu.gov.cn/${b.tiandituLayer ?? 'vec'}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${b.tiandituLayer ?? 'vec'}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${b.tiandituKey}`;
+    this.base.setSource(new XYZ({ url, crossOrigin: 'anonymous', maxZoom: 18 }));
+    this.base.setOpacity(b.opacity);
+    this.base.setVisible(true);
+  }
+
+  /** Zooms to a lon/lat box. */
+  fit(bbox: BBox, maxZoom = 19): void {
+    this.map.getView().fit(transformExtent(bbox, 'EPSG:4326', 'EPSG:3857'), { padding: [60, 60, 60, 60], maxZoom, duration: 250 });
+  }
+
+  /** Marks a selection on the map (component point or cell outline). */
+  showSelection(sel: Selection): void {
+    if (!sel) this.selectedFeature.setGeometry(undefined);
+    else if (sel.kind === 'component') this.selectedFeature.setGeometry(new Point(fromLonLat([sel.component.lon, sel.component.lat])));
+    else {
+      const f = this.cells.getSource()!.getFeatureById(sel.cell.code) as Feature<Polygon> | null;
+      this.selectedFeature.setGeometry(f?.getGeometry()?.clone());
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.map.setTarget(undefined);
+    this.map.dispose();
+  }
+
+  private scheduleView(): void {
+    if (this.viewTimer) clearTimeout(this.viewTimer);
+    this.viewTimer = setTimeout(() => void this.refreshView(), 60);
+  }
+
+  /** Asks the core for the components in view; late answers to older requests are dropped. */
+  async refreshView(): Promise<void> {
+    const no = ++this.requestNo;
+    const view = this.map.getView();
+    const size = this.map.getSize();
+    if (!size) return;
+    const ext = view.calculateExtent(size);
+    const [w, s, e, n] = transformExtent(ext, 'EPSG:3857', 'EPSG:4326');
+    const bbox: BBox = [Math.max(-180, w), Math.max(-85, s), Math.min(180, e), Math.min(85, n)];
+    this.cb.onStatus({ shown: this.batch?.packed.count ?? 0, total: this.batch?.packed.totalInView ?? 0, decimated: !!this.batch?.packed.decimated, loading: true });
+    if (this.visibleClasses && this.visibleClasses.length === 0) {
+      this.batch = setComponents(this.components, allocPacked(0, 0, false, 0, 0).view, this.majorOfClass);
+    } else {
+      const bytes = await call('components.view', {
+        bbox,
+        resolution: view.getResolution()!,
+        classes: this.visibleClasses ?? undefined,
+        maxFeatures: this.webgl ? 80_000 : 25_000,
+      });
+      if (no !== this.requestNo || this.disposed) return;
+      this.batch = setComponents(this.components, decodePacked(bytes), this.majorOfClass);
+    }
+    const p = this.batch.packed;
+    this.map.once('rendercomplete', () => {
+      if (no !== this.requestNo) return;
+      document.body.dataset.mapReady = String(no);
+      this.cb.onStatus({ shown: p.count, total: p.totalInView, decimated: p.decimated, loading: false });
+    });
+    this.map.render();
+  }
+
+  private onPointerMove(e: MapBrowserEvent<PointerEvent>): void {
+    if (e.dragging) return;
+    const [x, y] = e.coordinate;
+    this.cb.onCursor(toLonLat([x, y]) as [number, number]);
+    const res = this.map.getView().getResolution()!;
+    const hit = this.nearestLoaded(x, y, HOVER_PX * res);
+    this.hoverFeature.setGeometry(hit ? new Point(hit) : undefined);
+    if (!hit && res < 6 && this.cells.getVisible()) {
+      const cell = this.cells.getSource()!.getFeaturesAtCoordinate([x, y])[0];
+      this.hoverCell.setGeometry(cell?.getGeometry()?.clone());
+    } else this.hoverCell.setGeometry(undefined);
+    this.map.getTargetElement().style.cursor = hit ? 'pointer' : '';
+  }
+
+  private nearestLoaded(x: number, y: number, r: number): [number, number] | null {
+    const b = this.batch;
+    if (!b?.index || !this.components.getVisible()) return null;
+    let best: [number, number] | null = null, bestD = Infinity;
+    for (const k of b.index.within(x, y, r)) {
+      const px = b.packed.originX + b.packed.xy[2 * k], py = b.packed.originY + b.packed.xy[2 * k + 1];
+      const d = (px - x) ** 2 + (py - y) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = [px, py];
+      }
+    }
+    return best;
+  }
+
+  /** A click asks the core's spatial index for the nearest visible component, else the grid cell. */
+  private async onClick(e: MapBrowserEvent<PointerEvent>): Promise<void> {
+    const [lon, lat] = toLonLat(e.coordinate);
+    const res = this.map.getView().getResolution()!;
+    const groundPerPx = res * Math.cos((lat * Math.PI) / 180);
+    try {
+      if (this.components.getVisible() && !(this.visibleClasses && this.visibleClasses.length === 0)) {
+        const c = await call('components.at', {
+          lon, lat, radiusM: Math.min(500, Math.max(1, HOVER_PX * groundPerPx)), classes: this.visibleClasses ?? undefined,
+        });
+        if (c) return this.select({ kind: 'component', component: c });
+      }
+      const cell = await call('grid.locate', { lon, lat });
+      this.select({ kind: 'cell', cell });
+    } catch {
+      this.select(null); // outside the city
+    }
+  }
+
+  select(sel: Selection): void {
+    this.showSelection(sel);
+    this.cb.onSelect(sel);
+  }
+}
