@@ -9,7 +9,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
 /** Options for starting the worker. */
 export interface WorkerCoreOptions extends WorkerInit {
-  /** Path of the worker entry; defaults to worker.ts beside this file, run through tsx. */
+  /** Path of the worker entry; defaults to worker-dev.mjs beside this file (runs worker.ts through tsx). */
   entry?: string;
   onProgress?: (phase: string, fraction: number) => void;
 }
@@ -23,9 +23,9 @@ export class WorkerCore implements CoreLike {
   readonly ready: Promise<unknown>;
 
   constructor(opts: WorkerCoreOptions) {
-    const entry = opts.entry ?? fileURLToPath(new URL('./worker.ts', import.meta.url));
+    const entry = opts.entry ?? fileURLToPath(new URL('./worker-dev.mjs', import.meta.url));
     const init: WorkerInit = { dbPath: opts.dbPath, seedIfMissing: opts.seedIfMissing, seedScale: opts.seedScale };
-    this.worker = new Worker(entry, { workerData: init, execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [] });
+    this.worker = new Worker(entry, { workerData: init });
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromWorker) => {
         switch (m.kind) {

@@ -1,0 +1,56 @@
+// Test helpers: private copies of the template databases and a content fingerprint to prove "nothing changed".
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { ROOT, SMALL_DB } from './paths.ts';
+
+/** A fresh copy of the small template in its own temp folder. */
+export function smallDbCopy(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-'));
+  const file = path.join(dir, 'centre.db');
+  copyFileSync(SMALL_DB, file);
+  return file;
+}
+
+/** Hash of every row of every table: equal before and after means the database did not change. */
+export function fingerprint(file: string): string {
+  const db = new Database(file, { readonly: true });
+  const h = createHash('sha256');
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+  for (const { name } of tables) {
+    h.update(`#${name}`);
+    for (const row of db.prepare(`SELECT * FROM "${name}"`).raw().iterate()) h.update(JSON.stringify(row));
+  }
+  db.close();
+  return h.digest('hex');
+}
+
+/** Starts `cityops serve` on a free port; resolves with its URL once it printed the listening line. */
+export async function startServe(db: string, extra: string[] = []): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), 'serve', '--db', db, '--port', '0', ...extra], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '', err = '';
+  proc.stderr!.on('data', (d) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return {
+    url,
+    proc,
+    stop: () => new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    }),
+  };
+}
