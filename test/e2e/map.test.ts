@@ -1,0 +1,130 @@
+// End to end: the built renderer served by `cityops serve` over the full sample city, driven in Chromium.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, FULL_DB } from '../paths.ts';
+import { startServe } from '../helpers.ts';
+import { launchChromium } from './browser.ts';
+import { toMercator } from '../../shared/geo.ts';
+
+let server: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+/** Feature counts of the map's layers, read from the page's OpenLayers map. */
+async function layerCounts(p: Page) {
+  return p.evaluate(() => {
+    const map = (window as any).__cityopsMap;
+    const layers = map.getLayers().getArray();
+    const feats = (i: number) => layers[i].getSource()?.getFeatures() ?? [];
+    const comps = feats(2);
+    const byMajor: Record<number, number> = {};
+    for (const f of comps) byMajor[f.get('maj')] = (byMajor[f.get('maj')] ?? 0) + 1;
+    return { cells: feats(1).length, components: comps.length, byMajor, resolution: map.getView().getResolution() as number };
+  });
+}
+async function waitMapReady(p: Page, after = 0) {
+  await p.waitForFunction((n) => Number(document.body.dataset.mapReady ?? 0) > n, after, { timeout: 60_000 });
+}
+const readyNo = (p: Page) => p.evaluate(() => Number(document.body.dataset.mapReady ?? 0));
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServe(FULL_DB);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url + '/');
+  await waitMapReady(page);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the map over the full sample city', () => {
+  it('renders the unit grid and the components with WebGL, and says so', async () => {
+    const c = await layerCounts(page);
+    expect(c.cells).toBeGreaterThanOrEqual(6000);
+    expect(c.components).toBeGreaterThan(10_000);
+    expect(Object.keys(c.byMajor).sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+    await expect.poll(() => page.textContent('[data-testid=renderer]')).toContain('WebGL');
+    expect(await page.textContent('[data-testid=visible-count]')).toMatch(/316,?\d{3}/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-city.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('searching a component code zooms to it and shows its attributes', async () => {
+    const code = '3212020118000100'; // a street lamp (0118)
+    const n = await readyNo(page);
+    await page.fill('[data-testid=search-input]', code);
+    await page.press('[data-testid=search-input]', 'Enter');
+    await page.waitForSelector('[data-testid=component-panel]');
+    expect(await page.textContent('[data-testid=attr-code]')).toBe(code);
+    expect(await page.textContent('[data-testid=attr-name]')).toBe('路灯');
+    await waitMapReady(page, n);
+    expect((await layerCounts(page)).resolution).toBeLessThan(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-search.png') });
+  });
+
+  it('clicking a component opens its attribute panel with all CJ/T 214 attributes', async () => {
+    await page.click('.detail-head button'); // close the panel from the search
+    const comp = await (await fetch(`${server.url}/api/components.get`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '3212020118000100' }) })).json();
+    const [x, y] = toMercator(comp.result.lon, comp.result.lat);
+    const px = await page.evaluate(([mx, my]) => (window as any).__cityopsMap.getPixelFromCoordinate([mx, my]), [x, y]);
+    const box = (await page.locator('[data-testid=map]').boundingBox())!;
+    await page.mouse.move(box.x + px[0], box.y + px[1]);
+    await page.mouse.click(box.x + px[0], box.y + px[1]);
+    await page.waitForSelector('[data-testid=component-panel]');
+    expect(await page.textContent('[data-testid=attr-code]')).toBe('3212020118000100');
+    const panel = await page.textContent('[data-testid=component-panel]');
+    for (const label of ['主管部门', '权属单位', '养护单位', '所在网格', '部件状态', '初始日期', '变更日期', '数据来源', '备注']) expect(panel).toContain(label);
+    expect(panel).toContain('路灯管理所');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-click.png') });
+  });
+
+  it('switching a major class off hides its components and leaves the others', async () => {
+    const before = await layerCounts(page);
+    expect(before.byMajor[1] ?? 0).toBeGreaterThan(0);
+    const n = await readyNo(page);
+    await page.uncheck('[data-testid=major-01]');
+    await waitMapReady(page, n);
+    const after = await layerCounts(page);
+    expect(after.byMajor[1] ?? 0).toBe(0);
+    expect(after.components).toBeGreaterThan(0);
+    const m = await readyNo(page);
+    await page.check('[data-testid=major-01]');
+    await waitMapReady(page, m);
+    expect((await layerCounts(page)).byMajor[1]).toBeGreaterThan(0);
+  });
+
+  it('switches the interface to English and back', async () => {
+    await page.click('[data-testid=lang-switch]');
+    await expect.poll(() => page.textContent('header')).toContain('Digital City Management Centre');
+    expect(await page.textContent('[data-testid=layer-tree]')).toContain('Layers');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-english.png') });
+    await page.click('[data-testid=lang-switch]');
+    await expect.poll(() => page.textContent('header')).toContain('数字化城管监督指挥中心');
+  });
+
+  it('shows cursor coordinates in lon/lat and in CGCS2000 GK (EPSG:4549)', async () => {
+    const box = (await page.locator('[data-testid=map]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.textContent('[data-testid=cursor]')).toMatch(/119\.\d{6}, 32\.\d{6}/);
+    expect(await page.textContent('[data-testid=cursor-gk]')).toMatch(/X 4\d{5}\.\d\d Y 359\d{4}\.\d\d/);
+  });
+
+  it('falls back to a Canvas renderer without WebGL and says so', async () => {
+    const p = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await p.goto(server.url + '/?renderer=canvas');
+    await waitMapReady(p);
+    expect(await p.textContent('[data-testid=renderer]')).toContain('Canvas');
+    const c = await layerCounts(p);
+    expect(c.components).toBeGreaterThan(1000);
+    expect(c.components).toBeLessThanOrEqual(25_000);
+    await p.screenshot({ path: path.join(ARTIFACTS, 'e2e-canvas.png') });
+    await p.close();
+  });
+});
