@@ -4,10 +4,9 @@ import { isMethod } from '../../../shared/contract.ts';
 import type { ApiResult } from '../../../shared/errors.ts';
 import type { CoreLike } from '../core.ts';
 
-/** The IPC channel for calls (renderer → main → core). */
-export const CALL_CHANNEL = 'cityops:call';
-/** The IPC channel for push events (core → main → renderer). */
-export const EVENT_CHANNEL = 'cityops:event';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../../../shared/channels.ts';
+
+export { CALL_CHANNEL, EVENT_CHANNEL };
 
 /** The part of an IpcMainInvokeEvent the transport reads. */
 export interface IpcEventLike {

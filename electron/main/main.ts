@@ -1,0 +1,91 @@
+// Electron main process: windows, menu and wiring only. The core runs in a worker thread (off the UI thread);
+// IPC calls are checked for their sender and validated against the contract by the core.
+import { app, BrowserWindow, ipcMain, Menu, session, shell, dialog } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WorkerCore } from '../core/host/workerCore.ts';
+import { registerIpcTransport } from '../core/transport/ipc.ts';
+import { PROGRESS_CHANNEL } from '../../shared/channels.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist-electron/
+const rendererIndex = path.join(here, '..', 'dist', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+// The bundled core finds its SQL migrations and data tables beside the bundle.
+process.env.CITYOPS_MIGRATIONS_DIR ??= path.join(here, 'migrations');
+process.env.CITYOPS_DATA_DIR ??= path.join(here, 'data');
+
+let core: WorkerCore | null = null;
+let win: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const w = new BrowserWindow({
+    width: 1600,
+    height: 960,
+    minWidth: 1100,
+    minHeight: 700,
+    title: 'CityOps 数字化城管监督指挥中心',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  // Navigation and new windows are blocked: the app is one page. External links open in the system browser.
+  w.webContents.on('will-navigate', (e) => e.preventDefault());
+  w.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  w.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  w.once('ready-to-show', () => w.show());
+  void w.loadFile(rendererIndex);
+  return w;
+}
+
+function buildMenu(): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      { label: '文件', submenu: [{ role: 'quit', label: '退出' }] },
+      { label: '视图', submenu: [{ role: 'reload', label: '重新加载' }, { role: 'togglefullscreen', label: '全屏' }, { role: 'toggleDevTools', label: '开发者工具' }] },
+      { label: '帮助', submenu: [{ label: '关于 CityOps', click: () => void dialog.showMessageBox({ message: `CityOps ${app.getVersion()}`, detail: '数字化城管监督指挥中心' }) }] },
+    ]),
+  );
+}
+
+app.enableSandbox();
+app.whenReady().then(async () => {
+  // Deny every permission request (camera, geolocation, notifications…) until a feature needs one.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  buildMenu();
+  const dbPath = process.env.CITYOPS_DB ?? path.join(app.getPath('userData'), 'cityops.db');
+  win = createWindow();
+  core = new WorkerCore({
+    dbPath,
+    seedIfMissing: true,
+    seedScale: process.env.CITYOPS_SEED_SCALE ? Number(process.env.CITYOPS_SEED_SCALE) : undefined,
+    entry: path.join(here, 'core-worker.mjs'),
+    onProgress: (phase, fraction) => win?.webContents.send(PROGRESS_CHANNEL, { phase, fraction }),
+  });
+  registerIpcTransport({
+    ipcMain,
+    core,
+    isTrustedUrl: (url) => url.split('#')[0].split('?')[0] === rendererUrl,
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+  });
+  try {
+    await core.ready;
+  } catch (e) {
+    dialog.showErrorBox('CityOps', `无法打开数据库 ${dbPath}:\n${(e as Error).message}`);
+    app.exit(1);
+  }
+});
+
+app.on('window-all-closed', async () => {
+  await core?.close();
+  app.quit();
+});
