@@ -11,5 +11,12 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      // bench/naive.html is the benchmark's baseline page (scripts/bench/render.ts), not part of the app.
+      input: {
+        main: fileURLToPath(new URL('./renderer/index.html', import.meta.url)),
+        naive: fileURLToPath(new URL('./renderer/bench/naive.html', import.meta.url)),
+      },
+    },
   },
 });

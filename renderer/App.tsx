@@ -41,12 +41,13 @@ export function App() {
   useEffect(() => window.cityops?.onProgress((p) => setProgress(p)), []);
   useEffect(() => {
     (async () => {
-      const [info, classes, counts, settings] = await Promise.all([
-        call('app.info', {}), call('catalog.componentClasses', {}), call('components.stats', {}), call('settings.get', {}),
-      ]);
+      // The map needs only the bounds and the class table; counts for the layer tree follow.
+      const [info, classes, settings] = await Promise.all([call('app.info', {}), call('catalog.componentClasses', {}), call('settings.get', {})]);
       setVisible(new Set(classes.map((c) => c.code)));
-      setData({ info, classes, counts, settings });
+      setData({ info, classes, counts: [], settings });
       setProgress(null);
+      const counts = await call('components.stats', {});
+      setData((d) => (d ? { ...d, counts } : d));
     })().catch((e) => setError(String(e?.message ?? e)));
   }, []);
   useEffect(() => onConnection(setOnline), []);

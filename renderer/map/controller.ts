@@ -20,6 +20,7 @@ import type { BaseLayerSettings, BBox, Component, ComponentClass, GridCell } fro
 import { createCellsLayer, setCells } from './layers/cells.ts';
 import { createBoundariesLayer, setBoundaries } from './layers/boundaries.ts';
 import { createComponentsLayer, setComponents, type ComponentsLayer, type LoadedBatch } from './layers/components.ts';
+import { InteractionSnapshot } from './layers/snapshot.ts';
 
 /** What the map shows in the detail panel. */
 export type Selection = { kind: 'component'; component: Component } | { kind: 'cell'; cell: GridCell } | null;
@@ -48,6 +49,8 @@ export class MapController {
   private readonly cells = createCellsLayer();
   private readonly boundaries = createBoundariesLayer();
   private readonly components: ComponentsLayer;
+  private readonly snapshot: InteractionSnapshot | null;
+  private componentsOn = true;
   private readonly base = new TileLayer({ zIndex: 0, visible: false });
   private readonly highlight = new VectorLayer({ source: new VectorSource(), zIndex: 10 });
   private readonly hoverFeature = new Feature<Point>();
@@ -57,17 +60,19 @@ export class MapController {
   private visibleClasses: string[] | null = null; // null = all
   private majorOfClass = new Uint8Array(0);
   private requestNo = 0;
+  private lastQuery = '';
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
   constructor(target: HTMLElement, private readonly cb: MapCallbacks, opts: { webgl: boolean; bounds: BBox }) {
     this.webgl = opts.webgl;
     this.components = createComponentsLayer(opts.webgl);
+    this.snapshot = opts.webgl ? new InteractionSnapshot(2) : null;
     const extent = transformExtent(opts.bounds, 'EPSG:4326', 'EPSG:3857');
     const pad = 3000;
     this.map = new OlMap({
       target,
-      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight],
+      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, ...(this.snapshot ? [this.snapshot.layer] : [])],
       controls: [new Zoom(), new ScaleLine({ bar: true, steps: 4, text: true, minWidth: 140 })],
       interactions: defaultInteractions(),
       view: new View({
@@ -88,9 +93,17 @@ export class MapController {
       stroke: new Stroke({ color: '#e03131', width: 3 }),
       fill: new Fill({ color: 'rgba(224,49,49,0.08)' }),
     }));
-    this.map.on('moveend', () => this.scheduleView());
-    this.map.on('pointermove', (e) => this.onPointerMove(e));
-    this.map.on('singleclick', (e) => void this.onClick(e));
+    if (this.snapshot) {
+      const snap = this.snapshot;
+      this.components.on('postrender', (e) => snap.capture(e));
+      this.map.on('movestart', () => this.componentsOn && snap.stand(this.components, true));
+    }
+    this.map.on('moveend', () => {
+      if (this.componentsOn) this.snapshot?.stand(this.components, false);
+      this.scheduleView();
+    });
+    this.map.on('pointermove', (e) => this.onPointerMove(e as MapBrowserEvent<PointerEvent>));
+    this.map.on('singleclick', (e) => void this.onClick(e as MapBrowserEvent<PointerEvent>));
     target.addEventListener('pointerleave', () => {
       cb.onCursor(null);
       this.hoverFeature.setGeometry(undefined);
@@ -102,6 +115,8 @@ export class MapController {
   async load(classes: ComponentClass[]): Promise<void> {
     this.majorOfClass = new Uint8Array(Math.max(0, ...classes.map((c) => c.idx)) + 1);
     for (const c of classes) this.majorOfClass[c.idx] = Number(c.major) <= 6 ? Number(c.major) : 0;
+    // Components, cells and outlines load in parallel; each layer fills in as its data arrives.
+    const components = this.refreshView();
     const [cells, streets, communities] = await Promise.all([
       call('grid.cells', {}),
       call('grid.boundaries', { kind: 'street' }),
@@ -110,7 +125,7 @@ export class MapController {
     if (this.disposed) return;
     setCells(this.cells, cells);
     setBoundaries(this.boundaries, [...communities, ...streets]);
-    await this.refreshView();
+    await components;
   }
 
   setVisibleClasses(codes: string[] | null): void {
@@ -124,7 +139,9 @@ export class MapController {
     this.boundaries.setVisible(v);
   }
   setComponentsVisible(v: boolean): void {
+    this.componentsOn = v;
     this.components.setVisible(v);
+    this.snapshot?.layer.setVisible(false);
   }
 
   /** Shows the configured base map, or none (the default: the app works offline). */
@@ -171,13 +188,17 @@ export class MapController {
 
   /** Asks the core for the components in view; late answers to older requests are dropped. */
   async refreshView(): Promise<void> {
-    const no = ++this.requestNo;
     const view = this.map.getView();
     const size = this.map.getSize();
     if (!size) return;
     const ext = view.calculateExtent(size);
     const [w, s, e, n] = transformExtent(ext, 'EPSG:3857', 'EPSG:4326');
     const bbox: BBox = [Math.max(-180, w), Math.max(-85, s), Math.min(180, e), Math.min(85, n)];
+    // The initial fit ends in a moveend for the view that load() already asked for: do not ask twice.
+    const query = JSON.stringify([bbox, view.getResolution(), this.visibleClasses]);
+    if (query === this.lastQuery) return;
+    this.lastQuery = query;
+    const no = ++this.requestNo;
     this.cb.onStatus({ shown: this.batch?.packed.count ?? 0, total: this.batch?.packed.totalInView ?? 0, decimated: !!this.batch?.packed.decimated, loading: true });
     if (this.visibleClasses && this.visibleClasses.length === 0) {
       this.batch = setComponents(this.components, allocPacked(0, 0, false, 0, 0).view, this.majorOfClass);
@@ -186,7 +207,7 @@ export class MapController {
         bbox,
         resolution: view.getResolution()!,
         classes: this.visibleClasses ?? undefined,
-        maxFeatures: this.webgl ? 80_000 : 25_000,
+        maxFeatures: this.webgl ? 60_000 : 25_000,
       });
       if (no !== this.requestNo || this.disposed) return;
       this.batch = setComponents(this.components, decodePacked(bytes), this.majorOfClass);
@@ -194,6 +215,7 @@ export class MapController {
     const p = this.batch.packed;
     this.map.once('rendercomplete', () => {
       if (no !== this.requestNo) return;
+      if (!document.body.dataset.mapReadyAt) document.body.dataset.mapReadyAt = String(Math.round(performance.now()));
       document.body.dataset.mapReady = String(no);
       this.cb.onStatus({ shown: p.count, total: p.totalInView, decimated: p.decimated, loading: false });
     });
@@ -211,12 +233,13 @@ export class MapController {
       const cell = this.cells.getSource()!.getFeaturesAtCoordinate([x, y])[0];
       this.hoverCell.setGeometry(cell?.getGeometry()?.clone());
     } else this.hoverCell.setGeometry(undefined);
-    this.map.getTargetElement().style.cursor = hit ? 'pointer' : '';
+    const el = this.map.getTargetElement();
+    if (el) el.style.cursor = hit ? 'pointer' : '';
   }
 
   private nearestLoaded(x: number, y: number, r: number): [number, number] | null {
     const b = this.batch;
-    if (!b?.index || !this.components.getVisible()) return null;
+    if (!b?.index || !this.componentsOn) return null;
     let best: [number, number] | null = null, bestD = Infinity;
     for (const k of b.index.within(x, y, r)) {
       const px = b.packed.originX + b.packed.xy[2 * k], py = b.packed.originY + b.packed.xy[2 * k + 1];
@@ -235,7 +258,7 @@ export class MapController {
     const res = this.map.getView().getResolution()!;
     const groundPerPx = res * Math.cos((lat * Math.PI) / 180);
     try {
-      if (this.components.getVisible() && !(this.visibleClasses && this.visibleClasses.length === 0)) {
+      if (this.componentsOn && !(this.visibleClasses && this.visibleClasses.length === 0)) {
         const c = await call('components.at', {
           lon, lat, radiusM: Math.min(500, Math.max(1, HOVER_PX * groundPerPx)), classes: this.visibleClasses ?? undefined,
         });

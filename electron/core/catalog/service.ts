@@ -6,12 +6,14 @@ import type { ComponentClass, Department, EventClass } from '../../../shared/mod
 export class CatalogService {
   private classes: ComponentClass[] | null = null;
   private byCode: Map<string, ComponentClass> | null = null;
+  private deptNames: Map<string, string> | null = null;
 
   constructor(private readonly db: Db) {}
 
   invalidate(): void {
     this.classes = null;
     this.byCode = null;
+    this.deptNames = null;
   }
 
   componentClasses(): ComponentClass[] {
@@ -41,6 +43,12 @@ export class CatalogService {
       code: r.code, major: r.major, minor: r.code.slice(2), name: r.name, majorName: r.major_name,
       defaultDept: r.default_dept, limitValue: r.limit_value, limitUnit: r.limit_unit,
     }));
+  }
+
+  /** Name of a department by code (cached), or null when unknown. */
+  departmentName(code: string): string | null {
+    if (!this.deptNames) this.deptNames = new Map(this.departments().map((d) => [d.code, d.name]));
+    return this.deptNames.get(code) ?? null;
   }
 
   departments(): Department[] {

@@ -7,6 +7,9 @@ import { allocPacked } from '../../../shared/packed.ts';
 import { COMPONENT_STATES } from '../../../shared/model.ts';
 import type { Db } from '../db/connection.ts';
 
+/** Class slots per bin (class indexes beyond this share slots; the national table has 85 classes). */
+const CLASS_SLOTS = 128;
+
 /** Query of a map view. */
 export interface ViewQuery {
   bbox: [number, number, number, number];
@@ -72,17 +75,21 @@ export class ComponentRenderCache {
     const total = hits.length;
     let chosen = hits;
     let decimated = false;
-    // Bin size doubles until the batch fits; binning is per class so every visible class keeps its spread.
-    for (let binPx = 2; chosen.length > q.maxFeatures; binPx *= 2) {
+    // Decimation keeps one component per class per bin of binPx screen pixels; the bin grows until the batch fits.
+    // A byte per (bin, class) cell marks "taken" (typed array, no per-point allocation).
+    for (let binPx = 3; chosen.length > q.maxFeatures; binPx *= 2) {
       decimated = true;
       const size = q.resolution * binPx;
       const cols = Math.ceil((maxX - minX) / size) + 1;
-      const seen = new Set<number>();
+      const rows = Math.ceil((maxY - minY) / size) + 1;
+      const slots = cols * rows * CLASS_SLOTS;
+      if (slots > 64_000_000) continue; // absurdly fine bins for this box: grow first
+      const taken = new Uint8Array(slots);
       const kept: number[] = [];
       for (const i of hits) {
-        const key = ((Math.floor((this.y[i] - minY) / size) * cols + Math.floor((this.x[i] - minX) / size)) * 512) + this.cls[i];
-        if (seen.has(key)) continue;
-        seen.add(key);
+        const key = (Math.floor((this.y[i] - minY) / size) * cols + Math.floor((this.x[i] - minX) / size)) * CLASS_SLOTS + (this.cls[i] % CLASS_SLOTS);
+        if (taken[key]) continue;
+        taken[key] = 1;
         kept.push(i);
       }
       chosen = kept;

@@ -25,13 +25,18 @@ const IN_BOX = `JOIN components_rtree r ON r.id = c.id
 export class ComponentService {
   readonly renderCache: ComponentRenderCache;
   private readonly q;
+  private statsCache: ClassCount[] | null = null;
 
   constructor(private readonly db: Db, private readonly catalog: CatalogService) {
     this.renderCache = new ComponentRenderCache(db);
+    const inBox = db.prepare(`SELECT c.id, c.code, c.class_code, c.dept1, c.dept2, c.dept3, c.grid_code, c.state, c.or_date, c.ch_date,
+        c.data_source, c.note, c.lon, c.lat, c.version FROM components c ${IN_BOX} LIMIT :limit`);
     this.q = {
       byCode: db.prepare(`${SELECT} WHERE c.code = ?`),
       byId: db.prepare(`${SELECT} WHERE c.id = ?`),
-      inBox: db.prepare(`${SELECT} ${IN_BOX} LIMIT :limit`),
+      // Box queries return bare rows; names come from the cached catalogue (per-row joins cost more than the R*Tree).
+      inBox,
+      inBoxRaw: db.prepare(inBox.source).raw(),
       stats: db.prepare('SELECT class_code, count(*) AS n FROM components WHERE retired_at IS NULL GROUP BY class_code ORDER BY class_code'),
     };
   }
@@ -51,11 +56,11 @@ export class ComponentService {
   /** Components inside a box, optionally of some classes only. */
   inExtent(bbox: BBox, limit: number, classes?: string[]): Component[] {
     const want = classes ? new Set(classes) : null;
-    const rows = this.q.inBox.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3], limit: want ? limit * 20 : limit });
+    const rows = this.q.inBoxRaw.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3], limit: want ? limit * 20 : limit }) as unknown[][];
     const out: Component[] = [];
-    for (const r of rows as any[]) {
-      if (want && !want.has(r.class_code)) continue;
-      out.push(toComponent(r));
+    for (const r of rows) {
+      if (want && !want.has(r[2] as string)) continue;
+      out.push(this.fromRaw(r));
       if (out.length >= limit) break;
     }
     return out;
@@ -75,11 +80,39 @@ export class ComponentService {
         bestD = d;
       }
     }
-    return best ? toComponent(best) : null;
+    return best ? this.named(best) : null;
   }
 
+  /** A Component from a raw row of the inBox column order, names from the catalogue. */
+  private fromRaw(r: unknown[]): Component {
+    const k = this.catalog.componentClass(r[2] as string);
+    const d = (c: unknown) => (c ? this.catalog.departmentName(c as string) : null);
+    return {
+      id: r[0] as number, code: r[1] as string, classCode: r[2] as string, name: k?.name ?? '', majorName: k?.majorName ?? '',
+      dept1Code: r[3] as string | null, dept1Name: d(r[3]), dept2Code: r[4] as string | null, dept2Name: d(r[4]),
+      dept3Code: r[5] as string | null, dept3Name: d(r[5]), gridCode: r[6] as string, state: r[7] as Component['state'],
+      orDate: r[8] as string, chDate: r[9] as string | null, dataSource: r[10] as string, note: r[11] as string | null,
+      lon: r[12] as number, lat: r[13] as number, version: r[14] as number,
+    };
+  }
+
+  /** Fills class and department names of a bare row from the catalogue. */
+  private named(r: any): Component {
+    const k = this.catalog.componentClass(r.class_code);
+    const dn = (c: string | null) => (c ? this.catalog.departmentName(c) : null);
+    return toComponent({ ...r, class_name: k?.name, major_name: k?.majorName, dept1_name: dn(r.dept1), dept2_name: dn(r.dept2), dept3_name: dn(r.dept3) });
+  }
+
+  /** Counts per class; cached until a component write calls invalidate(). */
   stats(): ClassCount[] {
-    return (this.q.stats.all() as { class_code: string; n: number }[]).map((r) => ({ classCode: r.class_code, count: r.n }));
+    this.statsCache ??= (this.q.stats.all() as { class_code: string; n: number }[]).map((r) => ({ classCode: r.class_code, count: r.n }));
+    return this.statsCache;
+  }
+
+  /** Drops caches after components change. */
+  invalidate(): void {
+    this.statsCache = null;
+    this.renderCache.invalidate();
   }
 
   /** Packed view of components for the map. */

@@ -28,7 +28,9 @@ export function createComponentsLayer(webgl: boolean): ComponentsLayer {
       'circle-stroke-color': 'rgba(255,255,255,0.85)',
       'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 15, 0, 17, 1],
     };
-    return new WebGLVectorLayer({ source, style, zIndex: 2 });
+    // Hit detection goes through the core's spatial index (click) and a local KDBush (hover): OpenLayers' own
+    // GPU picking would re-render a hit buffer and read it back every frame, the most expensive part in software GL.
+    return new WebGLVectorLayer({ source, style, zIndex: 2, disableHitDetection: true });
   }
   const styles = [OTHER_COLOR, ...MAJORS.map((m) => MAJOR_COLORS[m])].map((color) => [2, 4, 6].map((r) => new Style({ image: new Circle({ radius: r, fill: new Fill({ color }), stroke: r > 2 ? new Stroke({ color: '#fff', width: 1 }) : undefined }) })));
   return new VectorLayer({
