@@ -92,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
       let core: Core;
       try {
         core = new Core({ dbPath: file });
+        core.warmUp();
       } catch (e) {
         die((e as Error).message, 1);
       }

@@ -88,6 +88,12 @@ export class Core implements CoreLike {
     };
   }
 
+  /** Builds the in-memory indexes (component render cache, cell locator) so the first map load does not wait. */
+  warmUp(): void {
+    this.components.renderCache.warm();
+    this.grid.cellLocator();
+  }
+
   /** Validates input against the contract and runs the handler; errors come back as data. */
   async invoke(method: string, raw: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
     return this.invokeSync(method, raw, ctx);

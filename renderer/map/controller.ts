@@ -207,7 +207,7 @@ export class MapController {
         bbox,
         resolution: view.getResolution()!,
         classes: this.visibleClasses ?? undefined,
-        maxFeatures: this.webgl ? 60_000 : 25_000,
+        maxFeatures: this.webgl ? 30_000 : 20_000,
       });
       if (no !== this.requestNo || this.disposed) return;
       this.batch = setComponents(this.components, decodePacked(bytes), this.majorOfClass);

@@ -78,10 +78,11 @@ report(`app: page load → map rendercomplete, whole city at city zoom (median o
 
 // 2. Pan frames and memory: app (WebGL) vs naive baseline (GeoJSON, Canvas, all features), same run.
 const app = await open(server.url + '/');
+await app.page.waitForFunction(() => !document.querySelector('[data-testid=visible-count]')?.textContent?.includes('…'));
+const shown = await app.page.textContent('[data-testid=visible-count]');
 await panFrames(app.page, 5); // warm-up
 const appFrames = await panFrames(app.page, 60);
 const appHeap = await heapMB(app.page);
-const shown = await app.page.textContent('[data-testid=visible-count]');
 const naive = await open(server.url + '/bench/naive.html');
 report('naive baseline: page load → rendercomplete (1 run)', `${(naive.readyAt / 1000).toFixed(2)} s`);
 await panFrames(naive.page, 2);

@@ -37,7 +37,6 @@ export class ComponentService {
       // Box queries return bare rows; names come from the cached catalogue (per-row joins cost more than the R*Tree).
       inBox,
       inBoxRaw: db.prepare(inBox.source).raw(),
-      stats: db.prepare('SELECT class_code, count(*) AS n FROM components WHERE retired_at IS NULL GROUP BY class_code ORDER BY class_code'),
     };
   }
 
@@ -103,9 +102,15 @@ export class ComponentService {
     return toComponent({ ...r, class_name: k?.name, major_name: k?.majorName, dept1_name: dn(r.dept1), dept2_name: dn(r.dept2), dept3_name: dn(r.dept3) });
   }
 
-  /** Counts per class; cached until a component write calls invalidate(). */
+  /** Counts per class, from the render cache (no GROUP BY over every row); cached until invalidate(). */
   stats(): ClassCount[] {
-    this.statsCache ??= (this.q.stats.all() as { class_code: string; n: number }[]).map((r) => ({ classCode: r.class_code, count: r.n }));
+    if (!this.statsCache) {
+      const byIdx = this.renderCache.countsByClassIdx();
+      this.statsCache = this.catalog
+        .componentClasses()
+        .filter((k) => byIdx.has(k.idx))
+        .map((k) => ({ classCode: k.code, count: byIdx.get(k.idx)! }));
+    }
     return this.statsCache;
   }
 

@@ -17,6 +17,8 @@ try {
   core = new Core({ dbPath: init.dbPath });
   core.subscribe((event) => post({ kind: 'event', event }));
   post({ kind: 'ready', info: core.info() });
+  // Index building overlaps the renderer's own start-up; the first map request simply queues behind it.
+  core.warmUp();
 } catch (e) {
   post({ kind: 'failed', message: (e as Error).message });
   process.exit(1);
