@@ -1,6 +1,7 @@
 // End to end: the built renderer served by `cityops serve` over the full sample city, driven in Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FULL_DB } from '../paths.ts';
@@ -32,7 +33,10 @@ const readyNo = (p: Page) => p.evaluate(() => Number(document.body.dataset.mapRe
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServe(FULL_DB);
+  // A private copy: this suite changes settings.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-'));
+  copyFileSync(FULL_DB, path.join(dir, 'city.db'));
+  server = await startServe(path.join(dir, 'city.db'));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
   page.on('pageerror', (e) => errors.push(e.message));
@@ -75,7 +79,10 @@ describe('the map over the full sample city', () => {
     const [x, y] = toMercator(comp.result.lon, comp.result.lat);
     const px = await page.evaluate(([mx, my]) => (window as any).__cityopsMap.getPixelFromCoordinate([mx, my]), [x, y]);
     const box = (await page.locator('[data-testid=map]').boundingBox())!;
-    await page.mouse.move(box.x + px[0], box.y + px[1]);
+    await page.mouse.move(box.x + px[0] + 2, box.y + px[1] + 1);
+    // Hover highlights the component under the pointer (local index, no round trip).
+    await expect.poll(() => page.evaluate(() => (window as any).__cityopsMap.getLayers().getArray()[4].getSource().getFeatures().filter((f: any) => f.getGeometry()?.getType() === 'Point').length)).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as any).__cityopsMap.getTargetElement().style.cursor)).toBe('pointer');
     await page.mouse.click(box.x + px[0], box.y + px[1]);
     await page.waitForSelector('[data-testid=component-panel]');
     expect(await page.textContent('[data-testid=attr-code]')).toBe('3212020118000100');
@@ -114,6 +121,29 @@ describe('the map over the full sample city', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.textContent('[data-testid=cursor]')).toMatch(/119\.\d{6}, 32\.\d{6}/);
     expect(await page.textContent('[data-testid=cursor-gk]')).toMatch(/X 4\d{5}\.\d\d Y 359\d{4}\.\d\d/);
+  });
+
+  it('sets an optional base layer in settings, and refuses a malformed Tianditu key with a clear message', async () => {
+    const base = () => page.evaluate(() => {
+      const l = (window as any).__cityopsMap.getLayers().getArray()[0];
+      return { visible: l.getVisible(), urls: l.getSource()?.getUrls?.() ?? null };
+    });
+    expect((await base()).visible).toBe(false); // off by default: fully usable offline
+    await page.click('[data-testid=open-settings]');
+    await page.check('[data-testid=settings] input[type=radio] >> nth=2'); // Tianditu
+    await page.fill('[data-testid=settings] .col input', 'not-a-key');
+    await page.click('[data-testid=settings] button.primary');
+    await expect.poll(() => page.textContent('[data-testid=settings] .error')).toContain('32 hexadecimal');
+    await page.check('[data-testid=settings] input[type=radio] >> nth=1'); // XYZ
+    // An address on loopback with nothing listening: no traffic leaves the machine.
+    await page.fill('[data-testid=settings] .col input', 'http://127.0.0.1:9/{z}/{x}/{y}.png');
+    await page.click('[data-testid=settings] button.primary');
+    await page.waitForSelector('[data-testid=settings]', { state: 'detached' });
+    await expect.poll(base).toEqual({ visible: true, urls: ['http://127.0.0.1:9/{z}/{x}/{y}.png'] });
+    await page.click('[data-testid=open-settings]');
+    await page.check('[data-testid=settings] input[type=radio] >> nth=0');
+    await page.click('[data-testid=settings] button.primary');
+    await expect.poll(async () => (await base()).visible).toBe(false);
   });
 
   it('falls back to a Canvas renderer without WebGL and says so', async () => {
