@@ -84,7 +84,7 @@ for (const [label, bbox, res] of [
     times.push(performance.now() - t);
     if (r.ok) bytes = (r.result as Uint8Array).byteLength;
   }
-  report(`components.view ${label} (median of 7, first includes cache build ${ms(times[0])})`, `${ms(median(times.slice(1)))}, ${(bytes / 1e6).toFixed(2)} MB`);
+  report(`components.view ${label} (median of runs 2–7; run 1 ${ms(times[0])})`, `${ms(median(times.slice(1)))}, ${(bytes / 1e6).toFixed(2)} MB`);
 }
 
 // 5. Point → grid cell for 1,000,000 points vs a naive turf loop over every cell (same run, extrapolated from a sample).
