@@ -200,6 +200,18 @@ describe('HTTP-only behaviour', () => {
     expect(fingerprint(file)).toBe(before);
     expect((await fetch(c.server.url + '/health')).status).toBe(200);
   });
+  it('refuses a WebSocket from another site’s page and accepts its own', async () => {
+    const wsUrl = c.server.url.replace('http', 'ws') + '/ws';
+    const closed = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(wsUrl, { origin: 'http://evil.example' });
+      ws.on('close', (code) => resolve(code));
+    });
+    expect(closed).toBe(1008);
+    const own = new WebSocket(wsUrl, { origin: c.server.url });
+    await new Promise((r) => own.once('open', r));
+    own.close();
+  });
+
   it('sends a strict Content-Security-Policy', async () => {
     const r = await fetch(c.server.url + '/health');
     expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -107,6 +107,32 @@ describe('the map over the full sample city', () => {
     expect((await layerCounts(page)).byMajor[1]).toBeGreaterThan(0);
   });
 
+  it('searching a street name zooms to the street; a minor class can be switched off on its own', async () => {
+    const n = await readyNo(page);
+    await page.fill('[data-testid=search-input]', '城东街道');
+    await page.press('[data-testid=search-input]', 'Enter');
+    await page.click('[data-testid=search-hits] button >> text=城东街道');
+    await waitMapReady(page, n);
+    const res = (await layerCounts(page)).resolution;
+    expect(res).toBeGreaterThan(1);
+    expect(res).toBeLessThan(8);
+    const treeIdx = await page.evaluate(async () => {
+      const r = await fetch('api/catalog.componentClasses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return (await r.json()).result.find((k: any) => k.code === '0402').idx as number;
+    });
+    const countCls = (idx: number) => page.evaluate((i) => (window as any).__cityopsMap.getLayers().getArray()[2].getSource().getFeatures().filter((f: any) => f.get('cls') === i).length, idx);
+    expect(await countCls(treeIdx)).toBeGreaterThan(0);
+    await page.click('[data-major="04"] .caret');
+    const m = await readyNo(page);
+    await page.uncheck('[data-testid=class-0402]');
+    await waitMapReady(page, m);
+    expect(await countCls(treeIdx)).toBe(0);
+    expect((await layerCounts(page)).byMajor[4] ?? 0).toBeGreaterThan(0); // other 园林绿化 classes stay
+    const k = await readyNo(page);
+    await page.check('[data-testid=class-0402]');
+    await waitMapReady(page, k);
+  });
+
   it('switches the interface to English and back', async () => {
     await page.click('[data-testid=lang-switch]');
     await expect.poll(() => page.textContent('header')).toContain('Digital City Management Centre');

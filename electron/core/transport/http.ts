@@ -45,6 +45,16 @@ export interface HttpServer {
 
 const fail = (error: ApiErrorData) => ({ ok: false as const, error });
 
+/** True when there is no Origin (non-browser client) or it names the host the request was sent to. */
+export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts the HTTP + WebSocket transport; resolves once it listens. */
 export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -84,7 +94,12 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   });
 
   app.register(async (scope) => {
-    scope.get('/ws', { websocket: true }, (socket) => {
+    scope.get('/ws', { websocket: true }, (socket, req) => {
+      // Browsers send Origin on WebSocket upgrades and CORS does not apply to them: refuse other sites' pages.
+      if (!sameOrigin(req.headers.origin, req.headers.host)) {
+        socket.close(1008, 'cross-origin WebSocket refused');
+        return;
+      }
       const off = opts.core.subscribe((ev) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(ev));
       });
