@@ -2,11 +2,12 @@
 // The Node build of better-sqlite3 in node_modules stays untouched (tests and `cityops serve` use it); the Electron
 // build lives in .cache/electron-native/ and reaches the core through CITYOPS_SQLITE_BINDING.
 import { spawnSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { electronBinary, electronVersion } from './electron-binary.mjs';
+import { electronBinary } from './electron-binary.mjs';
+import { electronSqliteBinding } from './electron-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -30,16 +31,12 @@ if (!bin) {
   process.exit(1);
 }
 
-const version = electronVersion();
-const nativeDir = path.join(root, '.cache', 'electron-native', version);
-const binding = path.join(nativeDir, 'build', 'Release', 'better_sqlite3.node');
-if (!existsSync(binding)) {
-  console.log(`building better-sqlite3 for Electron ${version} (once)…`);
-  rmSync(nativeDir, { recursive: true, force: true });
-  mkdirSync(path.dirname(nativeDir), { recursive: true });
-  cpSync(path.dirname(require.resolve('better-sqlite3/package.json')), nativeDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}build${path.sep}`) });
-  const gyp = path.join(path.dirname(require.resolve('npm/package.json', { paths: [path.dirname(process.execPath), '/usr/lib/node_modules', '/usr/local/lib/node_modules'] })), 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  run(process.execPath, [gyp, 'rebuild', `--target=${version}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: nativeDir });
+let binding;
+try {
+  binding = electronSqliteBinding();
+} catch (e) {
+  console.error(`cityops: ${e.message}`);
+  process.exit(1);
 }
 
 const child = spawn(bin, [root, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, CITYOPS_SQLITE_BINDING: binding } });

@@ -1,12 +1,14 @@
 // The real desktop window through Playwright's _electron. Runs where an Electron binary exists; on machines where
 // Electron's download is blocked it is skipped and says so (never a fake pass).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { electronBinary } from '../../scripts/electron-binary.mjs';
+// @ts-expect-error plain ESM helper without types
+import { electronSqliteBinding } from '../../scripts/electron-native.mjs';
 import { ROOT } from '../paths.ts';
 import { smallDbCopy } from '../helpers.ts';
 
@@ -14,8 +16,14 @@ const bin: string | null = electronBinary();
 if (!bin) console.log('skipped: no Electron binary (test/electron/app.test.ts)');
 
 describe.skipIf(!bin)('desktop app (Electron)', () => {
+  // The core in Electron needs better-sqlite3 built for Electron's ABI (as `npm start` does).
+  let env: Record<string, string>;
+  beforeAll(() => {
+    env = { ...(process.env as Record<string, string>), CITYOPS_SQLITE_BINDING: electronSqliteBinding() };
+  }, 600_000);
+
   it('opens the window on an embedded database with a locked-down renderer and a working bridge', async () => {
-    const app = await _electron.launch({ executablePath: bin!, args: [ROOT], env: { ...process.env, CITYOPS_DB: smallDbCopy() } as Record<string, string> });
+    const app = await _electron.launch({ executablePath: bin!, args: [ROOT], env: { ...env, CITYOPS_DB: smallDbCopy() } });
     try {
       const win = await app.firstWindow();
       await win.waitForFunction(() => Number(document.body.dataset.mapReady ?? 0) > 0, null, { timeout: 60_000 });
@@ -34,7 +42,7 @@ describe.skipIf(!bin)('desktop app (Electron)', () => {
 
   it('seeds the sample city on first start into the user-data folder', async () => {
     const userData = mkdtempSync(path.join(os.tmpdir(), 'cityops-userdata-'));
-    const app = await _electron.launch({ executablePath: bin!, args: [ROOT, `--user-data-dir=${userData}`], env: { ...process.env, CITYOPS_SEED_SCALE: '0.01' } as Record<string, string> });
+    const app = await _electron.launch({ executablePath: bin!, args: [ROOT, `--user-data-dir=${userData}`], env: { ...env, CITYOPS_SEED_SCALE: '0.01' } });
     try {
       const win = await app.firstWindow();
       await win.waitForFunction(() => Number(document.body.dataset.mapReady ?? 0) > 0, null, { timeout: 120_000 });
