@@ -4,6 +4,11 @@ import { useTranslation } from 'react-i18next';
 import type { ClassCount, ComponentClass } from '../../../shared/model.ts';
 import { MAJOR_COLORS, OTHER_COLOR } from '../../map/styles.ts';
 
+/** English names of the national major classes (the Chinese names are data the centre may edit). */
+const EN_MAJORS: Record<string, string> = {
+  '01': 'Public utilities', '02': 'Roads & traffic', '03': 'City appearance', '04': 'Landscaping', '05': 'Housing & land', '06': 'Other facilities',
+};
+
 /** Props of the layer tree. */
 export interface LayerTreeProps {
   classes: ComponentClass[];
@@ -18,7 +23,8 @@ export interface LayerTreeProps {
 
 /** The left-panel layer tree. */
 export function LayerTree(p: LayerTreeProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const majorName = (code: string, name: string) => (i18n.language === 'en' && EN_MAJORS[code] ? `${EN_MAJORS[code]} ${name}` : name);
   const [open, setOpen] = useState<Set<string>>(new Set());
   const count = useMemo(() => new Map(p.counts.map((c) => [c.classCode, c.count])), [p.counts]);
   const majors = useMemo(() => {
@@ -77,7 +83,7 @@ export function LayerTree(p: LayerTreeProps) {
                   onChange={(e) => toggle(codes, e.target.checked)}
                 />
                 <span className="swatch" style={{ background: MAJOR_COLORS[major] ?? OTHER_COLOR }} />
-                <span className="name">{major} {m.name}</span>
+                <span className="name">{major} {majorName(major, m.name)}</span>
                 <span className="count">{fmt(sum)}</span>
               </div>
               {isOpen && (
@@ -101,7 +107,7 @@ export function LayerTree(p: LayerTreeProps) {
       <div className="legend" data-testid="legend">
         <h4>{t('layers.legend')}</h4>
         {majors.map(([major, m]) => (
-          <div key={major} className="row"><span className="dot" style={{ background: MAJOR_COLORS[major] ?? OTHER_COLOR }} />{m.name}</div>
+          <div key={major} className="row"><span className="dot" style={{ background: MAJOR_COLORS[major] ?? OTHER_COLOR }} />{majorName(major, m.name)}</div>
         ))}
       </div>
     </div>
