@@ -54,10 +54,8 @@ export function App() {
   useEffect(
     () =>
       subscribe((ev) => {
-        if (ev.type === 'settings.changed') {
-          setData((d) => (d ? { ...d, settings: ev.payload } : d));
-          ctl.current?.setBaseLayer(ev.payload.baseLayer);
-        }
+        // The effect below applies the new base layer to the map.
+        if (ev.type === 'settings.changed') setData((d) => (d ? { ...d, settings: ev.payload } : d));
       }),
     [],
   );

@@ -6,9 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDatabase } from '../../electron/core/seed/seed.ts';
 import { startServe } from '../../test/helpers.ts';
+import { launchChromium } from '../../test/e2e/browser.ts';
 import { median, ms } from './stats.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, runs: { type: 'string' } } });
@@ -19,10 +20,7 @@ if (!db) {
   seedDatabase(db, {});
 }
 const server = await startServe(db);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--use-angle=gl', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
-});
+const browser = await launchChromium(['--enable-precise-memory-info']);
 const rows: [string, string][] = [];
 const report = (k: string, v: string) => {
   rows.push([k, v]);

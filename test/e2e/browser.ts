@@ -1,15 +1,16 @@
 // Debian Chromium through playwright-core, with the flags that give software WebGL on these machines.
+// Used by the e2e tests, the rendering benchmark and scripts/screenshot.ts.
 import { chromium, type Browser } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 /** Path of the Chromium binary (CHROMIUM overrides). */
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Launches headless Chromium; throws a clear error when it is not installed. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium (plus `extraArgs`); throws a clear error when it is not installed. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--use-angle=gl', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--use-angle=gl', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
   });
 }

@@ -9,6 +9,8 @@ interface CellRow { id: number; code: string; community_code: string; ring: stri
 /** Grid reads and point → cell location over one database. */
 export class GridService {
   private locator: CellLocator | null = null;
+  /** The whole grid in packed form: every workstation asks for it when its map opens. */
+  private allCells: PackedCells | null = null;
   private readonly q;
 
   constructor(private readonly db: Db) {
@@ -40,6 +42,7 @@ export class GridService {
   /** Drops cached geometry after a grid edit. */
   invalidate(): void {
     this.locator = null;
+    this.allCells = null;
   }
 
   streets(): Street[] {
@@ -59,9 +62,11 @@ export class GridService {
 
   /** Cells in compact column form: rings are flat lon,lat arrays addressed by offsets. */
   cells(bbox?: BBox): PackedCells {
-    const rows = (bbox
-      ? this.q.cellsInBox.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3] })
-      : this.q.allCells.all()) as CellRow[];
+    if (!bbox) return (this.allCells ??= this.pack(this.q.allCells.all() as CellRow[]));
+    return this.pack(this.q.cellsInBox.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3] }) as CellRow[]);
+  }
+
+  private pack(rows: CellRow[]): PackedCells {
     const communities: string[] = [];
     const commIdx = new Map<string, number>();
     const out: PackedCells = { codes: [], community: [], communities, offsets: [0], coords: [] };
