@@ -2,7 +2,7 @@
 // Both transports (Electron IPC, HTTP) and the preload are generic over it; inputs are parsed here at the edge.
 import { z } from 'zod';
 import type {
-  AppInfo, Boundary, ClassCount, Community, Component, ComponentClass, Department, EventClass, GridCell,
+  AppInfo, Boundary, ClassCount, Community, Component, ComponentClass, ComponentShape, Department, EventClass, GridCell,
   PackedCells, SearchHit, Settings, Street,
 } from './model.ts';
 
@@ -99,6 +99,10 @@ export const contract = {
   'components.inExtent': method<Component[]>()(
     z.strictObject({ bbox: bboxSchema, classes: z.array(classCode).max(500).optional(), limit: z.number().int().min(1).max(10_000) }),
     'Components inside a box (spatial index look-up).',
+  ),
+  'components.shapes': method<ComponentShape[]>()(
+    z.strictObject({ bbox: bboxSchema, classes: z.array(classCode).max(500).optional(), limit: z.number().int().min(1).max(20_000).optional() }),
+    'Line and polygon geometries of the components meeting a box (drawn at street zoom).',
   ),
   'components.stats': method<ClassCount[]>()(empty, 'Component counts per class.'),
   'search.query': method<SearchHit[]>()(

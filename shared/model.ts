@@ -125,6 +125,14 @@ export interface Component {
   version: number;
 }
 
+/** The drawn shape of a line or polygon component (部件 such as 交通护栏, 绿地, 停车场). */
+export interface ComponentShape {
+  id: number;
+  code: string;
+  classCode: string;
+  geometry: { type: 'LineString'; coordinates: LonLat[] } | { type: 'Polygon'; coordinates: LonLat[][] };
+}
+
 /** Per-class component counts. */
 export interface ClassCount {
   classCode: string;

@@ -77,6 +77,7 @@ export class Core implements CoreLike {
         return this.components.at(i.lon, i.lat, i.radiusM, i.classes);
       },
       'components.inExtent': (i) => this.components.inExtent(i.bbox as BBox, i.limit, i.classes),
+      'components.shapes': (i) => this.components.shapes(i.bbox as BBox, i.limit ?? 5000, i.classes),
       'components.stats': () => this.components.stats(),
       'search.query': (i) => this.search.query(i.q, i.limit),
       'settings.get': () => this.settings.get(),

@@ -21,6 +21,7 @@ import { createCellsLayer, setCells } from './layers/cells.ts';
 import { createBoundariesLayer, setBoundaries } from './layers/boundaries.ts';
 import { createComponentsLayer, setComponents, type ComponentsLayer, type LoadedBatch } from './layers/components.ts';
 import { InteractionSnapshot } from './layers/snapshot.ts';
+import { createShapesLayer, setShapes, SHAPES_RES } from './layers/shapes.ts';
 
 /** What the map shows in the detail panel. */
 export type Selection = { kind: 'component'; component: Component } | { kind: 'cell'; cell: GridCell } | null;
@@ -53,6 +54,7 @@ export class MapController {
   private componentsOn = true;
   private readonly base = new TileLayer({ zIndex: 0, visible: false });
   private readonly highlight = new VectorLayer({ source: new VectorSource(), zIndex: 10 });
+  private readonly shapes = createShapesLayer();
   private readonly hoverFeature = new Feature<Point>();
   private readonly hoverCell = new Feature<Polygon>();
   private readonly selectedFeature = new Feature();
@@ -72,7 +74,9 @@ export class MapController {
     const pad = 3000;
     this.map = new OlMap({
       target,
-      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, ...(this.snapshot ? [this.snapshot.layer] : [])],
+      // Order in this list is kept stable for tests (0 base, 1 cells, 2 components, 3 boundaries, 4 highlight);
+      // drawing order comes from zIndex.
+      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, this.shapes, ...(this.snapshot ? [this.snapshot.layer] : [])],
       controls: [new Zoom(), new ScaleLine({ bar: true, steps: 4, text: true, minWidth: 140 })],
       interactions: defaultInteractions(),
       view: new View({
@@ -141,6 +145,7 @@ export class MapController {
   setComponentsVisible(v: boolean): void {
     this.componentsOn = v;
     this.components.setVisible(v);
+    this.shapes.setVisible(v);
     this.snapshot?.layer.setVisible(false);
   }
 
@@ -202,15 +207,16 @@ export class MapController {
     this.cb.onStatus({ shown: this.batch?.packed.count ?? 0, total: this.batch?.packed.totalInView ?? 0, decimated: !!this.batch?.packed.decimated, loading: true });
     if (this.visibleClasses && this.visibleClasses.length === 0) {
       this.batch = setComponents(this.components, allocPacked(0, 0, false, 0, 0).view, this.majorOfClass);
+      setShapes(this.shapes, []);
     } else {
-      const bytes = await call('components.view', {
-        bbox,
-        resolution: view.getResolution()!,
-        classes: this.visibleClasses ?? undefined,
-        maxFeatures: this.webgl ? 30_000 : 20_000,
-      });
+      const classes = this.visibleClasses ?? undefined;
+      const [bytes, shapes] = await Promise.all([
+        call('components.view', { bbox, resolution: view.getResolution()!, classes, maxFeatures: this.webgl ? 30_000 : 20_000 }),
+        view.getResolution()! < SHAPES_RES ? call('components.shapes', { bbox, classes }) : Promise.resolve([]),
+      ]);
       if (no !== this.requestNo || this.disposed) return;
       this.batch = setComponents(this.components, decodePacked(bytes), this.majorOfClass);
+      setShapes(this.shapes, shapes);
     }
     const p = this.batch.packed;
     this.map.once('rendercomplete', () => {

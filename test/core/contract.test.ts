@@ -127,6 +127,16 @@ for (const [name, make] of transports) {
       expect(near.result.id).toBe(first.id);
     });
 
+    it('returns the shapes of line and polygon components, filtered by class', async () => {
+      const city = [119.872, 32.424, 119.968, 32.496];
+      const all = (await c.call('components.shapes', { bbox: city })).result as any[];
+      expect(all.length).toBeGreaterThan(0);
+      expect(new Set(all.map((s) => s.geometry.type))).toEqual(new Set(['LineString', 'Polygon']));
+      const green = (await c.call('components.shapes', { bbox: city, classes: ['0405'] })).result as any[];
+      expect(green.length).toBeGreaterThan(0);
+      expect(green.every((s) => s.classCode === '0405' && s.geometry.type === 'Polygon')).toBe(true);
+    });
+
     it('searches codes and place names', async () => {
       const r = await c.call('search.query', { q: '城东' });
       expect(r.result.some((h: any) => h.kind === 'street' && h.label === '城东街道')).toBe(true);

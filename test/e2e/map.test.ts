@@ -92,6 +92,18 @@ describe('the map over the full sample city', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-click.png') });
   });
 
+  it('draws line and polygon components as their shapes at street zoom', async () => {
+    const n = await readyNo(page);
+    await page.fill('[data-testid=search-input]', '3212020405000010'); // a green space (绿地)
+    await page.press('[data-testid=search-input]', 'Enter');
+    await page.waitForSelector('[data-testid=component-panel]');
+    await waitMapReady(page, n);
+    const types = () => page.evaluate(() => (window as any).__cityopsMap.getLayers().getArray()[5].getSource().getFeatures().map((f: any) => f.getGeometry().getType()));
+    await expect.poll(types, { timeout: 10_000 }).toContain('Polygon');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-shapes.png') });
+    await page.click('.detail-head button');
+  });
+
   it('switching a major class off hides its components and leaves the others', async () => {
     const before = await layerCounts(page);
     expect(before.byMajor[1] ?? 0).toBeGreaterThan(0);

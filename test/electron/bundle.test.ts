@@ -1,13 +1,23 @@
 // The desktop bundle's core worker (dist-electron/core-worker.mjs, built by `npm run build`) under plain Node:
 // first start creates and seeds the database with progress, then answers contract calls.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkerCore } from '../../electron/core/host/workerCore.ts';
 import { ROOT } from '../paths.ts';
 
 const bundle = path.join(ROOT, 'dist-electron', 'core-worker.mjs');
+
+describe('desktop preload bundle', () => {
+  it('is CommonJS that requires nothing but electron (a sandboxed preload can load nothing else)', () => {
+    const src = readFileSync(path.join(ROOT, 'dist-electron', 'preload.cjs'), 'utf8');
+    const required = [...src.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(required).toContain('electron');
+    expect([...new Set(required)]).toEqual(['electron']);
+    expect(src).not.toMatch(/^\s*import\s/m);
+  });
+});
 
 describe('desktop core worker bundle', () => {
   it('seeds the user-data database on first start with progress, then opens it again without seeding', async () => {

@@ -3,7 +3,7 @@ import type { Db } from '../db/connection.ts';
 import type { Statement } from 'better-sqlite3';
 import { ApiError } from '../../../shared/errors.ts';
 import { distanceM, metresToDegrees } from '../../../shared/geo.ts';
-import type { BBox, ClassCount, Component } from '../../../shared/model.ts';
+import type { BBox, ClassCount, Component, ComponentShape } from '../../../shared/model.ts';
 import { ComponentRenderCache } from './renderCache.ts';
 import type { CatalogService } from '../catalog/service.ts';
 
@@ -21,7 +21,7 @@ const IN_BOX = `SELECT ${COLUMNS} FROM components c JOIN components_rtree r ON r
 /** Component reads over one database. */
 export class ComponentService {
   readonly renderCache: ComponentRenderCache;
-  private readonly q: Record<'byCode' | 'byId' | 'inBox', Statement>;
+  private readonly q: Record<'byCode' | 'byId' | 'inBox' | 'shapes', Statement>;
   private statsCache: ClassCount[] | null = null;
 
   constructor(db: Db, private readonly catalog: CatalogService) {
@@ -30,6 +30,10 @@ export class ComponentService {
       byCode: db.prepare(`SELECT ${COLUMNS} FROM components c WHERE c.code = ?`).raw(),
       byId: db.prepare(`SELECT ${COLUMNS} FROM components c WHERE c.id = ?`).raw(),
       inBox: db.prepare(IN_BOX).raw(),
+      // Shapes meet the box when their R*Tree box does (a line or polygon can cross it with its point outside).
+      shapes: db.prepare(`SELECT c.id, c.code, c.class_code, c.geometry FROM components c JOIN components_rtree r ON r.id = c.id
+        WHERE r.max_lon >= :minLon AND r.min_lon <= :maxLon AND r.max_lat >= :minLat AND r.min_lat <= :maxLat
+        AND c.geometry IS NOT NULL AND c.retired_at IS NULL LIMIT :limit`).raw(),
     };
   }
 
@@ -71,6 +75,13 @@ export class ComponentService {
       }
     }
     return best ? this.toComponent(best) : null;
+  }
+
+  /** Line and polygon shapes of components meeting a box, optionally of some classes only. */
+  shapes(b: BBox, limit: number, classes?: string[]): ComponentShape[] {
+    const want = classes ? new Set(classes) : null;
+    const rows = this.q.shapes.all({ minLon: b[0], minLat: b[1], maxLon: b[2], maxLat: b[3], limit }) as [number, string, string, string][];
+    return rows.filter((r) => !want || want.has(r[2])).map(([id, code, classCode, g]) => ({ id, code, classCode, geometry: JSON.parse(g) }));
   }
 
   /** Counts per class, from the render cache (no GROUP BY over every row); cached until invalidate(). */
