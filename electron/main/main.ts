@@ -8,11 +8,14 @@ import { registerIpcTransport } from '../core/transport/ipc.ts';
 import { PROGRESS_CHANNEL } from '../../shared/channels.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist-electron/
+// In a packaged app dist-electron/ is unpacked beside app.asar (electron-builder.yml): the worker thread and its
+// plain fs reads need real files.
+const unpacked = here.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
 const rendererIndex = path.join(here, '..', 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 // The bundled core finds its SQL migrations and data tables beside the bundle.
-process.env.CITYOPS_MIGRATIONS_DIR ??= path.join(here, 'migrations');
-process.env.CITYOPS_DATA_DIR ??= path.join(here, 'data');
+process.env.CITYOPS_MIGRATIONS_DIR ??= path.join(unpacked, 'migrations');
+process.env.CITYOPS_DATA_DIR ??= path.join(unpacked, 'data');
 
 let core: WorkerCore | null = null;
 let win: BrowserWindow | null = null;
@@ -68,7 +71,7 @@ app.whenReady().then(async () => {
     dbPath,
     seedIfMissing: true,
     seedScale: process.env.CITYOPS_SEED_SCALE ? Number(process.env.CITYOPS_SEED_SCALE) : undefined,
-    entry: path.join(here, 'core-worker.mjs'),
+    entry: path.join(unpacked, 'core-worker.mjs'),
     onProgress: (phase, fraction) => win?.webContents.send(PROGRESS_CHANNEL, { phase, fraction }),
   });
   registerIpcTransport({
