@@ -16,6 +16,11 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 // The bundled core finds its SQL migrations and data tables beside the bundle.
 process.env.CITYOPS_MIGRATIONS_DIR ??= path.join(unpacked, 'migrations');
 process.env.CITYOPS_DATA_DIR ??= path.join(unpacked, 'data');
+// Packaged: better-sqlite3 was rebuilt for Electron by install-app-deps; name its binary so the worker loads it
+// directly. In development `npm start` sets this to the Electron build in .cache/electron-native/.
+if (app.isPackaged) {
+  process.env.CITYOPS_SQLITE_BINDING ??= path.join(unpacked, '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+}
 
 let core: WorkerCore | null = null;
 let win: BrowserWindow | null = null;
