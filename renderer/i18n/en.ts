@@ -22,6 +22,7 @@ export const en: typeof zhCN = {
   settings: {
     title: 'Settings', baseLayer: 'Base map', none: 'None (offline)', xyz: 'XYZ tiles', tianditu: 'Tianditu', url: 'Tile URL', key: 'Tianditu key',
     layer: 'Layer', vec: 'Vector', img: 'Imagery', opacity: 'Opacity', save: 'Save', cancel: 'Cancel', saved: 'Saved',
+    gcjWarning: 'Note: Amap and Tencent tiles use the GCJ-02 datum and sit a few hundred metres off CGCS2000 data; Baidu uses BD-09. Use WGS84/CGCS2000 tiles (e.g. Tianditu).',
   },
   lang: { switch: '中文' },
   queue: { title: 'Case queue', soon: 'Case intake and dispatch appear here' },

@@ -20,6 +20,7 @@ export const zhCN = {
   settings: {
     title: '设置', baseLayer: '底图', none: '无（离线）', xyz: 'XYZ 瓦片', tianditu: '天地图', url: '瓦片地址', key: '天地图密钥',
     layer: '图层', vec: '矢量', img: '影像', opacity: '不透明度', save: '保存', cancel: '取消', saved: '已保存',
+    gcjWarning: '注意：高德、腾讯等瓦片采用 GCJ-02 加密坐标，与 CGCS2000 数据相差数百米；百度为 BD-09。请使用 WGS84/CGCS2000 瓦片（如天地图）。',
   },
   lang: { switch: 'English' },
   queue: { title: '案件队列', soon: '案件受理与派遣在此显示' },

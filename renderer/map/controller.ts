@@ -53,6 +53,7 @@ export class MapController {
   private readonly snapshot: InteractionSnapshot | null;
   private componentsOn = true;
   private readonly base = new TileLayer({ zIndex: 0, visible: false });
+  private readonly baseLabels = new TileLayer({ zIndex: 0.5, visible: false });
   private readonly highlight = new VectorLayer({ source: new VectorSource(), zIndex: 10 });
   private readonly shapes = createShapesLayer();
   private readonly hoverFeature = new Feature<Point>();
@@ -76,7 +77,7 @@ export class MapController {
       target,
       // Order in this list is kept stable for tests (0 base, 1 cells, 2 components, 3 boundaries, 4 highlight);
       // drawing order comes from zIndex.
-      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, this.shapes, ...(this.snapshot ? [this.snapshot.layer] : [])],
+      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, this.shapes, this.baseLabels, ...(this.snapshot ? [this.snapshot.layer] : [])],
       controls: [new Zoom(), new ScaleLine({ bar: true, steps: 4, text: true, minWidth: 140 })],
       interactions: defaultInteractions(),
       view: new View({
@@ -152,17 +153,24 @@ export class MapController {
   /** Shows the configured base map, or none (the default: the app works offline). */
   setBaseLayer(b: BaseLayerSettings): void {
     if (b.kind === 'none') {
-      this.base.setVisible(false);
-      this.base.setSource(null);
+      for (const l of [this.base, this.baseLabels]) {
+        l.setVisible(false);
+        l.setSource(null);
+      }
       return;
     }
-    const url =
-      b.kind === 'xyz'
-        ? b.url!
-        : `https://t{0-7}.tianditu.gov.cn/${b.tiandituLayer ?? 'vec'}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${b.tiandituLayer ?? 'vec'}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${b.tiandituKey}`;
-    this.base.setSource(new XYZ({ url, crossOrigin: 'anonymous', maxZoom: 18 }));
+    // Tianditu's Web Mercator ('_w') tiles; its vector/imagery layers carry no names, so its annotation layer
+    // (cva = vector labels, cia = imagery labels) goes on top.
+    const tdt = (layer: string) =>
+      `https://t{0-7}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${b.tiandituKey}`;
+    const kind = b.tiandituLayer ?? 'vec';
+    this.base.setSource(new XYZ({ url: b.kind === 'xyz' ? b.url! : tdt(kind), crossOrigin: 'anonymous', maxZoom: 18 }));
     this.base.setOpacity(b.opacity);
     this.base.setVisible(true);
+    const labels = b.kind === 'tianditu';
+    this.baseLabels.setSource(labels ? new XYZ({ url: tdt(kind === 'img' ? 'cia' : 'cva'), crossOrigin: 'anonymous', maxZoom: 18 }) : null);
+    this.baseLabels.setOpacity(b.opacity);
+    this.baseLabels.setVisible(labels);
   }
 
   /** Zooms to a lon/lat box. */

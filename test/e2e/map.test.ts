@@ -178,10 +178,27 @@ describe('the map over the full sample city', () => {
     await page.click('[data-testid=settings] button.primary');
     await page.waitForSelector('[data-testid=settings]', { state: 'detached' });
     await expect.poll(base).toEqual({ visible: true, urls: ['http://127.0.0.1:9/{z}/{x}/{y}.png'] });
+    // Tianditu with a well-formed key: vector tiles plus its annotation layer. Tile requests are aborted inside the
+    // browser, so nothing leaves this machine.
+    await page.route(/tianditu\.gov\.cn/, (route) => route.abort());
+    await page.click('[data-testid=open-settings]');
+    await page.check('[data-testid=settings] input[type=radio] >> nth=2');
+    await page.fill('[data-testid=settings] .col input', '0123456789abcdef0123456789abcdef');
+    await page.click('[data-testid=settings] button.primary');
+    await page.waitForSelector('[data-testid=settings]', { state: 'detached' });
+    const labels = () => page.evaluate(() => {
+      const l = (window as any).__cityopsMap.getLayers().getArray()[6];
+      return { visible: l.getVisible(), url: l.getSource()?.getUrls?.()?.[0] ?? '' };
+    });
+    await expect.poll(async () => (await base()).urls?.[0] ?? '').toContain('LAYER=vec&');
+    expect((await base()).urls![0]).toContain('tk=0123456789abcdef0123456789abcdef');
+    expect(await labels()).toMatchObject({ visible: true, url: expect.stringContaining('LAYER=cva&') });
     await page.click('[data-testid=open-settings]');
     await page.check('[data-testid=settings] input[type=radio] >> nth=0');
     await page.click('[data-testid=settings] button.primary');
     await expect.poll(async () => (await base()).visible).toBe(false);
+    expect((await labels()).visible).toBe(false);
+    await page.unroute(/tianditu\.gov\.cn/);
   });
 
   it('falls back to a Canvas renderer without WebGL and says so', async () => {

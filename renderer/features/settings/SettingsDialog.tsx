@@ -32,6 +32,7 @@ export function SettingsDialog({ settings, onClose }: { settings: Settings; onCl
           {b.kind === 'xyz' && (
             <label className="col">{t('settings.url')}
               <input value={b.url ?? ''} placeholder="https://tiles.example/{z}/{x}/{y}.png" onChange={(e) => setB({ ...b, url: e.target.value })} />
+              <small className="muted">{t('settings.gcjWarning')}</small>
             </label>
           )}
           {b.kind === 'tianditu' && (
