@@ -90,6 +90,7 @@ describe('sample city grid', () => {
   it('nests cells in communities and communities in streets', () => {
     expect(city.streets.length).toBeGreaterThanOrEqual(9);
     expect(city.communities.every((c) => c.code.startsWith(c.streetCode))).toBe(true);
+    expect(new Set(city.communities.map((c) => c.name)).size).toBe(city.communities.length);
   });
 });
 

@@ -186,7 +186,12 @@ export function buildCity(seed = 1): GenCity {
   const streets: GenStreet[] = [];
   const communities: GenCommunity[] = [];
   const cells: GenCell[] = [];
-  const usedNames = new Set<string>();
+  // Community names: the word list in a seeded random order, one each (more words than communities).
+  const names = [...COMMUNITY_WORDS];
+  for (let i = names.length - 1; i > 0; i--) {
+    const k = Math.floor(rand() * (i + 1));
+    [names[i], names[k]] = [names[k], names[i]];
+  }
   let streetNo = 0;
   // Streets numbered north→south, west→east; communities likewise inside a street.
   for (let rg = rowGroups.length - 1; rg >= 0; rg--) {
@@ -201,9 +206,7 @@ export function buildCity(seed = 1): GenCity {
         for (let i = i0; i < i1; i++) {
           commNo++;
           const commCode = streetCode + String(commNo).padStart(3, '0');
-          let name = COMMUNITY_WORDS[Math.floor(rand() * COMMUNITY_WORDS.length)] + '社区';
-          for (let k = 0; usedNames.has(name); k++) name = COMMUNITY_WORDS[(COMMUNITY_WORDS.indexOf(name.replace('社区', '')) + 1 + k) % COMMUNITY_WORDS.length] + '社区';
-          usedNames.add(name);
+          const name = `${names[communities.length % names.length]}社区`;
           communities.push({ code: commCode, streetCode, name, ring: blockRing(i, j, i + 1, j + 1).map(toLonLat), block: [i, j] });
           cells.push(...blockCells(i, j, commCode));
         }

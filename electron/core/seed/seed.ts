@@ -136,6 +136,8 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
   for (const d of depts) if (d.parent && d.level === 3) children.set(d.parent, [...(children.get(d.parent) ?? []), d.code]);
   const streetOffice = new Map(depts.filter((d) => d.street).map((d) => [d.street!, d.code]));
   const streetOwned = new Set(['0501', '0407', '0126', '0212', '0303']);
+  // Covers and gratings (…井盖, 雨水箅子) are the components that go missing (丢失); others get occupied (占用).
+  const covers = new Set(compTable.classes.filter((c) => /井盖|箅子/.test(c.name)).map((c) => c.code));
   const serials = new Map<string, number>();
   const insComp = db.prepare(
     `INSERT INTO components (id, code, class_code, dept1, dept2, dept3, grid_code, state, or_date, ch_date, data_source, note, lon, lat, geometry)
@@ -159,9 +161,8 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
       const dept2 = streetOwned.has(p.classCode) ? streetOffice.get(streetCode) ?? dept1 : dept1;
       const kids = dept1 ? children.get(dept1) : undefined;
       const dept3 = kids ? kids[Math.floor((ci / city.cells.length) * kids.length)] : dept1;
-      const isCover = p.classCode.startsWith('01') && Number(p.classCode.slice(2)) <= 14 || p.classCode === '0127' || p.classCode === '0128' || p.classCode === '0129' || p.classCode === '0130';
       const r = rand();
-      const state = r < 0.92 ? '完好' : r < 0.97 ? '破损' : r < 0.985 && isCover ? '丢失' : '占用';
+      const state = r < 0.92 ? '完好' : r < 0.97 ? '破损' : r < 0.985 && covers.has(p.classCode) ? '丢失' : '占用';
       const census = rand() < 0.8;
       const orDate = census ? date(2008, 2008) : date(2009, 2025);
       const chDate = rand() < 0.12 ? date(Number(orDate.slice(0, 4)) + 1, 2026) : null;
