@@ -44,6 +44,8 @@ export class Core implements CoreLike {
   readonly settings: SettingsService;
   private readonly listeners = new Set<(ev: PushEvent) => void>();
   private readonly handlers: Handlers;
+  /** District bounds from meta, read once: a map click checks them and must not count tables to get them. */
+  private readonly bounds: BBox;
 
   constructor(opts: CoreOptions) {
     if (!existsSync(opts.dbPath)) throw new Error(`database ${opts.dbPath} does not exist (create it with: cityops seed --db ${opts.dbPath})`);
@@ -53,6 +55,8 @@ export class Core implements CoreLike {
       const n = (this.db.prepare('SELECT count(*) AS n FROM grid_cells').get() as { n: number }).n;
       if (n === 0) throw new Error(`database ${opts.dbPath} has no unit grid; seed it first (cityops seed --db FILE)`);
     }
+    const b = this.db.prepare("SELECT value FROM meta WHERE key = 'bounds'").get() as { value: string } | undefined;
+    this.bounds = b ? JSON.parse(b.value) : [0, 0, 0, 0];
     this.catalog = new CatalogService(this.db);
     this.grid = new GridService(this.db);
     this.components = new ComponentService(this.db, this.catalog);
@@ -130,7 +134,7 @@ export class Core implements CoreLike {
       version: CITYOPS_VERSION,
       districtName: meta.get('district_name') ?? '',
       adminCode: meta.get('admin_code') ?? '',
-      bounds: JSON.parse(meta.get('bounds') ?? '[0,0,0,0]'),
+      bounds: this.bounds,
       gridCells: count('SELECT count(*) AS n FROM grid_cells'),
       components: count('SELECT count(*) AS n FROM components WHERE retired_at IS NULL'),
       departments: count('SELECT count(*) AS n FROM departments'),
@@ -140,7 +144,7 @@ export class Core implements CoreLike {
   }
 
   private requireInCity(lon: number, lat: number): void {
-    const b = this.info().bounds;
+    const b = this.bounds;
     if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) {
       throw new ApiError('OUTSIDE_CITY', `point (${lon}, ${lat}) is outside the city (${b.join(', ')})`, { field: 'lon' });
     }
