@@ -27,11 +27,6 @@ export function pointInFlatRing(x: number, y: number, coords: ArrayLike<number>,
   return inside;
 }
 
-/** Point-in-ring for a ring of [lon, lat] pairs. */
-export function pointInRing(p: LonLat, ring: LonLat[]): boolean {
-  return pointInFlatRing(p[0], p[1], ring.flat(), 0, ring.length * 2);
-}
-
 /** Bounding box of a ring. */
 export function ringBBox(ring: LonLat[]): BBox {
   let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;

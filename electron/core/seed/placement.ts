@@ -2,7 +2,7 @@
 // covers along lanes, sparse facilities inside cells. Every component is placed strictly inside the cell
 // whose code it records (checked by point-in-polygon; candidates that fall outside are dropped).
 import type { LonLat } from '../../../shared/model.ts';
-import { pointInRing } from '../../../shared/geo.ts';
+import { pointInFlatRing } from '../../../shared/geo.ts';
 import { CITY_BOUNDS, M_PER_DEG_LAT, M_PER_DEG_LON, type GenCell, type SideKind } from './city.ts';
 
 /** A generated component before codes and attributes are assigned. */
@@ -128,7 +128,8 @@ const toLL = (p: XY): LonLat => [CITY_BOUNDS.west + p[0] / M_PER_DEG_LON, CITY_B
 export function placeInCell(cell: GenCell, rand: () => number, density = 1): Placed[] {
   const out: Placed[] = [];
   const ring = cell.ring;
-  const inside = (p: LonLat) => pointInRing(p, ring);
+  const flat = ring.flat(); // flattened once per cell, tested for every candidate position
+  const inside = (p: LonLat) => pointInFlatRing(p[0], p[1], flat, 0, flat.length);
   const keep = () => density >= 1 || rand() < density;
   const urbanFactor = 1 - 0.8 * cell.urban;
 

@@ -110,11 +110,10 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
   const insEv = db.prepare('INSERT INTO event_classes (code, major, name, default_dept, limit_value, limit_unit) VALUES (?, ?, ?, ?, ?, ?)');
   for (const c of eventTable.classes) insEv.run(c.code, c.code.slice(0, 2), c.name, c.defaultDept, c.limitValue, c.limitUnit);
 
-  const box = (ring: LonLat[]) => ringBBox(ring);
   const insStreet = db.prepare('INSERT INTO streets (code, name, ring, min_lon, min_lat, max_lon, max_lat) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  for (const s of city.streets) insStreet.run(s.code, s.name, JSON.stringify(s.ring), ...box(s.ring));
+  for (const s of city.streets) insStreet.run(s.code, s.name, JSON.stringify(s.ring), ...ringBBox(s.ring));
   const insComm = db.prepare('INSERT INTO communities (code, street_code, name, ring, min_lon, min_lat, max_lon, max_lat) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const c of city.communities) insComm.run(c.code, c.streetCode, c.name, JSON.stringify(c.ring), ...box(c.ring));
+  for (const c of city.communities) insComm.run(c.code, c.streetCode, c.name, JSON.stringify(c.ring), ...ringBBox(c.ring));
 
   progress('grid', 0.5);
   const toGK = crsConverter('EPSG:4490', 'EPSG:4549');
@@ -123,7 +122,7 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
   city.cells.forEach((c, i) => {
     const gk = c.ring.flatMap((p) => toGK(p));
     const area = Math.abs(signedArea(gk));
-    const b = box(c.ring);
+    const b = ringBBox(c.ring);
     insCell.run(i + 1, c.code, c.communityCode, JSON.stringify(c.ring), Math.round(area * 10) / 10, ...b);
     insCellBox.run(i + 1, b[0], b[2], b[1], b[3]);
   });
