@@ -61,30 +61,27 @@ const randomPoint = (): [number, number] => [
 const idsOnly = core.db.prepare(`SELECT c.id FROM components_rtree r JOIN components c ON c.id = r.id
   WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?
   AND c.lon BETWEEN ? AND ? AND c.lat BETWEEN ? AND ?`).pluck();
-for (const sizeM of [250, 1000]) {
+/** Times `lookUp` over 500 random boxes of `sizeM` metres; reports p50 / p95 and the average hit count. */
+function timeBoxes(label: string, sizeM: number, lookUp: (b: [number, number, number, number]) => number): void {
   const times: number[] = [];
   let found = 0;
   for (let i = 0; i < 500; i++) {
     const [lon, lat] = randomPoint();
     const { dLon, dLat } = metresToDegrees(sizeM, lat);
     const t = performance.now();
-    found += idsOnly.all(lon, lon + dLon, lat, lat + dLat, lon, lon + dLon, lat, lat + dLat).length;
+    found += lookUp([lon, lat, lon + dLon, lat + dLat]);
     times.push(performance.now() - t);
   }
-  report(`R*Tree look-up, ids only, ${sizeM} m box (avg ${Math.round(found / 500)} hits) p50 / p95`, `${ms(percentile(times, 50))} / ${ms(percentile(times, 95))}`);
+  report(`${label}, ${sizeM} m box (avg ${Math.round(found / 500)} hits) p50 / p95`, `${ms(percentile(times, 50))} / ${ms(percentile(times, 95))}`);
 }
 for (const sizeM of [250, 1000]) {
-  const times: number[] = [];
-  let found = 0;
-  for (let i = 0; i < 500; i++) {
-    const [lon, lat] = randomPoint();
-    const { dLon, dLat } = metresToDegrees(sizeM, lat);
-    const t = performance.now();
-    const r = core.invokeSync('components.inExtent', { bbox: [lon, lat, lon + dLon, lat + dLat], limit: 10_000 }, ctx);
-    times.push(performance.now() - t);
-    if (r.ok) found += (r.result as unknown[]).length;
-  }
-  report(`components.inExtent ${sizeM} m box, full attributes (avg ${Math.round(found / 500)} hits) p50 / p95`, `${ms(percentile(times, 50))} / ${ms(percentile(times, 95))}`);
+  timeBoxes('R*Tree look-up, ids only', sizeM, ([w, s, e, n]) => idsOnly.all(w, e, s, n, w, e, s, n).length);
+}
+for (const sizeM of [250, 1000]) {
+  timeBoxes('components.inExtent, full attributes', sizeM, (bbox) => {
+    const r = core.invokeSync('components.inExtent', { bbox, limit: 10_000 }, ctx);
+    return r.ok ? (r.result as unknown[]).length : 0;
+  });
 }
 
 // 4. Packed map view at city zoom (whole district on ~1,000 px) and at street zoom.
