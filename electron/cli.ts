@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { Core } from './core/core.ts';
 import { seedDatabase } from './core/seed/seed.ts';
 import { startHttpServer } from './core/transport/http.ts';
+import { SYSTEM_USER, type CallContext } from './core/context.ts';
+import { ROLES, type Role } from '../shared/workflow.ts';
+import { ApiError } from '../shared/errors.ts';
+import { generateCases } from './core/cases/generate.ts';
 
 const USAGE = `cityops — digital city management centre (数字化城管)
 
@@ -13,6 +17,14 @@ Usage:
   cityops serve --db FILE [--host 127.0.0.1] [--port 8731]   run the hall server (API + browser UI)
   cityops seed  --db FILE [--seed N] [--scale F] [--force]   build the sample city (泰州市海陵区)
   cityops info  --db FILE [--json]                           counts of the centre's data
+  cityops user add --db FILE --name NAME --role ROLE [--department CODE] [--street CODE]
+                   [--phone N] [--display-name TEXT] --password-stdin
+                                                             create an account; roles: ${ROLES.join(', ')}
+  cityops user list --db FILE                                accounts
+  cityops apikey create --db FILE --name NAME                new Open311 API key (printed on the last line)
+  cityops apikey revoke --db FILE --id N                     revoke a key
+  cityops apikey list --db FILE                              keys (never the key itself)
+  cityops cases generate --db FILE --count N [--seed N]      add N historical cases (benchmarks, training)
   cityops help                                               this text
 `;
 
@@ -27,7 +39,9 @@ function die(msg: string, code = 2): never {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [cmd, ...rest] = argv;
+  let [cmd, ...rest] = argv;
+  // Two-word commands: user add, apikey create, cases generate…
+  if ((cmd === 'user' || cmd === 'apikey' || cmd === 'cases') && rest[0] && !rest[0].startsWith('-')) cmd = `${cmd} ${rest.shift()}`;
   const opts = {
     db: { type: 'string' },
     host: { type: 'string' },
@@ -36,6 +50,15 @@ async function main(argv: string[]): Promise<void> {
     scale: { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    department: { type: 'string' },
+    street: { type: 'string' },
+    phone: { type: 'string' },
+    'display-name': { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    id: { type: 'string' },
+    count: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let values: Record<string, string | boolean | undefined>;
@@ -85,6 +108,23 @@ async function main(argv: string[]): Promise<void> {
       else process.stdout.write(Object.entries(info).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('\n') + '\n');
       return;
     }
+    case 'user add':
+    case 'user list':
+    case 'apikey create':
+    case 'apikey revoke':
+    case 'apikey list':
+    case 'cases generate': {
+      const core = openCore(needDb());
+      const ctx: CallContext = { actor: `cli:${process.env.USER ?? 'unknown'}`, via: 'cli', user: SYSTEM_USER };
+      try {
+        await admin(cmd, core, values, ctx);
+      } catch (e) {
+        die(e instanceof ApiError ? e.message : (e as Error).message, 1);
+      } finally {
+        core.close();
+      }
+      return;
+    }
     case 'serve': {
       const file = needDb();
       const port = values.port === undefined ? 8731 : Number(values.port);
@@ -93,6 +133,8 @@ async function main(argv: string[]): Promise<void> {
       try {
         core = new Core({ dbPath: file });
         core.warmUp();
+        core.startTimers();
+        if (core.auth.count() === 0) process.stderr.write(`cityops: warning: no accounts yet; create one with: cityops user add --db ${file} --name admin --role admin --password-stdin\n`);
       } catch (e) {
         die((e as Error).message, 1);
       }
@@ -116,6 +158,65 @@ async function main(argv: string[]): Promise<void> {
     }
     default:
       die(`unknown command ${cmd}\n\n${USAGE}`);
+  }
+}
+
+function openCore(file: string): Core {
+  try {
+    return new Core({ dbPath: file });
+  } catch (e) {
+    die((e as Error).message, 1);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Account, API key and history commands. */
+async function admin(cmd: string, core: Core, v: Record<string, string | boolean | undefined>, ctx: CallContext): Promise<void> {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const need = (k: string) => str(k) ?? die(`${cmd} needs --${k}`);
+  switch (cmd) {
+    case 'user add': {
+      const role = need('role');
+      if (!ROLES.includes(role as Role)) die(`unknown role ${role}; roles are ${ROLES.join(', ')}`);
+      if (!v['password-stdin']) die('give the password on standard input with --password-stdin (never on the command line)');
+      const password = await readStdin();
+      const u = core.auth.addUser({
+        name: need('name'), role: role as Role, department: str('department') ?? null, streetCode: str('street') ?? null,
+        phone: str('phone') ?? null, displayName: str('display-name'), password,
+      }, ctx);
+      process.stdout.write(`created user ${u.name} (${u.role}${u.department ? `, ${u.department}` : ''}), id ${u.id}\n`);
+      return;
+    }
+    case 'user list':
+      for (const u of core.auth.users()) process.stdout.write(`${u.id}\t${u.name}\t${u.role}\t${u.department ?? ''}\t${u.displayName}\n`);
+      return;
+    case 'apikey create': {
+      const { id, key } = core.auth.createApiKey(need('name'), ctx);
+      process.stdout.write(`created API key ${id} for ${str('name')}; it is shown only now:\n${key}\n`);
+      return;
+    }
+    case 'apikey revoke': {
+      const id = Number(need('id'));
+      if (!Number.isInteger(id) || id <= 0) die('--id must be a positive integer');
+      core.auth.revokeApiKey(id, ctx);
+      process.stdout.write(`revoked API key ${id}\n`);
+      return;
+    }
+    case 'apikey list':
+      for (const k of core.auth.apiKeys()) process.stdout.write(`${k.id}\t${k.name}\t${k.createdAt}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
+      return;
+    case 'cases generate': {
+      const count = Number(need('count'));
+      if (!Number.isInteger(count) || count <= 0 || count > 5_000_000) die('--count must be an integer from 1 to 5,000,000');
+      const r = generateCases(core, { count, seed: str('seed') ? Number(str('seed')) : 1 });
+      process.stdout.write(`generated ${r.count} cases in ${(r.ms / 1000).toFixed(1)} s\n`);
+      return;
+    }
   }
 }
 

@@ -2,9 +2,12 @@
 // Both transports (Electron IPC, HTTP) and the preload are generic over it; inputs are parsed here at the edge.
 import { z } from 'zod';
 import type {
-  AppInfo, Boundary, ClassCount, Community, Component, ComponentClass, ComponentShape, Department, EventClass, GridCell,
-  PackedCells, SearchHit, Settings, Street,
+  AlertInfo, AppInfo, Boundary, CaseDetail, CasePage, ChannelInfo, ClassCount, Community, Component, ComponentClass, ComponentShape,
+  Department, DuplicateHit, EventClass, GridCell, PackedCells, SearchHit, Session, Settings, SmsMessage, Street, User,
 } from './model.ts';
+import { CASE_ACTIONS, CASE_STATES, QUEUES, ROLES, type CaseState, type QueueName, type Role } from './workflow.ts';
+import { LIMIT_UNITS } from './calendar.ts';
+import type { Open311Definition, Open311Request, Open311Service } from './open311.ts';
 
 /** One contract entry; `R` is a phantom type for the result. */
 export interface MethodDef<I extends z.ZodType = z.ZodType, R = unknown> {
@@ -14,11 +17,18 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, R = unknown> {
   binary?: boolean;
   /** Writes change the database; reads never do. */
   write?: boolean;
+  /** Who may call: 'public' (no login), 'user' (any logged-in user, the default) or the roles listed (admin always). */
+  access?: Access;
   readonly __result?: R;
 }
 
+/** Who may call a method. */
+export type Access = 'public' | 'user' | readonly Role[];
+
+interface MethodOpts { binary?: boolean; write?: boolean; access?: Access }
+
 function method<R>() {
-  return <I extends z.ZodType>(input: I, doc: string, opts: { binary?: boolean; write?: boolean } = {}): MethodDef<I, R> => ({
+  return <I extends z.ZodType>(input: I, doc: string, opts: MethodOpts = {}): MethodDef<I, R> => ({
     input,
     doc,
     ...opts,
@@ -36,6 +46,51 @@ const classCode = z.string().regex(/^\d{4}$/, 'a class code is 4 digits (2 major
 const componentCode = z.string().max(32).regex(/^\d{16}$/, 'a component code is exactly 16 digits');
 const gridCode = z.string().max(32).regex(/^\d{15}$/, 'a unit grid code is exactly 15 digits');
 const empty = z.strictObject({});
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const text = (max: number) => z.string().trim().max(max);
+const photo = z.strictObject({
+  mime: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+  data: z.string().max(2_800_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'photo data must be base64'),
+});
+const photos = z.array(photo).max(4).optional();
+const limitUnit = z.enum(LIMIT_UNITS as unknown as [string, ...string[]]) as z.ZodType<import('./calendar.ts').LimitUnit>;
+const phone = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number is 5–20 digits');
+const hm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM');
+
+/** Intake of a new case from any channel. */
+export const intakeSchema = z.strictObject({
+  channel: z.string().regex(/^[a-z0-9_]{1,32}$/, 'a channel code is lower-case letters, digits or _'),
+  kind: z.enum(['component', 'event']).optional(),
+  classCode: classCode.optional(),
+  componentCode: componentCode.optional(),
+  lon: lon.optional(),
+  lat: lat.optional(),
+  address: text(200).optional(),
+  description: text(2000).min(1, 'describe the problem'),
+  reporterName: text(50).optional(),
+  reporterPhone: phone.optional(),
+  reporterEmail: z.email().max(100).optional(),
+  callback: z.boolean().optional(),
+  attributes: z.record(z.string().max(50), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+  photos,
+  selfHandled: z.boolean().optional(),
+}).refine((i) => (i.lon === undefined) === (i.lat === undefined), { message: 'give both lon and lat, or neither', path: ['lat'] });
+
+/** Filters of a case list. */
+export const caseFilterSchema = z.strictObject({
+  queue: z.enum(QUEUES).optional(),
+  q: text(100).optional(),
+  classCode: classCode.optional(),
+  status: z.enum(CASE_STATES).optional(),
+  channel: z.string().max(32).optional(),
+  streetCode: z.string().regex(/^\d{3}$/).optional(),
+  deptCode: z.string().max(16).optional(),
+  overdue: z.boolean().optional(),
+  from: z.number().int().nonnegative().optional(),
+  to: z.number().int().nonnegative().optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+  offset: z.number().int().min(0).max(1_000_000).optional(),
+});
 
 const baseLayer = z
   .strictObject({
@@ -110,7 +165,118 @@ export const contract = {
     'Find a grid code, component code, street or community name.',
   ),
   'settings.get': method<Settings>()(empty, 'Centre settings.'),
-  'settings.set': method<Settings>()(z.strictObject({ baseLayer }), 'Change centre settings.', { write: true }),
+  'settings.set': method<Settings>()(
+    z.strictObject({
+      baseLayer: baseLayer.optional(),
+      workHours: z.array(z.tuple([hm, hm])).min(1).max(6).optional(),
+      duplicates: z.strictObject({ radiusM: z.number().min(1).max(1000), hours: z.number().min(1).max(24 * 30) }).optional(),
+      sms: z.strictObject({
+        kind: z.enum(['log', 'http']),
+        url: z.string().max(500).regex(/^https?:\/\/[^\s]+$/, 'url must be an http(s) URL').optional(),
+        template: z.string().max(1000).optional(),
+      }).refine((s) => s.kind !== 'http' || !!s.url, { message: 'an HTTP SMS gateway needs a url', path: ['url'] }).optional(),
+    }).refine((s) => Object.keys(s).length > 0, { message: 'name at least one setting to change' }),
+    'Change centre settings (administrators).',
+    { write: true, access: ['admin'] },
+  ),
+
+  'auth.login': method<Session>()(
+    z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
+    'Log in; returns a session token for the Authorization header (Bearer) or the desktop bridge.',
+    { access: 'public', write: true },
+  ),
+  'auth.logout': method<null>()(empty, 'End this session.', { write: true }),
+  'auth.me': method<User>()(empty, 'The logged-in user.'),
+  'users.list': method<User[]>()(empty, 'Accounts of the centre.', { access: ['admin', 'shift_leader', 'dispatcher'] }),
+  'users.add': method<User>()(
+    z.strictObject({
+      name: z.string().regex(/^[A-Za-z0-9_.\-\u4e00-\u9fa5]{1,64}$/, 'a user name is 1–64 letters, digits, Chinese characters or _.-'),
+      displayName: text(50).optional(),
+      role: z.enum(ROLES),
+      department: z.string().max(16).optional(),
+      streetCode: z.string().regex(/^\d{3}$/).optional(),
+      phone: phone.optional(),
+      password: z.string().min(8, 'a password needs at least 8 characters').max(200),
+    }),
+    'Create an account (administrators).',
+    { write: true, access: ['admin'] },
+  ),
+
+  'cases.channels': method<ChannelInfo[]>()(empty, 'Intake channels (data the centre extends).'),
+  'cases.intake': method<CaseDetail>()(intakeSchema, 'Take in a new case from a channel (信息收集).', {
+    write: true, access: ['operator', 'shift_leader', 'supervisor', 'leader'],
+  }),
+  'cases.act': method<CaseDetail>()(
+    z.strictObject({
+      id,
+      action: z.enum(CASE_ACTIONS),
+      version: z.number().int().positive(),
+      reason: text(1000).optional(),
+      dept: z.string().max(16).optional(),
+      passed: z.boolean().optional(),
+      result: text(2000).optional(),
+      extension: z.strictObject({ value: z.number().positive().max(1000), unit: limitUnit }).optional(),
+      mergeInto: id.optional(),
+      photos,
+    }),
+    'Take one workflow action on a case; refused unless the state, the role and the version allow it.',
+    { write: true },
+  ),
+  'cases.get': method<CaseDetail>()(z.strictObject({ id }), 'One case with its history, photos and the actions you may take.'),
+  'cases.list': method<CasePage>()(caseFilterSchema, 'A queue or a filtered, full-text searched list of cases.'),
+  'cases.counts': method<Record<QueueName, number>>()(empty, 'Case counts per queue for the calling user.'),
+  'cases.duplicates': method<DuplicateHit[]>()(
+    z.strictObject({ kind: z.enum(['component', 'event']), classCode, lon, lat, excludeId: id.optional() }),
+    'Cases of the same class nearby in the last hours (duplicate suggestions).',
+  ),
+  'cases.map': method<{ id: number; caseNo: string; lon: number; lat: number; status: CaseState; overdue: boolean; overdue3x: boolean }[]>()(
+    z.strictObject({ bbox: bboxSchema, limit: z.number().int().min(1).max(20_000).optional() }),
+    'Open cases in a box for the map layer.',
+  ),
+  'cases.photo': method<Uint8Array>()(z.strictObject({ id }), 'The bytes of one case photo.', { binary: true }),
+  'alerts.list': method<AlertInfo[]>()(empty, 'Overdue alerts nobody has acknowledged.'),
+  'alerts.ack': method<{ acked: number }>()(z.strictObject({ ids: z.array(id).min(1).max(500) }), 'Acknowledge alerts.', { write: true }),
+  'sms.outbox': method<SmsMessage[]>()(empty, 'The SMS outbox with delivery status.', { access: ['shift_leader', 'dispatcher'] }),
+  'sms.retry': method<null>()(z.strictObject({ id }), 'Queue a failed SMS again.', { write: true, access: ['shift_leader'] }),
+
+  'open311.services': method<Open311Service[]>()(empty, 'Open311 GeoReport v2: the services the public may report.', { access: 'public' }),
+  'open311.service': method<Open311Definition>()(z.strictObject({ service_code: classCode }), 'Open311: one service definition.', { access: 'public' }),
+  'open311.create': method<{ service_request_id: string; token: string; service_notice: string; account_id: string | null }[]>()(
+    z.strictObject({
+      api_key: z.string().min(1).max(100),
+      jurisdiction_id: text(50).optional(),
+      service_code: classCode,
+      lat: z.coerce.number().pipe(lat).optional(),
+      long: z.coerce.number().pipe(lon).optional(),
+      address_string: text(200).optional(),
+      address_id: text(50).optional(),
+      email: z.email().max(100).optional(),
+      device_id: text(100).optional(),
+      account_id: text(100).optional(),
+      first_name: text(50).optional(),
+      last_name: text(50).optional(),
+      phone: phone.optional(),
+      description: text(4000).optional(),
+      media_url: z.url().max(500).optional(),
+      attribute: z.record(z.string().max(50), z.string().max(500)).optional(),
+    }),
+    'Open311: create a service request (a case in 待受理, channel Open311).',
+    { access: 'public', write: true },
+  ),
+  'open311.requests': method<Open311Request[]>()(
+    z.strictObject({
+      jurisdiction_id: text(50).optional(),
+      service_request_id: z.string().max(2000).optional(),
+      service_code: classCode.optional(),
+      status: z.string().regex(/^(open|closed)(,(open|closed))?$/, 'status is open, closed or open,closed').optional(),
+      start_date: z.iso.datetime({ offset: true }).optional(),
+      end_date: z.iso.datetime({ offset: true }).optional(),
+    }),
+    'Open311: service requests by id list, service, status and date.',
+    { access: 'public' },
+  ),
+  'open311.request': method<Open311Request[]>()(z.strictObject({ id: z.string().regex(/^\d{13}$/, 'a service request id is 13 digits') }), 'Open311: one request.', { access: 'public' }),
+  'open311.token': method<{ service_request_id: string; token: string }[]>()(z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) }), 'Open311: the request id of a token.', { access: 'public' }),
 } as const;
 
 /** All method names. */
@@ -131,9 +297,12 @@ export function isMethod(name: unknown): name is MethodName {
 export interface EventMap {
   'settings.changed': Settings;
   'components.changed': { ids: number[]; codes: string[] };
+  'cases.changed': { id: number; caseNo: string; status: CaseState; version: number; action: string; deptCode: string | null; assigneeDept: string | null; at: number };
+  'alerts.raised': AlertInfo[];
+  'sms.changed': { count: number };
 }
 /** A push event as it crosses a transport. */
 export type PushEvent = { [K in keyof EventMap]: { type: K; payload: EventMap[K] } }[keyof EventMap];
 
 /** Maximum JSON request body a transport accepts (bytes). */
-export const MAX_BODY_BYTES = 1_000_000;
+export const MAX_BODY_BYTES = 12_000_000;

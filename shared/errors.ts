@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'OUTSIDE_CITY'
   | 'CONFLICT'
+  | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'INTERNAL';
 
@@ -37,6 +38,7 @@ export class ApiError extends Error {
 /** HTTP status for each error code (4xx for the caller's mistakes). */
 export const httpStatusOf: Record<ErrorCode, number> = {
   BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   UNKNOWN_METHOD: 404,
   NOT_FOUND: 404,

@@ -156,9 +156,28 @@ export interface BaseLayerSettings {
   opacity: number;
 }
 
+/** Duplicate suggestions: same class within radiusM metres in the last `hours` hours. */
+export interface DuplicateSettings {
+  radiusM: number;
+  hours: number;
+}
+
+/** SMS gateway: 'log' only records messages in the outbox; 'http' posts each to a URL built from a template. */
+export interface SmsSettings {
+  kind: 'log' | 'http';
+  /** e.g. http://sms.example/send — the message is POSTed as the body template with {phone} and {text} filled in. */
+  url?: string;
+  /** JSON body template, e.g. {"to":"{phone}","msg":"{text}"}. */
+  template?: string;
+}
+
 /** Centre-wide settings stored in the database. */
 export interface Settings {
   baseLayer: BaseLayerSettings;
+  /** Working periods of a working day, e.g. [["08:30","12:00"],["14:00","17:30"]]. */
+  workHours: [string, string][];
+  duplicates: DuplicateSettings;
+  sms: SmsSettings;
 }
 
 /** Counts and facts about the open centre. */
@@ -172,4 +191,146 @@ export interface AppInfo {
   departments: number;
   cases: number;
   schemaVersion: number;
+}
+
+/** An account as the API shows it (never the password hash). */
+export interface User {
+  id: number;
+  name: string;
+  displayName: string;
+  role: import('./workflow.ts').Role;
+  department: string | null;
+  departmentLevel: number | null;
+  streetCode: string | null;
+  phone: string | null;
+}
+
+/** A logged-in session. */
+export interface Session {
+  token: string;
+  user: User;
+  expiresAt: number;
+}
+
+/** An intake channel. */
+export interface ChannelInfo {
+  code: string;
+  name: string;
+  needsVerify: boolean;
+}
+
+/** Deadline facts of the stage a case is in. */
+export interface CaseClock {
+  stage: import('./workflow.ts').Stage | null;
+  started: number | null;
+  due: number | null;
+  /** Clock ms left (negative when overdue), in the stage's unit; null without a running clock. */
+  remainingMs: number | null;
+  unit: LimitUnit | null;
+  overdue: boolean;
+  /** Used time is more than three times the limit. */
+  overdue3x: boolean;
+}
+
+/** A case row in queues and lists. */
+export interface CaseSummary {
+  id: number;
+  caseNo: string;
+  kind: 'component' | 'event';
+  classCode: string;
+  className: string;
+  channel: string;
+  status: import('./workflow.ts').CaseState;
+  description: string;
+  address: string | null;
+  lon: number;
+  lat: number;
+  gridCode: string;
+  streetCode: string;
+  communityCode: string;
+  deptCode: string | null;
+  assigneeDept: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+  clock: CaseClock;
+  closeType: 'normal' | 'overdue' | 'self' | null;
+  urgeCount: number;
+}
+
+/** One step of a case's history. */
+export interface CaseHistoryEntry {
+  id: number;
+  at: number;
+  actorName: string;
+  role: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+  photoIds: number[];
+}
+
+/** A case with everything its detail panel shows. */
+export interface CaseDetail extends CaseSummary {
+  componentCode: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  reporterEmail: string | null;
+  callback: boolean;
+  attributes: Record<string, unknown> | null;
+  supervisorId: number | null;
+  extensionRequest: { value: number; unit: LimitUnit; reason: string } | null;
+  suspendedFrom: string | null;
+  reworkCount: number;
+  extensionCount: number;
+  returnCount: number;
+  mergedInto: number | null;
+  history: CaseHistoryEntry[];
+  photoIds: number[];
+  /** Actions the calling user may take now. */
+  actions: import('./workflow.ts').CaseAction[];
+  /** The department the routing table suggests (pending dispatch). */
+  suggestedDept: string | null;
+}
+
+/** A page of cases. */
+export interface CasePage {
+  total: number;
+  items: CaseSummary[];
+}
+
+/** A possible duplicate shown before registration. */
+export interface DuplicateHit {
+  id: number;
+  caseNo: string;
+  status: string;
+  distanceM: number;
+  createdAt: number;
+  description: string;
+}
+
+/** An on-screen alert. */
+export interface AlertInfo {
+  id: number;
+  at: number;
+  caseId: number;
+  caseNo: string;
+  stage: string;
+  kind: 'overdue' | 'overdue3x';
+  message: string;
+}
+
+/** One SMS in the outbox. */
+export interface SmsMessage {
+  id: number;
+  createdAt: number;
+  toPhone: string;
+  body: string;
+  caseId: number | null;
+  status: 'queued' | 'sent' | 'logged' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  sentAt: number | null;
 }

@@ -54,3 +54,21 @@ export async function startServe(db: string, extra: string[] = []): Promise<{ ur
     }),
   };
 }
+
+/** Adds accounts to a database file (password = name + "-pass-1"); returns their names. */
+export async function addUsers(file: string, users: { name: string; role: string; department?: string; street?: string; phone?: string }[]): Promise<void> {
+  const { Core } = await import('../electron/core/core.ts');
+  const { SYSTEM_USER } = await import('../electron/core/context.ts');
+  const core = new Core({ dbPath: file });
+  try {
+    for (const u of users) {
+      core.auth.addUser({ name: u.name, role: u.role as never, department: u.department ?? null, streetCode: u.street ?? null, phone: u.phone ?? null, password: `${u.name}-pass-1` },
+        { actor: 'test', via: 'test', user: SYSTEM_USER });
+    }
+  } finally {
+    core.close();
+  }
+}
+
+/** The password addUsers gives an account. */
+export const passwordOf = (name: string) => `${name}-pass-1`;

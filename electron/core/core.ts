@@ -13,12 +13,22 @@ import { ComponentService } from './components/service.ts';
 import { CatalogService } from './catalog/service.ts';
 import { SearchService } from './search/service.ts';
 import { SettingsService } from './settings/service.ts';
+import { AuthService } from './auth/service.ts';
+import { CaseService, type CaseChange } from './cases/service.ts';
+import { AlertService } from './cases/alerts.ts';
+import { loadReferenceData } from './cases/reference.ts';
+import { Open311Facade } from './open311/service.ts';
+import { contract } from '../../shared/contract.ts';
+import { makeCalendar } from '../../shared/calendar.ts';
+import type { User } from '../../shared/model.ts';
 
 /** Version reported by app.info. */
 export const CITYOPS_VERSION = '0.1.0';
 
+/** The context a handler runs in: the caller, resolved to a user (null only for public methods). */
+export type HandlerContext = Omit<CallContext, 'user'> & { user: User | null };
 /** One handler per method, typed by the contract: adding a method without a handler does not compile. */
-export type Handlers = { [M in MethodName]: (input: ParsedInputOf<M>, ctx: CallContext) => ResultOf<M> };
+export type Handlers = { [M in MethodName]: (input: ParsedInputOf<M>, ctx: HandlerContext) => ResultOf<M> };
 
 /** What a transport needs from a core, wherever it runs (in-process or in a worker). */
 export interface CoreLike {
@@ -32,6 +42,8 @@ export interface CoreOptions {
   dbPath: string;
   /** Refuse to start on a database without the sample city or a real centre (default true). */
   requireSeeded?: boolean;
+  /** The clock (epoch ms); tests move it to make deadlines pass. */
+  clock?: () => number;
 }
 
 /** The in-process core. */
@@ -42,6 +54,12 @@ export class Core implements CoreLike {
   readonly catalog: CatalogService;
   readonly search: SearchService;
   readonly settings: SettingsService;
+  readonly auth: AuthService;
+  readonly cases: CaseService;
+  readonly alerts: AlertService;
+  readonly open311: Open311Facade;
+  readonly now: () => number;
+  private timers: NodeJS.Timeout[] = [];
   private readonly listeners = new Set<(ev: PushEvent) => void>();
   private readonly handlers: Handlers;
   /** District bounds from meta, read once: a map click checks them and must not count tables to get them. */
@@ -51,6 +69,7 @@ export class Core implements CoreLike {
     if (!existsSync(opts.dbPath)) throw new Error(`database ${opts.dbPath} does not exist (create it with: cityops seed --db ${opts.dbPath})`);
     this.db = openDatabase(opts.dbPath);
     migrate(this.db);
+    this.now = opts.clock ?? Date.now;
     if (opts.requireSeeded !== false) {
       const n = (this.db.prepare('SELECT count(*) AS n FROM grid_cells').get() as { n: number }).n;
       if (n === 0) throw new Error(`database ${opts.dbPath} has no unit grid; seed it first (cityops seed --db FILE)`);
@@ -62,6 +81,16 @@ export class Core implements CoreLike {
     this.components = new ComponentService(this.db, this.catalog);
     this.search = new SearchService(this.db);
     this.settings = new SettingsService(this.db);
+    this.auth = new AuthService(this.db);
+    this.cases = new CaseService(this.db, this.catalog, this.grid, this.components, this.settings);
+    this.alerts = new AlertService(this.db);
+    this.open311 = new Open311Facade(this.db, this.cases, this.auth, this.catalog);
+    if (opts.requireSeeded !== false || this.hasDepartments()) loadReferenceData(this.db);
+    const userOf = (ctx: HandlerContext) => ctx.user!;
+    const caseWrite = (r: { detail: import('../../shared/model.ts').CaseDetail; change: CaseChange }) => {
+      this.emit({ type: 'cases.changed', payload: { ...r.change, at: this.now() } });
+      return r.detail;
+    };
     this.handlers = {
       'app.info': () => this.info(),
       'catalog.componentClasses': () => this.catalog.componentClasses(),
@@ -86,10 +115,53 @@ export class Core implements CoreLike {
       'search.query': (i) => this.search.query(i.q, i.limit),
       'settings.get': () => this.settings.get(),
       'settings.set': (i, ctx) => {
-        const s = this.settings.set({ baseLayer: i.baseLayer }, ctx);
+        if (i.workHours) {
+          try {
+            makeCalendar(i.workHours, [], []);
+          } catch (e) {
+            throw new ApiError('BAD_INPUT', (e as Error).message, { field: 'workHours' });
+          }
+        }
+        const s = this.settings.set(i, ctx);
+        this.cases.invalidateCalendar();
         this.emit({ type: 'settings.changed', payload: s });
         return s;
       },
+      'auth.login': (i) => this.auth.login(i.name, i.password, this.now()),
+      'auth.logout': (_i, ctx) => {
+        if (ctx.token) this.auth.logout(ctx.token);
+        return null;
+      },
+      'auth.me': (_i, ctx) => userOf(ctx),
+      'users.list': () => this.auth.users(),
+      'users.add': (i, ctx) => this.auth.addUser(i, ctx),
+      'cases.channels': () => this.cases.channels(),
+      'cases.intake': (i, ctx) => caseWrite(this.cases.intake(i, userOf(ctx), this.now())),
+      'cases.act': (i, ctx) => caseWrite(this.cases.act(i, userOf(ctx), this.now())),
+      'cases.get': (i, ctx) => this.cases.get(i.id, userOf(ctx), this.now()),
+      'cases.list': (i, ctx) => this.cases.list(i, userOf(ctx), this.now()),
+      'cases.counts': (_i, ctx) => this.cases.counts(userOf(ctx), this.now()),
+      'cases.duplicates': (i) => this.cases.duplicates(i, this.now()),
+      'cases.map': (i) => this.cases.inBox(i.bbox as BBox, i.limit ?? 5000, this.now()),
+      'cases.photo': (i, ctx) => this.cases.photo(i.id, userOf(ctx)),
+      'alerts.list': () => this.alerts.open(),
+      'alerts.ack': (i, ctx) => ({ acked: this.alerts.ack(i.ids, userOf(ctx).name, this.now()) }),
+      'sms.outbox': () => this.alerts.outbox(),
+      'sms.retry': (i) => {
+        this.alerts.retry(i.id, this.now());
+        this.emit({ type: 'sms.changed', payload: { count: 1 } });
+        return null;
+      },
+      'open311.services': () => this.open311.services(),
+      'open311.service': (i) => this.open311.definition(i.service_code),
+      'open311.create': (i) => {
+        const r = this.open311.create(i, this.now());
+        this.emit({ type: 'cases.changed', payload: { ...r.change, at: this.now() } });
+        return r.result;
+      },
+      'open311.requests': (i) => this.open311.requests(i, this.now()),
+      'open311.request': (i) => this.open311.request(i.id),
+      'open311.token': (i) => this.open311.token(i.token),
     };
   }
 
@@ -104,12 +176,24 @@ export class Core implements CoreLike {
     return this.invokeSync(method, raw, ctx);
   }
 
-  /** Synchronous form of invoke (the core is synchronous inside; used by the worker host and benchmarks). */
+  /** Synchronous form of invoke (the core is synchronous inside; used by the worker host and benchmarks).
+   * Checks the caller first (login, then role), then validates the input, then runs the handler. */
   invokeSync(method: string, raw: unknown, ctx: CallContext): ApiResult<unknown> {
     try {
+      const def = contract[method as MethodName];
+      if (!def) throw new ApiError('UNKNOWN_METHOD', `unknown method: ${String(method).slice(0, 80)}`);
+      const access = def.access ?? 'user';
+      const user = ctx.user ?? (ctx.token ? this.auth.resolve(ctx.token, this.now()) : null);
+      if (access !== 'public') {
+        if (!user) throw new ApiError('UNAUTHENTICATED', `${method} needs a logged-in user; log in first (auth.login)`);
+        if (access !== 'user' && user.role !== 'admin' && !access.includes(user.role)) {
+          throw new ApiError('FORBIDDEN', `${method} is not allowed for the role ${user.role}; it needs ${access.join(' or ')}`);
+        }
+      }
       const input = parseInput(method, raw);
-      const handler = this.handlers[method as MethodName] as (i: unknown, c: CallContext) => unknown;
-      return { ok: true, result: handler(input, ctx) };
+      const handler = this.handlers[method as MethodName] as (i: unknown, c: HandlerContext) => unknown;
+      const hctx: HandlerContext = { ...ctx, actor: user?.name ?? ctx.actor, user };
+      return { ok: true, result: handler(input, hctx) };
     } catch (e) {
       if (e instanceof ApiError) return { ok: false, error: e.toData() };
       console.error(`cityops core: ${method} failed:`, e);
@@ -143,6 +227,44 @@ export class Core implements CoreLike {
     };
   }
 
+  private hasDepartments(): boolean {
+    return !!this.db.prepare('SELECT 1 FROM departments LIMIT 1').get();
+  }
+
+  /** Starts the periodic work: the overdue sweep and SMS delivery. */
+  startTimers(opts: { sweepMs?: number; smsMs?: number } = {}): void {
+    this.stopTimers();
+    const sweep = () => {
+      try {
+        const raised = this.alerts.sweep(this.now());
+        if (raised.length) this.emit({ type: 'alerts.raised', payload: raised });
+      } catch (e) {
+        console.error('cityops core: overdue sweep failed:', e);
+      }
+    };
+    let sending = false;
+    const deliver = async () => {
+      if (sending) return;
+      sending = true;
+      try {
+        const n = await this.alerts.deliver(this.settings.get().sms, this.now());
+        if (n) this.emit({ type: 'sms.changed', payload: { count: n } });
+      } catch (e) {
+        console.error('cityops core: SMS delivery failed:', e);
+      } finally {
+        sending = false;
+      }
+    };
+    sweep();
+    this.timers.push(setInterval(sweep, opts.sweepMs ?? 15_000), setInterval(() => void deliver(), opts.smsMs ?? 5_000));
+    for (const t of this.timers) t.unref();
+  }
+
+  stopTimers(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
   private requireInCity(lon: number, lat: number): void {
     const b = this.bounds;
     if (lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3]) {
@@ -151,6 +273,7 @@ export class Core implements CoreLike {
   }
 
   close(): void {
+    this.stopTimers();
     this.listeners.clear();
     this.db.close();
   }

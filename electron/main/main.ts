@@ -2,6 +2,7 @@
 // IPC calls are checked for their sender and validated against the contract by the core.
 import { app, BrowserWindow, ipcMain, Menu, session, shell, dialog } from 'electron';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkerCore } from '../core/host/workerCore.ts';
 import { registerIpcTransport } from '../core/transport/ipc.ts';
@@ -90,6 +91,16 @@ app.whenReady().then(async () => {
   } catch (e) {
     dialog.showErrorBox('CityOps', `无法打开数据库 ${dbPath}:\n${(e as Error).message}`);
     app.exit(1);
+    return;
+  }
+  if (core.firstAdmin) {
+    // First start: the administrator's password is shown once and kept beside the database for the centre's records.
+    const file = path.join(path.dirname(dbPath), 'first-admin.txt');
+    writeFileSync(file, `user: ${core.firstAdmin.name}\npassword: ${core.firstAdmin.password}\n`, { mode: 0o600 });
+    void dialog.showMessageBox({
+      type: 'info', title: 'CityOps', message: '已创建系统管理员账号 / First administrator created',
+      detail: `用户名 user: ${core.firstAdmin.name}\n密码 password: ${core.firstAdmin.password}\n\n已保存到 ${file}。请登录后创建各岗位账号。`,
+    });
   }
 });
 

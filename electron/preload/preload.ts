@@ -9,7 +9,7 @@ function listen(channel: string, fn: (payload: unknown) => void): () => void {
 }
 
 contextBridge.exposeInMainWorld('cityops', {
-  call: (method: string, input: unknown) => ipcRenderer.invoke(CALL_CHANNEL, method, input),
+  call: (method: string, input: unknown, token?: string) => ipcRenderer.invoke(CALL_CHANNEL, method, input, token),
   subscribe: (fn: (ev: unknown) => void) => listen(EVENT_CHANNEL, fn),
   onProgress: (fn: (p: unknown) => void) => listen(PROGRESS_CHANNEL, fn),
 });

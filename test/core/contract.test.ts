@@ -9,7 +9,7 @@ import { WorkerCore } from '../../electron/core/host/workerCore.ts';
 import { contract, type PushEvent } from '../../shared/contract.ts';
 import type { ApiResult } from '../../shared/errors.ts';
 import { decodePacked } from '../../shared/packed.ts';
-import { fingerprint, smallDbCopy } from '../helpers.ts';
+import { addUsers, fingerprint, passwordOf, smallDbCopy } from '../helpers.ts';
 
 interface Client {
   call(method: string, input: unknown): Promise<any>; // loose on purpose: tests inspect both shapes
@@ -17,21 +17,35 @@ interface Client {
   stop(): Promise<void>;
 }
 
-async function httpClient(file: string): Promise<Client & { server: HttpServer }> {
+/** Logs in as the suite's administrator through any call function. */
+async function login(call: (m: string, i: unknown) => Promise<any>): Promise<string> {
+  const r = await call('auth.login', { name: 'boss', password: passwordOf('boss') });
+  if (!r.ok) throw new Error(`login failed: ${JSON.stringify(r)}`);
+  return r.result.token;
+}
+
+async function httpClient(file: string): Promise<Client & { server: HttpServer; token: string }> {
+  await addUsers(file, [{ name: 'boss', role: 'admin' }]);
   const core = new Core({ dbPath: file });
   const server = await startHttpServer({ core, port: 0 });
   const events: PushEvent[] = [];
-  const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws');
+  let token = '';
+  const raw = async (method: string, input: unknown) => {
+    const res = await fetch(`${server.url}/api/${method}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(input),
+    });
+    if (res.headers.get('content-type')?.startsWith('application/octet-stream')) return { ok: true, result: new Uint8Array(await res.arrayBuffer()) };
+    return res.json();
+  };
+  token = await login(raw);
+  const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws?token=' + token);
   ws.on('message', (d) => events.push(JSON.parse(String(d))));
   await new Promise((r) => ws.once('open', r));
   return {
     server,
     events,
-    async call(method, input) {
-      const res = await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
-      if (res.headers.get('content-type')?.startsWith('application/octet-stream')) return { ok: true, result: new Uint8Array(await res.arrayBuffer()) };
-      return res.json();
-    },
+    token,
+    call: raw,
     async stop() {
       ws.close();
       await server.close();
@@ -55,16 +69,18 @@ class FakeIpcMain implements IpcMainLike {
 }
 
 async function ipcClient(file: string): Promise<Client & { ipc: FakeIpcMain }> {
+  await addUsers(file, [{ name: 'boss', role: 'admin' }]);
   const core = new WorkerCore({ dbPath: file });
   await core.ready;
   const ipc = new FakeIpcMain();
   const events: PushEvent[] = [];
   const wc = Object.assign(new EventEmitter(), { send: (ch: string, ev: PushEvent) => ch === EVENT_CHANNEL && events.push(ev), isDestroyed: () => false });
   const off = registerIpcTransport({ ipcMain: ipc, core, isTrustedUrl: (u) => u.startsWith('file:///app/'), targets: () => [wc] });
+  const token = await login((m, i) => ipc.invoke('file:///app/index.html', m, i));
   return {
     ipc,
     events,
-    call: (m, i) => ipc.invoke('file:///app/index.html', m, i),
+    call: (m, i) => ipc.invoke('file:///app/index.html', m, i, token),
     async stop() {
       off();
       await core.close();
@@ -148,7 +164,7 @@ for (const [name, make] of transports) {
       const baseLayer = { kind: 'xyz', url: 'https://tiles.example/{z}/{x}/{y}.png', opacity: 0.7 };
       const r = await c.call('settings.set', { baseLayer });
       expect(r.result.baseLayer).toEqual(baseLayer);
-      await expect.poll(() => c.events.find((e) => e.type === 'settings.changed')?.payload).toEqual({ baseLayer });
+      await expect.poll(() => (c.events.find((e) => e.type === 'settings.changed')?.payload as any)?.baseLayer).toEqual(baseLayer);
       expect((await c.call('settings.get', {})).result.baseLayer).toEqual(baseLayer);
     });
 
@@ -188,7 +204,8 @@ describe('HTTP-only behaviour', () => {
     c = await httpClient(file);
   });
   afterAll(async () => c?.stop());
-  const post = (path: string, body: string, type = 'application/json') => fetch(c.server.url + path, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (path: string, body: string, type = 'application/json') =>
+    fetch(c.server.url + path, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${c.token}` }, body });
 
   it('answers GET /health with 200 JSON', async () => {
     const r = await fetch(c.server.url + '/health');
@@ -206,12 +223,12 @@ describe('HTTP-only behaviour', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('BAD_INPUT');
     expect((await post('/api/settings.set', 'kind=xyz', 'application/x-www-form-urlencoded')).status).toBe(415);
-    expect((await post('/api/search.query', JSON.stringify({ q: 'x'.repeat(2_000_000) }))).status).toBe(413);
+    expect((await post('/api/search.query', JSON.stringify({ q: 'x'.repeat(13_000_000) }))).status).toBe(413);
     expect(fingerprint(file)).toBe(before);
     expect((await fetch(c.server.url + '/health')).status).toBe(200);
   });
   it('refuses a WebSocket from another site’s page and accepts its own', async () => {
-    const wsUrl = c.server.url.replace('http', 'ws') + '/ws';
+    const wsUrl = c.server.url.replace('http', 'ws') + '/ws?token=' + c.token;
     const closed = await new Promise<number>((resolve) => {
       const ws = new WebSocket(wsUrl, { origin: 'http://evil.example' });
       ws.on('close', (code) => resolve(code));

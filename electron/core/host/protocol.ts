@@ -7,7 +7,7 @@ import type { CallContext } from '../context.ts';
 export type ToWorker = { kind: 'call'; id: number; method: string; input: unknown; ctx: CallContext } | { kind: 'close' };
 /** Worker → host. */
 export type FromWorker =
-  | { kind: 'ready'; info: unknown }
+  | { kind: 'ready'; info: unknown; firstAdmin?: { name: string; password: string } | null }
   | { kind: 'failed'; message: string }
   | { kind: 'progress'; phase: string; fraction: number }
   | { kind: 'result'; id: number; result: ApiResult<unknown> }

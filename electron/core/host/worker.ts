@@ -16,7 +16,10 @@ try {
   }
   core = new Core({ dbPath: init.dbPath });
   core.subscribe((event) => post({ kind: 'event', event }));
-  post({ kind: 'ready', info: core.info() });
+  // Desktop first start: the first administrator, with a random password the host shows once.
+  const firstAdmin = core.auth.ensureFirstAdmin({ actor: 'first-start', via: 'ipc' });
+  post({ kind: 'ready', info: core.info(), firstAdmin });
+  core.startTimers();
   // Index building overlaps the renderer's own start-up; the first map request simply queues behind it.
   core.warmUp();
 } catch (e) {

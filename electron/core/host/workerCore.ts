@@ -21,6 +21,8 @@ export class WorkerCore implements CoreLike {
   private readonly pending = new Map<number, (r: ApiResult<unknown>) => void>();
   private readonly listeners = new Set<(ev: PushEvent) => void>();
   readonly ready: Promise<unknown>;
+  /** Set on the desktop's first start: the administrator account created with a random password. */
+  firstAdmin: { name: string; password: string } | null = null;
 
   constructor(opts: WorkerCoreOptions) {
     const entry = opts.entry ?? fileURLToPath(new URL('./worker-dev.mjs', import.meta.url));
@@ -29,7 +31,7 @@ export class WorkerCore implements CoreLike {
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromWorker) => {
         switch (m.kind) {
-          case 'ready': resolve(m.info); break;
+          case 'ready': this.firstAdmin = m.firstAdmin ?? null; resolve(m.info); break;
           case 'failed': reject(new Error(m.message)); break;
           case 'progress': opts.onProgress?.(m.phase, m.fraction); break;
           case 'result': this.pending.get(m.id)?.(m.result); this.pending.delete(m.id); break;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract.ts';
 import { httpStatusOf, type ApiErrorData } from '../../../shared/errors.ts';
 import type { CoreLike } from '../core.ts';
+import { registerOpen311 } from './open311.ts';
 
 /** The Content-Security-Policy sent with the browser UI (the Electron window sets the same). */
 export const CSP = [
@@ -45,6 +46,12 @@ export interface HttpServer {
 
 const fail = (error: ApiErrorData) => ({ ok: false as const, error });
 
+/** The token of an `Authorization: Bearer TOKEN` header. */
+function bearer(h: string | undefined): string | undefined {
+  const m = h ? /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(h) : null;
+  return m ? m[1] : undefined;
+}
+
 /** True when there is no Origin (non-browser client) or it names the host the request was sent to. */
 export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin) return true;
@@ -81,10 +88,13 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
 
   app.get('/health', async () => ({ ok: true, status: 'ready', ...(opts.health?.() ?? {}) }));
 
+  let baseUrl = '';
+  registerOpen311(app, opts.core, () => baseUrl);
+
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const method = req.params.method;
     if (!isMethod(method)) return reply.status(404).send(fail({ code: 'UNKNOWN_METHOD', message: `unknown method: ${method.slice(0, 80)}` }));
-    const res = await opts.core.invoke(method, req.body ?? {}, { actor: 'anonymous', via: 'http' });
+    const res = await opts.core.invoke(method, req.body ?? {}, { actor: 'anonymous', via: 'http', token: bearer(req.headers.authorization) });
     if (!res.ok) return reply.status(httpStatusOf[res.error.code] ?? 500).send(res);
     if (contract[method].binary) {
       const u8 = res.result as Uint8Array;
@@ -94,10 +104,17 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   });
 
   app.register(async (scope) => {
-    scope.get('/ws', { websocket: true }, (socket, req) => {
+    scope.get<{ Querystring: { token?: string } }>('/ws', { websocket: true }, async (socket, req) => {
       // Browsers send Origin on WebSocket upgrades and CORS does not apply to them: refuse other sites' pages.
       if (!sameOrigin(req.headers.origin, req.headers.host)) {
         socket.close(1008, 'cross-origin WebSocket refused');
+        return;
+      }
+      // Browsers cannot set headers on a WebSocket: the session token comes as ?token=.
+      const token = typeof req.query.token === 'string' ? req.query.token : bearer(req.headers.authorization);
+      const me = await opts.core.invoke('auth.me', {}, { actor: 'anonymous', via: 'http', token });
+      if (!me.ok) {
+        socket.close(4401, 'log in first');
         return;
       }
       const off = opts.core.subscribe((ev) => {
@@ -117,5 +134,6 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, app, close: () => app.close() };
+  baseUrl = `http://${shownHost}:${port}`;
+  return { url: baseUrl, app, close: () => app.close() };
 }

@@ -34,7 +34,7 @@ export interface IpcOptions {
 
 /** Registers the call handler and forwards push events; returns an unregister function. */
 export function registerIpcTransport(opts: IpcOptions): () => void {
-  opts.ipcMain.handle(CALL_CHANNEL, async (event, method, input): Promise<ApiResult<unknown>> => {
+  opts.ipcMain.handle(CALL_CHANNEL, async (event, method, input, token): Promise<ApiResult<unknown>> => {
     const url = event.senderFrame?.url ?? '';
     if (!opts.isTrustedUrl(url)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'IPC call from an untrusted frame refused' } };
@@ -42,7 +42,7 @@ export function registerIpcTransport(opts: IpcOptions): () => void {
     if (!isMethod(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method: ${String(method).slice(0, 80)}` } };
     }
-    return opts.core.invoke(method, input, { actor: 'desktop', via: 'ipc' });
+    return opts.core.invoke(method, input, { actor: 'desktop', via: 'ipc', token: typeof token === 'string' ? token.slice(0, 200) : undefined });
   });
   const off = opts.core.subscribe((ev) => {
     for (const wc of opts.targets()) if (!wc.isDestroyed()) wc.send(EVENT_CHANNEL, ev);

@@ -1,0 +1,170 @@
+// Local accounts, sessions and API keys. Passwords are hashed with scrypt (node:crypto); session tokens and API keys
+// are random 32-byte values of which only a SHA-256 is stored.
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/connection.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { ROLES, type Role } from '../../../shared/workflow.ts';
+import type { CallContext } from '../context.ts';
+import { audit } from '../context.ts';
+import type { User } from '../../../shared/model.ts';
+
+const SCRYPT = { N: 16384, r: 8, p: 1 };
+/** Sessions end after 12 hours without use. */
+export const SESSION_IDLE_MS = 12 * 3600_000;
+
+/** Hashes a password as scrypt$N$r$p$salt$hash (base64). */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** Checks a password against a stored hash in constant time. */
+export function verifyPassword(password: string, stored: string): boolean {
+  const [alg, n, r, p, salt, hash] = stored.split('$');
+  if (alg !== 'scrypt' || !hash) return false;
+  const want = Buffer.from(hash, 'base64');
+  const got = scryptSync(password, Buffer.from(salt, 'base64'), want.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqual(want, got);
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface UserRow {
+  id: number; name: string; display_name: string; role: Role; department: string | null; street_code: string | null;
+  phone: string | null; password_hash: string; disabled: number; dept_level: number | null;
+}
+
+const USER_SQL = `SELECT u.*, d.level AS dept_level FROM users u LEFT JOIN departments d ON d.code = u.department`;
+
+function toUser(r: UserRow): User {
+  return {
+    id: r.id, name: r.name, displayName: r.display_name, role: r.role, department: r.department,
+    departmentLevel: r.dept_level, streetCode: r.street_code, phone: r.phone,
+  };
+}
+
+/** Input of a new account. */
+export interface NewUser {
+  name: string;
+  displayName?: string;
+  role: Role;
+  department?: string | null;
+  streetCode?: string | null;
+  phone?: string | null;
+  password: string;
+}
+
+export class AuthService {
+  constructor(private readonly db: Db) {}
+
+  /** Creates an account; refuses a taken name, an unknown role or department, or a weak password. */
+  addUser(u: NewUser, ctx: CallContext): User {
+    if (!ROLES.includes(u.role)) throw new ApiError('BAD_INPUT', `unknown role ${u.role}; roles are ${ROLES.join(', ')}`, { field: 'role' });
+    if (u.password.length < 8) throw new ApiError('BAD_INPUT', 'a password needs at least 8 characters', { field: 'password' });
+    if (u.role === 'department' && !u.department) throw new ApiError('BAD_INPUT', 'a department user needs --department CODE', { field: 'department' });
+    if (u.role !== 'department' && u.department) throw new ApiError('BAD_INPUT', 'only department users are bound to a department', { field: 'department' });
+    if (u.department && !this.db.prepare('SELECT 1 FROM departments WHERE code = ?').get(u.department)) {
+      throw new ApiError('BAD_INPUT', `unknown department ${u.department}`, { field: 'department' });
+    }
+    if (u.streetCode && !this.db.prepare('SELECT 1 FROM streets WHERE code = ?').get(u.streetCode)) {
+      throw new ApiError('BAD_INPUT', `unknown street ${u.streetCode}`, { field: 'streetCode' });
+    }
+    if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
+      throw new ApiError('CONFLICT', `a user named ${u.name} already exists`, { field: 'name' });
+    }
+    const hash = hashPassword(u.password);
+    const id = this.db.transaction(() => {
+      const r = this.db.prepare(
+        'INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, new Date().toISOString());
+      audit(this.db, ctx, 'user.add', u.name, JSON.stringify({ role: u.role, department: u.department ?? null }));
+      return Number(r.lastInsertRowid);
+    })();
+    return this.user(id);
+  }
+
+  user(id: number): User {
+    const r = this.db.prepare(`${USER_SQL} WHERE u.id = ?`).get(id) as UserRow | undefined;
+    if (!r) throw new ApiError('NOT_FOUND', `no user ${id}`);
+    return toUser(r);
+  }
+
+  users(): User[] {
+    return (this.db.prepare(`${USER_SQL} WHERE u.disabled = 0 ORDER BY u.role, u.name`).all() as UserRow[]).map(toUser);
+  }
+
+  /** Number of accounts (0 on a fresh database). */
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  /** Creates the first administrator with a random password when there is no account yet (desktop first start). */
+  ensureFirstAdmin(ctx: CallContext): { name: string; password: string } | null {
+    if (this.count() > 0) return null;
+    const password = randomBytes(9).toString('base64url');
+    this.addUser({ name: 'admin', displayName: '系统管理员', role: 'admin', password }, ctx);
+    return { name: 'admin', password };
+  }
+
+  /** Logs in; the same message for an unknown name and a wrong password. */
+  login(name: string, password: string, now = Date.now()): { token: string; user: User; expiresAt: number } {
+    const r = this.db.prepare(`${USER_SQL} WHERE u.name = ?`).get(name) as UserRow | undefined;
+    if (!r || r.disabled || !verifyPassword(password, r.password_hash)) {
+      throw new ApiError('UNAUTHENTICATED', 'wrong user name or password');
+    }
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = now + SESSION_IDLE_MS;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
+      this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), r.id, new Date(now).toISOString(), expiresAt);
+      audit(this.db, { actor: r.name, via: 'http' }, 'auth.login', r.name, null);
+    })();
+    return { token, user: toUser(r), expiresAt };
+  }
+
+  logout(token: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
+  }
+
+  /** The user of a live session, or null. Sliding expiry is refreshed at most once a minute. */
+  resolve(token: string, now = Date.now()): User | null {
+    const h = sha256(token);
+    const s = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(h) as { user_id: number; expires_at: number } | undefined;
+    if (!s || s.expires_at < now) return null;
+    const r = this.db.prepare(`${USER_SQL} WHERE u.id = ?`).get(s.user_id) as UserRow | undefined;
+    if (!r || r.disabled) return null;
+    if (s.expires_at - now < SESSION_IDLE_MS - 60_000) this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(now + SESSION_IDLE_MS, h);
+    return toUser(r);
+  }
+
+  /** Creates an Open311 API key; the key is returned once and only its hash is kept. */
+  createApiKey(name: string, ctx: CallContext): { id: number; key: string } {
+    const key = randomBytes(24).toString('base64url');
+    const id = this.db.transaction(() => {
+      const r = this.db.prepare('INSERT INTO api_keys (name, key_hash, created_at) VALUES (?, ?, ?)').run(name, sha256(key), new Date().toISOString());
+      audit(this.db, ctx, 'apikey.create', name, null);
+      return Number(r.lastInsertRowid);
+    })();
+    return { id, key };
+  }
+
+  revokeApiKey(id: number, ctx: CallContext): void {
+    const r = this.db.transaction(() => {
+      const res = this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id);
+      if (res.changes) audit(this.db, ctx, 'apikey.revoke', String(id), null);
+      return res.changes;
+    })();
+    if (!r) throw new ApiError('NOT_FOUND', `no active API key ${id}`);
+  }
+
+  apiKeys(): { id: number; name: string; createdAt: string; revokedAt: string | null }[] {
+    return (this.db.prepare('SELECT id, name, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id').all() as never[]);
+  }
+
+  /** The id of a live API key, or null. */
+  checkApiKey(key: string): number | null {
+    const r = this.db.prepare('SELECT id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(sha256(key)) as { id: number } | undefined;
+    return r?.id ?? null;
+  }
+}

@@ -1,0 +1,171 @@
+// Open311 GeoReport v2 on top of the case service: services are the event classes the public may report, a request
+// is a case taken in on the 'open311' channel. Reporter names, phones and e-mails are stored but never returned.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/connection.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { isoCst, UNIT_NAMES, type LimitUnit } from '../../../shared/calendar.ts';
+import { STATE_NAMES, type CaseState } from '../../../shared/workflow.ts';
+import type { Open311Definition, Open311Request, Open311Service } from '../../../shared/open311.ts';
+import type { User } from '../../../shared/model.ts';
+import type { AuthService } from '../auth/service.ts';
+import type { CaseChange, CaseService } from '../cases/service.ts';
+import type { CatalogService } from '../catalog/service.ts';
+
+/** The account Open311 intake is recorded under. */
+const OPEN311_USER = (keyId: number): User => ({
+  id: 0, name: `open311-key-${keyId}`, displayName: `Open311 (key ${keyId})`, role: 'operator', department: null, departmentLevel: null, streetCode: null, phone: null,
+});
+
+const DATATYPE_TEXT: Record<string, string> = {
+  string: '文本', number: '数字', datetime: '日期时间 (ISO 8601)', text: '长文本', singlevaluelist: '单选', multivaluelist: '多选',
+};
+
+/** Input of POST requests (after validation). */
+export interface Open311CreateInput {
+  api_key: string; service_code: string; lat?: number; long?: number; address_string?: string; address_id?: string;
+  email?: string; device_id?: string; account_id?: string; first_name?: string; last_name?: string; phone?: string;
+  description?: string; media_url?: string; attribute?: Record<string, string>;
+}
+
+interface ReqRow {
+  case_no: string; status: CaseState; class_code: string; description: string; dept_code: string | null; stage: string | null;
+  stage_due: number | null; created_at: number; updated_at: number; address: string | null; lon: number; lat: number;
+  attributes: string | null; close_type: string | null;
+}
+
+export class Open311Facade {
+  constructor(
+    private readonly db: Db,
+    private readonly cases: CaseService,
+    private readonly auth: AuthService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  services(): Open311Service[] {
+    const rows = this.db.prepare(`SELECT e.code, e.name, m.name AS major, e.limit_value, e.limit_unit,
+      EXISTS (SELECT 1 FROM event_class_attributes a WHERE a.class_code = e.code) AS meta
+      FROM event_classes e JOIN event_majors m ON m.code = e.major WHERE e.public = 1 ORDER BY e.code`).all() as
+      { code: string; name: string; major: string; limit_value: number; limit_unit: LimitUnit; meta: number }[];
+    return rows.map((r) => ({
+      service_code: r.code, service_name: r.name, description: `${r.major} · ${r.name}（处置时限 ${r.limit_value} ${UNIT_NAMES[r.limit_unit]}）`,
+      metadata: !!r.meta, type: 'realtime', keywords: `${r.major},${r.name}`, group: r.major,
+    }));
+  }
+
+  private publicClass(code: string): { code: string; name: string } {
+    const r = this.db.prepare('SELECT code, name FROM event_classes WHERE code = ? AND public = 1').get(code) as { code: string; name: string } | undefined;
+    if (!r) throw new ApiError('NOT_FOUND', `no service ${code}`, { field: 'service_code' });
+    return r;
+  }
+
+  definition(code: string): Open311Definition {
+    this.publicClass(code);
+    const rows = this.db.prepare('SELECT * FROM event_class_attributes WHERE class_code = ? ORDER BY ord').all(code) as
+      { code: string; datatype: Open311Definition['attributes'][number]['datatype']; required: number; description: string; ord: number; vals: string | null }[];
+    return {
+      service_code: code,
+      attributes: rows.map((a) => ({
+        variable: true, code: a.code, datatype: a.datatype, required: !!a.required, datatype_description: DATATYPE_TEXT[a.datatype] ?? '',
+        order: a.ord, description: a.description, ...(a.vals ? { values: JSON.parse(a.vals) } : {}),
+      })),
+    };
+  }
+
+  /** Creates a case from a request; checks the API key, the service and the required attributes first. */
+  create(i: Open311CreateInput, now: number): { result: { service_request_id: string; token: string; service_notice: string; account_id: string | null }[]; change: CaseChange } {
+    const keyId = this.auth.checkApiKey(i.api_key);
+    if (keyId == null) throw new ApiError('FORBIDDEN', 'api_key is missing, unknown or revoked', { field: 'api_key' });
+    const cls = this.publicClass(i.service_code);
+    const def = this.definition(cls.code);
+    const attrs: Record<string, string> = {};
+    for (const a of def.attributes) {
+      const v = i.attribute?.[a.code];
+      if (v === undefined || v === '') {
+        if (a.required) throw new ApiError('BAD_INPUT', `attribute[${a.code}] (${a.description}) is required`, { field: `attribute[${a.code}]` });
+        continue;
+      }
+      if (a.datatype === 'number' && !Number.isFinite(Number(v))) throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be a number`, { field: `attribute[${a.code}]` });
+      if (a.values && !a.values.some((x) => x.key === v)) throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be one of ${a.values.map((x) => x.key).join(', ')}`, { field: `attribute[${a.code}]` });
+      attrs[a.code] = v;
+    }
+    for (const k of Object.keys(i.attribute ?? {})) {
+      if (!def.attributes.some((a) => a.code === k)) throw new ApiError('BAD_INPUT', `service ${cls.code} has no attribute ${k}`, { field: `attribute[${k}]` });
+    }
+    if ((i.lat === undefined) !== (i.long === undefined)) throw new ApiError('BAD_INPUT', 'give both lat and long', { field: 'lat' });
+    if (i.lat === undefined && !i.address_string) throw new ApiError('BAD_INPUT', 'a location is required: lat and long, or address_string', { field: 'lat' });
+    if (i.media_url) attrs.media_url = i.media_url;
+    const token = randomBytes(12).toString('base64url');
+    const name = [i.last_name, i.first_name].filter(Boolean).join('') || undefined;
+    const { detail, change } = this.cases.intake({
+      channel: 'open311', kind: 'event', classCode: cls.code, lon: i.long, lat: i.lat, address: i.address_string,
+      description: i.description?.trim() || cls.name, reporterName: name, reporterPhone: i.phone, reporterEmail: i.email,
+      attributes: Object.keys(attrs).length ? attrs : undefined, open311Token: token,
+    }, OPEN311_USER(keyId), now);
+    return {
+      result: [{ service_request_id: detail.caseNo, token, service_notice: '已受理，将在核实后立案处置', account_id: i.account_id ?? null }],
+      change,
+    };
+  }
+
+  private toRequest(r: ReqRow): Open311Request {
+    const closed = r.status === 'closed' || r.status === 'voided';
+    const attrs = r.attributes ? (JSON.parse(r.attributes) as Record<string, string>) : {};
+    return {
+      service_request_id: r.case_no,
+      status: closed ? 'closed' : 'open',
+      status_notes: r.status === 'closed' ? (r.close_type === 'self' ? '已结案（现场自行处置）' : '已结案') : STATE_NAMES[r.status],
+      service_name: (this.db.prepare('SELECT name FROM event_classes WHERE code = ?').get(r.class_code) as { name: string } | undefined)?.name ?? r.class_code,
+      service_code: r.class_code,
+      description: r.description,
+      agency_responsible: r.dept_code ? this.catalog.departmentName(r.dept_code) : null,
+      service_notice: null,
+      requested_datetime: isoCst(r.created_at),
+      updated_datetime: isoCst(r.updated_at),
+      expected_datetime: r.stage === 'handle' && r.stage_due ? isoCst(r.stage_due) : null,
+      address: r.address,
+      address_id: null,
+      zipcode: null,
+      lat: r.lat,
+      long: r.lon,
+      media_url: attrs.media_url ?? null,
+    };
+  }
+
+  private static readonly COLS = 'case_no, status, class_code, description, dept_code, stage, stage_due, created_at, updated_at, address, lon, lat, attributes, close_type';
+
+  /** GET requests: by id list, or by service/status/date (default: the last 90 days, at most 1000). Event cases only. */
+  requests(f: { service_request_id?: string; service_code?: string; status?: string; start_date?: string; end_date?: string }, now: number): Open311Request[] {
+    const w: string[] = ["kind = 'event'"];
+    const a: unknown[] = [];
+    if (f.service_request_id) {
+      const ids = f.service_request_id.split(',').map((s) => s.trim()).filter(Boolean);
+      if (ids.some((x) => !/^\d{13}$/.test(x)) || ids.length > 100) throw new ApiError('BAD_INPUT', 'service_request_id is a comma-separated list of up to 100 ids of 13 digits', { field: 'service_request_id' });
+      w.push(`case_no IN (${ids.map(() => '?').join(',')})`);
+      a.push(...ids);
+    } else {
+      const end = f.end_date ? Date.parse(f.end_date) : now;
+      const start = f.start_date ? Date.parse(f.start_date) : end - 90 * 86_400_000;
+      if (start > end) throw new ApiError('BAD_INPUT', 'start_date is after end_date', { field: 'start_date' });
+      w.push('created_at >= ? AND created_at <= ?');
+      a.push(start, end);
+    }
+    if (f.service_code) { w.push('class_code = ?'); a.push(f.service_code); }
+    if (f.status && f.status.split(',').length === 1) {
+      w.push(f.status === 'closed' ? "status IN ('closed', 'voided')" : "status NOT IN ('closed', 'voided')");
+    }
+    const rows = this.db.prepare(`SELECT ${Open311Facade.COLS} FROM cases WHERE ${w.join(' AND ')} ORDER BY id DESC LIMIT 1000`).all(...a) as ReqRow[];
+    return rows.map((r) => this.toRequest(r));
+  }
+
+  request(id: string): Open311Request[] {
+    const r = this.db.prepare(`SELECT ${Open311Facade.COLS} FROM cases WHERE case_no = ? AND kind = 'event'`).get(id) as ReqRow | undefined;
+    if (!r) throw new ApiError('NOT_FOUND', `no service request ${id}`, { field: 'service_request_id' });
+    return [this.toRequest(r)];
+  }
+
+  token(token: string): { service_request_id: string; token: string }[] {
+    const r = this.db.prepare('SELECT case_no FROM cases WHERE open311_token = ?').get(token) as { case_no: string } | undefined;
+    if (!r) throw new ApiError('NOT_FOUND', `no request for token ${token}`, { field: 'token' });
+    return [{ service_request_id: r.case_no, token }];
+  }
+}
