@@ -1,17 +1,20 @@
 // Every acknowledged write survives kill -9 of the server (WAL + synchronous=FULL). A real process is killed.
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { smallDbCopy, startServe } from '../helpers.ts';
+import { addUsers, passwordOf, smallDbCopy, startServe } from '../helpers.ts';
 
 describe('durability', () => {
   it('keeps every acknowledged settings write after SIGKILL of cityops serve', async () => {
     const file = smallDbCopy();
+    await addUsers(file, [{ name: 'admin1', role: 'admin' }]);
     const s = await startServe(file);
+    const login = await fetch(`${s.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin1', password: passwordOf('admin1') }) });
+    const { token } = (await login.json()).result;
     const acked: number[] = [];
     for (let i = 1; i <= 25; i++) {
       const r = await fetch(`${s.url}/api/settings.set`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ baseLayer: { kind: 'xyz', url: `http://127.0.0.1:9/${i}/{z}/{x}/{y}.png`, opacity: 1 } }),
       });
       if (r.ok) acked.push(i);

@@ -31,13 +31,18 @@ describe('desktop core worker bundle', () => {
       const info = (await first.ready) as { gridCells: number };
       expect(info.gridCells).toBeGreaterThanOrEqual(6000);
       expect(phases).toContain('components');
-      const r = await first.invoke('grid.locate', { lon: 119.92, lat: 32.46 }, { actor: 't', via: 'test' });
+      expect(first.firstAdmin?.name).toBe('admin');
+      const login = await first.invoke('auth.login', { name: 'admin', password: first.firstAdmin!.password }, { actor: 't', via: 'test' });
+      expect(login.ok).toBe(true);
+      const token = login.ok ? (login.result as { token: string }).token : '';
+      const r = await first.invoke('grid.locate', { lon: 119.92, lat: 32.46 }, { actor: 't', via: 'test', token });
       expect(r.ok).toBe(true);
       await first.close();
       const progress2: string[] = [];
       const second = new WorkerCore({ dbPath, seedIfMissing: true, entry: bundle, onProgress: (p) => progress2.push(p) });
       await second.ready;
       expect(progress2).toEqual([]);
+      expect(second.firstAdmin).toBeNull(); // created once only
       await second.close();
     } finally {
       delete process.env.CITYOPS_MIGRATIONS_DIR;

@@ -23,6 +23,11 @@ describe('desktop main process wiring (bundle under Node, stand-in electron)', (
     expect(report.rendererExists).toBe(true);
     expect(report.calls).toContain('enableSandbox');
   });
+  it('creates the first administrator on first start, shows the password once, and requires login', () => {
+    expect(report.messageBoxes?.[0]).toMatch(/password: \S{8,}/);
+    expect(report.anonymous).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(report.login).toEqual({ ok: true, role: 'admin' });
+  });
   it('answers contract calls from the app page through the worker-thread core', () => {
     expect(report.info.ok).toBe(true);
     expect(report.info.result.gridCells).toBeGreaterThanOrEqual(6000);

@@ -27,7 +27,7 @@ export const ipcMain = { handle: (ch, fn) => handlers.set(ch, fn), removeHandler
 export const Menu = { buildFromTemplate: (t) => t, setApplicationMenu: (m) => (report.menu = m.map((x) => x.label)) };
 export const session = { defaultSession: { setPermissionRequestHandler: (fn) => (permissionHandler = fn) } };
 export const shell = { openExternal: async (url) => report.calls.push(`openExternal ${url}`) };
-export const dialog = { showErrorBox: (t, m) => (report.error = m), showMessageBox: async () => ({}) };
+export const dialog = { showErrorBox: (t, m) => (report.error = m), showMessageBox: async (opts) => { report.messageBoxes = [...(report.messageBoxes ?? []), opts.detail ?? opts.message]; return {}; } };
 
 class WebContents extends EventEmitter {
   sent = [];
@@ -56,15 +56,22 @@ async function scenario() {
   report.webPreferences = win.opts.webPreferences;
   report.preloadExists = existsSync(win.opts.webPreferences.preload);
   report.rendererExists = existsSync(win.loaded);
-  report.info = await call(trusted, 'app.info', {});
-  report.badInput = await call(trusted, 'grid.locate', { lon: 'east', lat: 1 });
+  // First start on a database without accounts: the administrator's password is shown once; log in with it.
+  for (let i = 0; i < 200 && !report.messageBoxes; i++) await new Promise((r) => setTimeout(r, 25));
+  const password = /password: (\S+)/.exec(report.messageBoxes?.[0] ?? '')?.[1];
+  report.anonymous = await call(trusted, 'app.info', {});
+  const login = await call(trusted, 'auth.login', { name: 'admin', password });
+  report.login = { ok: login.ok, role: login.result?.user?.role };
+  const token = login.result?.token;
+  report.info = await call(trusted, 'app.info', {}, token);
+  report.badInput = await call(trusted, 'grid.locate', { lon: 'east', lat: 1 }, token);
   report.untrusted = await call({ senderFrame: { url: 'https://evil.example/' } }, 'app.info', {});
   let prevented = false;
   win.webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'https://evil.example/');
   report.navigationBlocked = prevented;
   report.windowOpen = win.webContents.openHandler({ url: 'https://example.invalid/' });
   permissionHandler?.(win.webContents, 'geolocation', (granted) => (report.permissionGranted = granted));
-  await call(trusted, 'settings.set', { baseLayer: { kind: 'none', opacity: 1 } });
+  await call(trusted, 'settings.set', { baseLayer: { kind: 'none', opacity: 1 } }, token);
   await new Promise((r) => setTimeout(r, 100));
   report.pushed = win.webContents.sent.map(([ch, ev]) => `${ch} ${ev.type}`);
   for (const fn of appEvents.listeners('window-all-closed')) await fn();
