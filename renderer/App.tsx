@@ -1,8 +1,9 @@
-// The command-hall window: header (search, language, settings), left panel (layers; case queues come next),
-// the map in the centre, the detail panel on the right, the status bar at the bottom.
+// The command-hall window. Login first; then the header (search, user, language, settings), the left panel
+// (case queues, layers), the map with the cases layer, the right panel (case detail, intake form, or the
+// component/cell panel) and the status bar (alerts, connection).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, onConnection, subscribe } from './api/client.ts';
+import { call, onConnection, onSession, sessionToken, setSessionToken, subscribe } from './api/client.ts';
 import { setLanguage } from './i18n/index.ts';
 import { MapView } from './map/MapView.tsx';
 import type { MapController, MapStatus, Selection } from './map/controller.ts';
@@ -12,53 +13,126 @@ import { DetailPanel } from './features/components/DetailPanel.tsx';
 import { SearchBox } from './features/search/SearchBox.tsx';
 import { SettingsDialog } from './features/settings/SettingsDialog.tsx';
 import { StatusBar } from './features/status/StatusBar.tsx';
-import type { AppInfo, ClassCount, ComponentClass, SearchHit, Settings } from '../shared/model.ts';
+import { LoginScreen } from './features/auth/LoginScreen.tsx';
+import { CasesPanel } from './features/cases/CasesPanel.tsx';
+import { CaseDetail } from './features/cases/CaseDetail.tsx';
+import { IntakeForm } from './features/cases/IntakeForm.tsx';
+import { AlertsDialog } from './features/alerts/AlertsDialog.tsx';
+import type {
+  AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, SearchHit, Settings, Street, User,
+} from '../shared/model.ts';
+
+/** Roles that take in cases (the contract's access list for cases.intake). */
+const INTAKE_ROLES = ['operator', 'shift_leader', 'supervisor', 'leader', 'admin'];
+
+/** Login gate: restores the tab's session, or shows the login screen. */
+export function App() {
+  const { t } = useTranslation();
+  const [user, setUser] = useState<User | null>(null);
+  const [checked, setChecked] = useState(false);
+  const [progress, setProgress] = useState<{ phase: string; fraction: number } | null>(null);
+  useEffect(() => window.cityops?.onProgress((p) => setProgress(p.fraction >= 1 ? null : p)), []);
+  useEffect(() => {
+    if (!sessionToken()) return setChecked(true);
+    call('auth.me', {}).then(setUser).catch(() => setSessionToken(null)).finally(() => setChecked(true));
+  }, []);
+  useEffect(() => onSession((inside) => { if (!inside) setUser(null); }), []);
+  if (!checked) return <div className="splash"><h1>{t('app.title')}</h1><p>{t('status.loading')}</p></div>;
+  if (!user) {
+    return (
+      <>
+        {progress && (
+          <div className="splash top-progress" data-testid="splash">
+            <p>{t('status.seeding', { phase: progress.phase, pct: Math.round(progress.fraction * 100) })}</p>
+            <progress max={1} value={progress.fraction} />
+          </div>
+        )}
+        <LoginScreen onLogin={setUser} />
+      </>
+    );
+  }
+  return <Workspace user={user} />;
+}
 
 interface Loaded {
   info: AppInfo;
   classes: ComponentClass[];
   counts: ClassCount[];
   settings: Settings;
+  eventClasses: EventClass[];
+  departments: Department[];
+  channels: ChannelInfo[];
+  streets: Street[];
 }
 
-/** The application root. */
-export function App() {
+function Workspace({ user }: { user: User }) {
   const { t, i18n } = useTranslation();
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [progress, setProgress] = useState<{ phase: string; fraction: number } | null>(null);
   const [selection, setSelection] = useState<Selection>(null);
+  const [caseId, setCaseId] = useState<number | null>(null);
+  const [intake, setIntake] = useState(false);
   const [cursor, setCursor] = useState<[number, number] | null>(null);
   const [status, setStatus] = useState<MapStatus>({ shown: 0, total: 0, decimated: false, loading: true });
   const [visible, setVisible] = useState<Set<string>>(new Set());
   const [grid, setGrid] = useState(true);
   const [boundaries, setBoundaries] = useState(true);
+  const [casesOn, setCasesOn] = useState(true);
   const [online, setOnline] = useState(true);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [alertsOpen, setAlertsOpen] = useState(false);
+  const [alertCount, setAlertCount] = useState(0);
+  const [toast, setToast] = useState<string | null>(null);
+  const [leftTab, setLeftTab] = useState<'cases' | 'layers'>('cases');
+  const [refreshKey, setRefreshKey] = useState(0);
   const ctl = useRef<MapController | null>(null);
   const webgl = useMemo(() => hasWebGL(), []);
 
-  useEffect(() => window.cityops?.onProgress((p) => setProgress(p)), []);
   useEffect(() => {
     (async () => {
       // The map needs only the bounds and the class table; counts for the layer tree follow.
-      const [info, classes, settings] = await Promise.all([call('app.info', {}), call('catalog.componentClasses', {}), call('settings.get', {})]);
+      const [info, classes, settings, eventClasses, departments, channels, streets] = await Promise.all([
+        call('app.info', {}), call('catalog.componentClasses', {}), call('settings.get', {}), call('catalog.eventClasses', {}),
+        call('catalog.departments', {}), call('cases.channels', {}), call('grid.streets', {}),
+      ]);
       setVisible(new Set(classes.map((c) => c.code)));
-      setData({ info, classes, counts: [], settings });
-      setProgress(null);
+      setData({ info, classes, counts: [], settings, eventClasses, departments, channels, streets });
       const counts = await call('components.stats', {});
       setData((d) => (d ? { ...d, counts } : d));
+      setAlertCount((await call('alerts.list', {})).length);
     })().catch((e) => setError(String(e?.message ?? e)));
   }, []);
   useEffect(() => onConnection(setOnline), []);
+
+  // Pushed changes: one refresh per burst (queues, counts, the open case and the cases layer follow refreshKey).
+  const bumpTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(
     () =>
       subscribe((ev) => {
-        // The effect below applies the new base layer to the map.
         if (ev.type === 'settings.changed') setData((d) => (d ? { ...d, settings: ev.payload } : d));
+        if (ev.type === 'cases.changed' || ev.type === 'alerts.raised' || ev.type === 'sms.changed') {
+          if (!bumpTimer.current) bumpTimer.current = setTimeout(() => { bumpTimer.current = null; setRefreshKey((k) => k + 1); }, 30);
+        }
+        if (ev.type === 'alerts.raised') {
+          setAlertCount((n) => n + ev.payload.length);
+          const msg = ev.payload.slice(0, 3).map((a) => a.message).join('；');
+          setToast(msg);
+          if (typeof Notification !== 'undefined' && Notification.permission === 'granted') new Notification(t('alerts.title'), { body: msg });
+        }
       }),
     [],
   );
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 8000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  // The cases layer: all open cases of the district.
+  useEffect(() => {
+    if (!data) return;
+    call('cases.map', { bbox: data.info.bounds, limit: 20_000 }).then((pts) => ctl.current?.setCases(pts)).catch(() => {});
+  }, [data?.info, refreshKey]);
 
   const onReady = useCallback((c: MapController) => {
     ctl.current = c;
@@ -66,6 +140,26 @@ export function App() {
   useEffect(() => {
     if (data && ctl.current) ctl.current.setBaseLayer(data.settings.baseLayer);
   }, [data?.settings, ctl.current]);
+
+  const openCase = useCallback((id: number) => {
+    setIntake(false);
+    setCaseId(id);
+    ctl.current?.selectCase(id);
+  }, []);
+  const canIntake = INTAKE_ROLES.includes(user.role);
+  // N starts a new case from anywhere outside a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const tag = (e.target as HTMLElement).tagName;
+      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key.toLowerCase() === 'n' && canIntake && !intake) {
+        e.preventDefault();
+        setIntake(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [canIntake, intake]);
 
   const applyVisible = (next: Set<string>) => {
     setVisible(next);
@@ -82,17 +176,13 @@ export function App() {
     ctl.current?.fit(cell.bbox, 18);
     ctl.current?.select({ kind: 'cell', cell });
   };
+  const logout = async () => {
+    await call('auth.logout', {}).catch(() => {});
+    setSessionToken(null);
+  };
 
   if (error) return <div className="fatal" role="alert">{error}</div>;
-  if (!data) {
-    return (
-      <div className="splash" data-testid="splash">
-        <h1>{t('app.title')}</h1>
-        <p>{progress ? t('status.seeding', { phase: progress.phase, pct: Math.round(progress.fraction * 100) }) : t('status.loading')}</p>
-        {progress && <progress max={1} value={progress.fraction} />}
-      </div>
-    );
-  }
+  if (!data) return <div className="splash" data-testid="splash"><h1>{t('app.title')}</h1><p>{t('status.loading')}</p></div>;
   return (
     <div className="app">
       <header className="top">
@@ -101,25 +191,36 @@ export function App() {
         </div>
         <SearchBox onPick={(h) => void pick(h)} />
         <div className="tools">
+          <span className="who" data-testid="who">{user.displayName} · {t(`role.${user.role}`)}{user.department ? ` · ${data.departments.find((d) => d.code === user.department)?.name ?? user.department}` : ''}</span>
           <button data-testid="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
-          <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>{t('settings.title')}</button>
+          {user.role === 'admin' && <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>{t('settings.title')}</button>}
+          <button data-testid="logout" onClick={() => void logout()}>{t('auth.logout')}</button>
         </div>
       </header>
       <aside className="left">
-        <LayerTree
-          classes={data.classes}
-          counts={data.counts}
-          visible={visible}
-          onVisible={applyVisible}
-          grid={grid}
-          onGrid={(v) => { setGrid(v); ctl.current?.setGridVisible(v); }}
-          boundaries={boundaries}
-          onBoundaries={(v) => { setBoundaries(v); ctl.current?.setBoundariesVisible(v); }}
-        />
-        <section className="queue-slot">
-          <h3>{t('queue.title')}</h3>
-          <p className="muted">{t('queue.soon')}</p>
-        </section>
+        <div className="left-tabs" role="tablist">
+          <button role="tab" data-testid="tab-cases" aria-selected={leftTab === 'cases'} className={leftTab === 'cases' ? 'active' : ''} onClick={() => setLeftTab('cases')}>{t('tabs.cases')}</button>
+          <button role="tab" data-testid="tab-layers" aria-selected={leftTab === 'layers'} className={leftTab === 'layers' ? 'active' : ''} onClick={() => setLeftTab('layers')}>{t('tabs.layers')}</button>
+        </div>
+        {leftTab === 'cases' ? (
+          <CasesPanel
+            user={user} refreshKey={refreshKey} selectedId={caseId} onSelect={openCase} onNew={() => setIntake(true)}
+            channels={data.channels} eventClasses={data.eventClasses} streets={data.streets}
+          />
+        ) : (
+          <LayerTree
+            classes={data.classes}
+            counts={data.counts}
+            visible={visible}
+            onVisible={applyVisible}
+            grid={grid}
+            onGrid={(v) => { setGrid(v); ctl.current?.setGridVisible(v); }}
+            boundaries={boundaries}
+            onBoundaries={(v) => { setBoundaries(v); ctl.current?.setBoundariesVisible(v); }}
+            cases={casesOn}
+            onCases={(v) => { setCasesOn(v); ctl.current?.setCasesVisible(v); }}
+          />
+        )}
       </aside>
       <main className="centre">
         <MapView
@@ -127,16 +228,39 @@ export function App() {
           classes={data.classes}
           webgl={webgl}
           onReady={onReady}
-          onSelect={setSelection}
+          onSelect={(s) => { setSelection(s); if (s) { setCaseId(null); setIntake(false); ctl.current?.selectCase(null); } }}
           onCursor={setCursor}
           onStatus={setStatus}
+          onCase={openCase}
         />
+        {toast && <div className="toast" role="status" data-testid="toast" onClick={() => setAlertsOpen(true)}>{toast}</div>}
       </main>
       <aside className="right">
-        <DetailPanel selection={selection} onClose={() => ctl.current?.select(null)} onGrid={(c) => void showCell(c)} />
+        {intake ? (
+          <IntakeForm
+            user={user} channels={data.channels} eventClasses={data.eventClasses} componentClasses={data.classes}
+            onPick={(fn) => ctl.current?.pickPoint(fn)}
+            onDone={(c) => { setIntake(false); openCase(c.id); setRefreshKey((k) => k + 1); }}
+            onCancel={() => { setIntake(false); ctl.current?.pickPoint(null); }}
+          />
+        ) : caseId != null ? (
+          <CaseDetail
+            id={caseId} refreshKey={refreshKey} departments={data.departments} channels={data.channels} settings={data.settings}
+            onLocate={(lon, lat) => ctl.current?.selectCase(caseId, [lon, lat])}
+            onClose={() => { setCaseId(null); ctl.current?.selectCase(null); }}
+          />
+        ) : (
+          <DetailPanel selection={selection} onClose={() => ctl.current?.select(null)} onGrid={(c) => void showCell(c)} />
+        )}
       </aside>
-      <StatusBar webgl={webgl} cursor={cursor} status={status} online={online} />
+      <StatusBar webgl={webgl} cursor={cursor} status={status} online={online}>
+        <button className={alertCount ? 'alarm' : ''} data-testid="alerts-button" onClick={() => setAlertsOpen(true)}>{t('alerts.count', { n: alertCount })}</button>
+      </StatusBar>
       {settingsOpen && <SettingsDialog settings={data.settings} onClose={() => setSettingsOpen(false)} />}
+      {alertsOpen && (
+        <AlertsDialog user={user} refreshKey={refreshKey} onOpenCase={openCase}
+          onClose={() => { setAlertsOpen(false); void call('alerts.list', {}).then((a) => setAlertCount(a.length)); }} />
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import type { ApiErrorData, ApiResult } from '../../shared/errors.ts';
 
 /** What the preload exposes on window.cityops. */
 export interface Bridge {
-  call(method: string, input: unknown): Promise<ApiResult<unknown>>;
+  call(method: string, input: unknown, token?: string): Promise<ApiResult<unknown>>;
   subscribe(listener: (ev: PushEvent) => void): () => void;
   onProgress(listener: (p: { phase: string; fraction: number }) => void): () => void;
 }
@@ -26,22 +26,50 @@ export class CoreError extends Error {
 /** Which transport is in use. */
 export const transportKind: 'ipc' | 'http' = typeof window !== 'undefined' && window.cityops ? 'ipc' : 'http';
 
+// The session token lives for the browser tab (sessionStorage): a reload keeps the login, a new tab asks again.
+const TOKEN_KEY = 'cityops.token';
+let token: string | null = typeof sessionStorage !== 'undefined' ? sessionStorage.getItem(TOKEN_KEY) : null;
+const sessionListeners = new Set<(loggedIn: boolean) => void>();
+
+/** The current session token, if logged in. */
+export function sessionToken(): string | null {
+  return token;
+}
+/** Sets (or clears) the session token and tells the listeners. */
+export function setSessionToken(t: string | null): void {
+  token = t;
+  if (t) sessionStorage.setItem(TOKEN_KEY, t);
+  else sessionStorage.removeItem(TOKEN_KEY);
+  for (const l of sessionListeners) l(!!t);
+  // The push socket carries the token: reconnect with the new one (onclose reopens it).
+  if (socket) socket.close();
+  else if (t && listeners.size) openSocket();
+}
+/** Watches login state (a call answered UNAUTHENTICATED logs out). */
+export function onSession(fn: (loggedIn: boolean) => void): () => void {
+  sessionListeners.add(fn);
+  return () => sessionListeners.delete(fn);
+}
+
 /** Calls one contract method; rejects with CoreError on an error result. */
 export async function call<M extends MethodName>(method: M, input: InputOf<M>): Promise<ResultOf<M>> {
+  let r: ApiResult<ResultOf<M>>;
   if (window.cityops) {
-    const r = await window.cityops.call(method, input);
-    if (!r.ok) throw new CoreError(r.error);
-    return r.result as ResultOf<M>;
+    r = (await window.cityops.call(method, input, token ?? undefined)) as ApiResult<ResultOf<M>>;
+  } else {
+    const res = await fetch(`api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(input ?? {}),
+    });
+    if (contract[method].binary && res.ok) return new Uint8Array(await res.arrayBuffer()) as ResultOf<M>;
+    r = (await res.json()) as ApiResult<ResultOf<M>>;
   }
-  const res = await fetch(`api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input ?? {}),
-  });
-  if (contract[method].binary && res.ok) return new Uint8Array(await res.arrayBuffer()) as ResultOf<M>;
-  const body = (await res.json()) as ApiResult<ResultOf<M>>;
-  if (!body.ok) throw new CoreError(body.error);
-  return body.result;
+  if (!r.ok) {
+    if (r.error.code === 'UNAUTHENTICATED' && method !== 'auth.login' && token) setSessionToken(null);
+    throw new CoreError(r.error);
+  }
+  return r.result;
 }
 
 type Listener = (ev: PushEvent) => void;
@@ -56,8 +84,10 @@ function setConnected(up: boolean) {
 }
 
 function openSocket(): void {
+  if (!token) return; // opened again on login
   const url = new URL('ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('token', token);
   socket = new WebSocket(url);
   socket.onopen = () => setConnected(true);
   socket.onmessage = (m) => {
@@ -67,7 +97,7 @@ function openSocket(): void {
   socket.onclose = () => {
     setConnected(false);
     socket = null;
-    setTimeout(() => listeners.size && openSocket(), 1000); // reconnect while anyone listens
+    setTimeout(() => listeners.size && !socket && openSocket(), 1000); // reconnect while anyone listens
   };
 }
 

@@ -23,6 +23,7 @@ export function MapView(props: MapViewProps) {
         onSelect: (s) => cbRef.current.onSelect(s),
         onCursor: (c) => cbRef.current.onCursor(c),
         onStatus: (s) => cbRef.current.onStatus(s),
+        onCase: (id) => cbRef.current.onCase?.(id),
       },
       { webgl: props.webgl, bounds: props.bounds },
     );

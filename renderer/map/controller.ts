@@ -22,6 +22,7 @@ import { createBoundariesLayer, setBoundaries } from './layers/boundaries.ts';
 import { createComponentsLayer, setComponents, type ComponentsLayer, type LoadedBatch } from './layers/components.ts';
 import { InteractionSnapshot } from './layers/snapshot.ts';
 import { createShapesLayer, setShapes, SHAPES_RES } from './layers/shapes.ts';
+import { createCasesLayer, setCasePoints, type CasePoint } from './layers/cases.ts';
 
 /** What the map shows in the detail panel. */
 export type Selection = { kind: 'component'; component: Component } | { kind: 'cell'; cell: GridCell } | null;
@@ -39,6 +40,8 @@ export interface MapCallbacks {
   onSelect(sel: Selection): void;
   onCursor(lonLat: [number, number] | null): void;
   onStatus(s: MapStatus): void;
+  /** A case point was clicked. */
+  onCase?(id: number): void;
 }
 
 const HOVER_PX = 7;
@@ -56,6 +59,11 @@ export class MapController {
   private readonly baseLabels = new TileLayer({ zIndex: 0.5, visible: false });
   private readonly highlight = new VectorLayer({ source: new VectorSource(), zIndex: 10 });
   private readonly shapes = createShapesLayer();
+  private readonly cases = createCasesLayer();
+  private casePoints: CasePoint[] = [];
+  private selectedCase: number | null = null;
+  /** While set, the next click answers this instead of selecting (intake: pick the place). */
+  private picker: ((lonLat: [number, number]) => void) | null = null;
   private readonly hoverFeature = new Feature<Point>();
   private readonly hoverCell = new Feature<Polygon>();
   private readonly selectedFeature = new Feature();
@@ -77,7 +85,7 @@ export class MapController {
       target,
       // Order in this list is kept stable for tests (0 base, 1 cells, 2 components, 3 boundaries, 4 highlight);
       // drawing order comes from zIndex.
-      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, this.shapes, this.baseLabels, ...(this.snapshot ? [this.snapshot.layer] : [])],
+      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, this.shapes, this.baseLabels, ...(this.snapshot ? [this.snapshot.layer] : []), this.cases],
       controls: [new Zoom(), new ScaleLine({ bar: true, steps: 4, text: true, minWidth: 140 })],
       interactions: defaultInteractions(),
       view: new View({
@@ -173,6 +181,27 @@ export class MapController {
     this.baseLabels.setVisible(labels);
   }
 
+  /** Shows the open cases (the whole district: open cases are few). */
+  setCases(points: CasePoint[]): void {
+    this.casePoints = points;
+    setCasePoints(this.cases, points, this.selectedCase);
+  }
+  setCasesVisible(v: boolean): void {
+    this.cases.setVisible(v);
+  }
+  /** Marks a case as selected and optionally centres on it. */
+  selectCase(id: number | null, centre?: [number, number]): void {
+    this.selectedCase = id;
+    setCasePoints(this.cases, this.casePoints, id);
+    if (centre) this.map.getView().animate({ center: fromLonLat(centre), zoom: Math.max(this.map.getView().getZoom() ?? 16, 17), duration: 250 });
+  }
+  /** The next map click reports its lon/lat to `fn` (null cancels). */
+  pickPoint(fn: ((lonLat: [number, number]) => void) | null): void {
+    this.picker = fn;
+    const el = this.map.getTargetElement();
+    if (el) el.style.cursor = fn ? 'crosshair' : '';
+  }
+
   /** Zooms to a lon/lat box. */
   fit(bbox: BBox, maxZoom = 19): void {
     this.map.getView().fit(transformExtent(bbox, 'EPSG:4326', 'EPSG:3857'), { padding: [60, 60, 60, 60], maxZoom, duration: 250 });
@@ -248,7 +277,7 @@ export class MapController {
       this.hoverCell.setGeometry(cell?.getGeometry()?.clone());
     } else this.hoverCell.setGeometry(undefined);
     const el = this.map.getTargetElement();
-    if (el) el.style.cursor = hit ? 'pointer' : '';
+    if (el && !this.picker) el.style.cursor = hit ? 'pointer' : '';
   }
 
   private nearestLoaded(x: number, y: number, r: number): [number, number] | null {
@@ -269,6 +298,19 @@ export class MapController {
   /** A click asks the core's spatial index for the nearest visible component, else the grid cell. */
   private async onClick(e: MapBrowserEvent<PointerEvent>): Promise<void> {
     const [lon, lat] = toLonLat(e.coordinate);
+    if (this.picker) {
+      const fn = this.picker;
+      this.pickPoint(null);
+      fn([lon, lat]);
+      return;
+    }
+    if (this.cases.getVisible() && this.cb.onCase) {
+      const hit = this.map.forEachFeatureAtPixel(e.pixel, (f) => f, { layerFilter: (l) => l === this.cases, hitTolerance: 4 });
+      if (hit) {
+        this.cb.onCase(Number(hit.getId()));
+        return;
+      }
+    }
     const res = this.map.getView().getResolution()!;
     const groundPerPx = res * Math.cos((lat * Math.PI) / 180);
     try {

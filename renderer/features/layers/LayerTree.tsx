@@ -1,6 +1,7 @@
 // Layer tree: grid, boundaries, and components per major class (大类) and minor class (小类), with legend and counts.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CASE_COLOURS } from '../../map/layers/cases.ts';
 import type { ClassCount, ComponentClass } from '../../../shared/model.ts';
 import { MAJOR_COLORS, OTHER_COLOR } from '../../map/styles.ts';
 
@@ -19,6 +20,8 @@ export interface LayerTreeProps {
   onGrid(v: boolean): void;
   boundaries: boolean;
   onBoundaries(v: boolean): void;
+  cases: boolean;
+  onCases(v: boolean): void;
 }
 
 /** The left-panel layer tree. */
@@ -53,6 +56,17 @@ export function LayerTree(p: LayerTreeProps) {
         <input type="checkbox" checked={p.boundaries} onChange={(e) => p.onBoundaries(e.target.checked)} data-testid="toggle-boundaries" />
         <span className="swatch line" /> {t('layers.boundaries')}
       </label>
+      <label className="row">
+        <input type="checkbox" checked={p.cases} onChange={(e) => p.onCases(e.target.checked)} data-testid="toggle-cases" />
+        <span className="swatch" style={{ background: CASE_COLOURS.handling }} /> {t('layers.cases')}
+      </label>
+      <div className="case-legend">
+        {(['pending_accept', 'pending_dispatch', 'handling', 'pending_check', 'suspended'] as const).map((s) => (
+          <span key={s}><span className="dot" style={{ background: CASE_COLOURS[s] }} />{t(`state.${s}`)}</span>
+        ))}
+        <span><span className="dot" style={{ background: CASE_COLOURS.overdue }} />{t('cases.overdue')}</span>
+        <span><span className="dot ring" style={{ background: CASE_COLOURS.overdue3x }} />{t('cases.overdue3x')}</span>
+      </div>
       <div className="row head">
         <span>{t('layers.components')}</span>
         <span className="count">{fmt(total)}</span>

@@ -1,5 +1,5 @@
 // Bottom status bar: renderer in use, cursor position in lon/lat and in CGCS2000 GK (EPSG:4549), counts, link state.
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { crsConverter } from '../../../shared/crs.ts';
 import type { MapStatus } from '../../map/controller.ts';
@@ -10,10 +10,12 @@ export interface StatusBarProps {
   cursor: [number, number] | null;
   status: MapStatus;
   online: boolean;
+  /** Extra items (alerts) before the connection state. */
+  children?: ReactNode;
 }
 
 /** The status bar. */
-export function StatusBar({ webgl, cursor, status, online }: StatusBarProps) {
+export function StatusBar({ webgl, cursor, status, online, children }: StatusBarProps) {
   const { t } = useTranslation();
   const toGK = useMemo(() => crsConverter('EPSG:4490', 'EPSG:4549'), []);
   const gk = cursor ? toGK(cursor) : null;
@@ -31,6 +33,7 @@ export function StatusBar({ webgl, cursor, status, online }: StatusBarProps) {
         {status.loading ? t('status.loading') : t('status.visible', { shown: status.shown.toLocaleString(), total: status.total.toLocaleString() })}
         {!status.loading && status.decimated ? t('status.decimated') : ''}
       </span>
+      {children}
       <span className={online ? 'ok' : 'bad'}>{online ? t('status.online') : t('status.offline')}</span>
     </footer>
   );
