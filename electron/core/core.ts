@@ -142,7 +142,7 @@ export class Core implements CoreLike {
       'cases.list': (i, ctx) => this.cases.list(i, userOf(ctx), this.now()),
       'cases.counts': (_i, ctx) => this.cases.counts(userOf(ctx), this.now()),
       'cases.duplicates': (i) => this.cases.duplicates(i, this.now()),
-      'cases.map': (i) => this.cases.inBox(i.bbox as BBox, i.limit ?? 5000, this.now()),
+      'cases.map': (i, ctx) => this.cases.inBox(i.bbox as BBox, i.limit ?? 5000, this.now(), userOf(ctx)),
       'cases.photo': (i, ctx) => this.cases.photo(i.id, userOf(ctx)),
       'alerts.list': () => this.alerts.open(),
       'alerts.ack': (i, ctx) => ({ acked: this.alerts.ack(i.ids, userOf(ctx).name, this.now()) }),

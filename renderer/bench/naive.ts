@@ -13,7 +13,9 @@ import { fromMercator } from '../../shared/geo.ts';
 import { MAJOR_COLORS, OTHER_COLOR } from '../map/styles.ts';
 
 async function api(method: string, input: unknown): Promise<Response> {
-  return fetch(`../api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  // The session of this tab (log in on the app page first, then open this page in the same tab).
+  const token = sessionStorage.getItem('cityops.token');
+  return fetch(`../api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
 }
 
 const info = (await (await api('app.info', {})).json()).result;

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { seedDatabase } from '../../electron/core/seed/seed.ts';
-import { startServe } from '../../test/helpers.ts';
-import { launchChromium } from '../../test/e2e/browser.ts';
+import { addUsers, passwordOf, startServe } from '../../test/helpers.ts';
+import { launchChromium, loginPage } from '../../test/e2e/browser.ts';
 import { median, ms } from './stats.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, runs: { type: 'string' } } });
@@ -19,6 +19,8 @@ if (!db) {
   db = path.join(mkdtempSync(path.join(os.tmpdir(), 'cityops-rbench-')), 'city.db');
   seedDatabase(db, {});
 }
+// The hall server needs a login: a benchmark account (skipped when it exists).
+await addUsers(db, [{ name: 'bench-admin', role: 'admin' }]).catch((e) => { if (!/already exists/.test(String(e))) throw e; });
 const server = await startServe(db);
 const browser = await launchChromium(['--enable-precise-memory-info']);
 const rows: [string, string][] = [];
@@ -30,6 +32,8 @@ const report = (k: string, v: string) => {
 async function open(url: string, timeout = 300_000): Promise<{ page: Page; readyAt: number }> {
   const ctx = await browser.newContext({ viewport: { width: 1600, height: 950 } });
   const page = await ctx.newPage();
+  // Log in once in this tab, then measure a fresh load of the page (the session survives in sessionStorage).
+  await loginPage(page, server.url + '/', 'bench-admin', passwordOf('bench-admin'));
   await page.goto(url);
   await page.waitForFunction(() => document.body.dataset.mapReadyAt, null, { timeout });
   return { page, readyAt: Number(await page.evaluate(() => document.body.dataset.mapReadyAt)) };

@@ -331,6 +331,10 @@ describe('permissions are checked in the core for every method', () => {
   it('a department user sees only its own cases', async () => {
     const mine = await ok('water', 'cases.list', { queue: 'all' });
     expect(mine.items.every((x: any) => x.deptCode === 'D07')).toBe(true);
+    const city = [119.872, 32.424, 119.968, 32.496];
+    expect((await ok('water', 'cases.map', { bbox: city })).length).toBe(0);
+    expect((await ok('env', 'cases.map', { bbox: city })).length).toBeGreaterThan(0);
+    expect((await ok('op', 'cases.map', { bbox: city })).length).toBeGreaterThan((await ok('env', 'cases.map', { bbox: city })).length);
     const env = (await ok('env', 'cases.list', { queue: 'all' })).items[0];
     const r = await call('water', 'cases.get', { id: env.id });
     expect(r.error.code).toBe('FORBIDDEN');

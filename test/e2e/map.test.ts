@@ -5,14 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FULL_DB } from '../paths.ts';
-import { startServe } from '../helpers.ts';
-import { launchChromium } from './browser.ts';
+import { addUsers, passwordOf, startServe } from '../helpers.ts';
+import { launchChromium, loginPage } from './browser.ts';
 import { toMercator } from '../../shared/geo.ts';
 
 let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
+let token = '';
 
 /** Feature counts of the map's layers, read from the page's OpenLayers map. */
 async function layerCounts(p: Page) {
@@ -36,12 +37,14 @@ beforeAll(async () => {
   // A private copy: this suite changes settings.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-'));
   copyFileSync(FULL_DB, path.join(dir, 'city.db'));
+  await addUsers(path.join(dir, 'city.db'), [{ name: 'hall', role: 'admin' }]);
   server = await startServe(path.join(dir, 'city.db'));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url + '/');
+  await loginPage(page, server.url + '/', 'hall', passwordOf('hall'));
   await waitMapReady(page);
+  token = await page.evaluate(() => sessionStorage.getItem('cityops.token')!);
 });
 afterAll(async () => {
   await browser?.close();
@@ -75,7 +78,7 @@ describe('the map over the full sample city', () => {
 
   it('clicking a component opens its attribute panel with all CJ/T 214 attributes', async () => {
     await page.click('.detail-head button'); // close the panel from the search
-    const comp = await (await fetch(`${server.url}/api/components.get`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '3212020118000100' }) })).json();
+    const comp = await (await fetch(`${server.url}/api/components.get`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ code: '3212020118000100' }) })).json();
     const [x, y] = toMercator(comp.result.lon, comp.result.lat);
     const px = await page.evaluate(([mx, my]) => (window as any).__cityopsMap.getPixelFromCoordinate([mx, my]), [x, y]);
     const box = (await page.locator('[data-testid=map]').boundingBox())!;
@@ -105,6 +108,7 @@ describe('the map over the full sample city', () => {
   });
 
   it('switching a major class off hides its components and leaves the others', async () => {
+    await page.click('[data-testid=tab-layers]');
     const before = await layerCounts(page);
     expect(before.byMajor[1] ?? 0).toBeGreaterThan(0);
     const n = await readyNo(page);
@@ -129,7 +133,7 @@ describe('the map over the full sample city', () => {
     expect(res).toBeGreaterThan(1);
     expect(res).toBeLessThan(8);
     const treeIdx = await page.evaluate(async () => {
-      const r = await fetch('api/catalog.componentClasses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const r = await fetch('api/catalog.componentClasses', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('cityops.token')}` }, body: '{}' });
       return (await r.json()).result.find((k: any) => k.code === '0402').idx as number;
     });
     const countCls = (idx: number) => page.evaluate((i) => (window as any).__cityopsMap.getLayers().getArray()[2].getSource().getFeatures().filter((f: any) => f.get('cls') === i).length, idx);
@@ -203,7 +207,7 @@ describe('the map over the full sample city', () => {
 
   it('falls back to a Canvas renderer without WebGL and says so', async () => {
     const p = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    await p.goto(server.url + '/?renderer=canvas');
+    await loginPage(p, server.url + '/?renderer=canvas', 'hall', passwordOf('hall'));
     await waitMapReady(p);
     expect(await p.textContent('[data-testid=renderer]')).toContain('Canvas');
     const c = await layerCounts(p);

@@ -441,11 +441,13 @@ export class CaseService {
   }
 
   /** Open cases in a box for the map layer (status and overdue flags). */
-  inBox(bbox: [number, number, number, number], limit: number, now: number): { id: number; caseNo: string; lon: number; lat: number; status: CaseState; overdue: boolean; overdue3x: boolean }[] {
+  inBox(bbox: [number, number, number, number], limit: number, now: number, u: User): { id: number; caseNo: string; lon: number; lat: number; status: CaseState; overdue: boolean; overdue3x: boolean }[] {
     const marks = OPEN_STATES.map(() => '?').join(', ');
+    // Department users see their own cases on the map, as in their queues.
+    const scope = u.role === 'department' ? (u.departmentLevel === 2 ? ' AND dept_code = ?' : ' AND assignee_dept = ?') : '';
     const rows = this.db.prepare(`SELECT id, case_no, lon, lat, status, stage_due, stage_due3x FROM cases
-      WHERE status IN (${marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? ORDER BY id DESC LIMIT ?`)
-      .all(...OPEN_STATES, bbox[0], bbox[2], bbox[1], bbox[3], limit) as { id: number; case_no: string; lon: number; lat: number; status: CaseState; stage_due: number | null; stage_due3x: number | null }[];
+      WHERE status IN (${marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?${scope} ORDER BY id DESC LIMIT ?`)
+      .all(...OPEN_STATES, bbox[0], bbox[2], bbox[1], bbox[3], ...(scope ? [u.department] : []), limit) as { id: number; case_no: string; lon: number; lat: number; status: CaseState; stage_due: number | null; stage_due3x: number | null }[];
     return rows.map((r) => ({
       id: r.id, caseNo: r.case_no, lon: r.lon, lat: r.lat, status: r.status,
       overdue: r.stage_due != null && now > r.stage_due, overdue3x: r.stage_due3x != null && now > r.stage_due3x,
