@@ -22,6 +22,13 @@ import { contract } from '../../shared/contract.ts';
 import { makeCalendar } from '../../shared/calendar.ts';
 import type { User } from '../../shared/model.ts';
 
+/** Carries a refused write's result out of its savepoint so the savepoint rolls back. */
+class Refused extends Error {
+  constructor(readonly result: ApiResult<unknown>) {
+    super('refused');
+  }
+}
+
 /** Version reported by app.info. */
 export const CITYOPS_VERSION = '0.1.0';
 
@@ -60,6 +67,8 @@ export class Core implements CoreLike {
   readonly open311: Open311Facade;
   readonly now: () => number;
   private timers: NodeJS.Timeout[] = [];
+  private writeQueue: { method: string; raw: unknown; ctx: CallContext; resolve: (r: ApiResult<unknown>) => void }[] = [];
+  private deferred: PushEvent[] | null = null;
   private readonly listeners = new Set<(ev: PushEvent) => void>();
   private readonly handlers: Handlers;
   /** District bounds from meta, read once: a map click checks them and must not count tables to get them. */
@@ -69,6 +78,9 @@ export class Core implements CoreLike {
     if (!existsSync(opts.dbPath)) throw new Error(`database ${opts.dbPath} does not exist (create it with: cityops seed --db ${opts.dbPath})`);
     this.db = openDatabase(opts.dbPath);
     migrate(this.db);
+    // Planner statistics for the case indexes: cheap (sampled), and only tables whose stats are stale are analysed.
+    this.db.pragma('analysis_limit = 400');
+    this.db.pragma('optimize = 0x10002');
     this.now = opts.clock ?? Date.now;
     if (opts.requireSeeded !== false) {
       const n = (this.db.prepare('SELECT count(*) AS n FROM grid_cells').get() as { n: number }).n;
@@ -173,7 +185,56 @@ export class Core implements CoreLike {
 
   /** Validates input against the contract and runs the handler; errors come back as data. */
   async invoke(method: string, raw: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
-    return this.invokeSync(method, raw, ctx);
+    if (!contract[method as MethodName]?.write) return this.invokeSync(method, raw, ctx);
+    // Group commit: writes that arrive together share one transaction and one fsync; each is answered only after
+    // that commit, so an acknowledged write is durable exactly as before.
+    return new Promise((resolve) => {
+      this.writeQueue.push({ method, raw, ctx, resolve });
+      if (this.writeQueue.length === 1) setImmediate(() => this.flushWrites());
+    });
+  }
+
+  /** Runs the queued writes in one transaction, each in its own savepoint (a refused write leaves no trace), then
+   * answers them and publishes their events. */
+  private flushWrites(): void {
+    const batch = this.writeQueue.splice(0);
+    if (batch.length === 0) return;
+    const events: PushEvent[] = [];
+    let results: ApiResult<unknown>[] = [];
+    this.deferred = events;
+    try {
+      this.db.transaction(() => {
+        results = batch.map((w) => {
+          try {
+            return this.db.transaction(() => {
+              const r = this.invokeSync(w.method, w.raw, w.ctx);
+              if (!r.ok) throw new Refused(r);
+              return r;
+            })();
+          } catch (e) {
+            if (e instanceof Refused) return e.result;
+            throw e;
+          }
+        });
+      })();
+    } catch (e) {
+      // The commit itself failed (disk full, I/O error): none of the batch was written.
+      console.error('cityops core: group commit failed:', e);
+      results = batch.map(() => ({ ok: false as const, error: { code: 'INTERNAL' as const, message: `the write could not be committed: ${(e as Error).message}` } }));
+      events.length = 0;
+      this.dropCaches();
+    } finally {
+      this.deferred = null;
+    }
+    batch.forEach((w, i) => w.resolve(results[i]));
+    for (const ev of events) this.emit(ev);
+  }
+
+  /** Forgets every in-memory copy of database state (after a failed commit). */
+  private dropCaches(): void {
+    this.cases.invalidateCounts();
+    this.cases.invalidateCalendar();
+    this.settings.invalidate();
   }
 
   /** Synchronous form of invoke (the core is synchronous inside; used by the worker host and benchmarks).
@@ -207,6 +268,11 @@ export class Core implements CoreLike {
   }
 
   emit(ev: PushEvent): void {
+    // Inside a group commit, events wait until the data they announce is committed.
+    if (this.deferred) {
+      this.deferred.push(ev);
+      return;
+    }
     for (const l of this.listeners) l(ev);
   }
 

@@ -91,6 +91,8 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
     })();
   }
   core.cases.invalidateCounts();
+  db.pragma('analysis_limit = 400');
+  db.exec('ANALYZE'); // fresh planner statistics for the case indexes
 
   // The open workload goes through the real service, so clocks, routing and history are exactly as in live use.
   const path: CaseAction[] = ['accept', 'register', 'dispatch', 'handle'];

@@ -121,6 +121,7 @@ const OPEN_STATES: CaseState[] = ['pending_accept', 'pending_verify', 'pending_r
 export class CaseService {
   private cal: WorkCalendar | null = null;
   private statusCounts: Map<string, number> | null = null;
+  private readonly scoped = new Map<string, Map<string, number>>();
   private readonly q;
 
   constructor(
@@ -384,18 +385,18 @@ export class CaseService {
   counts(u: User, now: number): Record<QueueName, number> {
     const out = {} as Record<QueueName, number>;
     let byStatus: Map<string, number>;
-    if (u.role === 'department' || u.role === 'supervisor') {
-      const { sql, args } = this.where({}, u, now);
-      byStatus = new Map((this.db.prepare(`SELECT status, count(*) AS n FROM cases c WHERE ${sql} GROUP BY status`).all(...args) as { status: string; n: number }[])
-        .map((r) => [r.status, r.n]));
-      if (u.role === 'supervisor') {
-        for (const s of ['pending_verify', 'pending_check'] as const) {
-          const w = this.where({ queue: s }, u, now);
-          byStatus.set(s, (this.db.prepare(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(...w.args) as { n: number }).n);
-        }
-      }
+    if (u.role === 'department') {
+      byStatus = this.scopedCounts(u.departmentLevel === 2 ? 'dept_code' : 'assignee_dept', u.department!);
     } else {
       byStatus = this.allStatusCounts();
+    }
+    if (u.role === 'supervisor') {
+      // A supervisor's verification and check queues hold the tasks assigned to them (or to nobody yet).
+      byStatus = new Map(byStatus);
+      for (const s of ['pending_verify', 'pending_check'] as const) {
+        const w = this.where({ queue: s }, u, now);
+        byStatus.set(s, (this.db.prepare(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(...w.args) as { n: number }).n);
+      }
     }
     let all = 0;
     for (const [, n] of byStatus) all += n;
@@ -416,15 +417,35 @@ export class CaseService {
     return this.statusCounts;
   }
 
-  private bump(from: string | null, to: string): void {
-    if (!this.statusCounts) return;
-    if (from) this.statusCounts.set(from, (this.statusCounts.get(from) ?? 1) - 1);
-    this.statusCounts.set(to, (this.statusCounts.get(to) ?? 0) + 1);
+  /** Per-status counts of one department's cases (by dispatch or by current holder), kept like the global ones. */
+  private scopedCounts(col: 'dept_code' | 'assignee_dept', dept: string): Map<string, number> {
+    const key = `${col}:${dept}`;
+    let m = this.scoped.get(key);
+    if (!m) {
+      m = new Map((this.db.prepare(`SELECT status, count(*) AS n FROM cases WHERE ${col} = ? GROUP BY status`).all(dept) as { status: string; n: number }[])
+        .map((r) => [r.status, r.n]));
+      this.scoped.set(key, m);
+    }
+    return m;
+  }
+
+  /** Keeps the cached counts in step with one case moving from (status, depts) to (status, depts). */
+  private bump(from: { status: string; dept: string | null; assignee: string | null } | null, to: { status: string; dept: string | null; assignee: string | null }): void {
+    const add = (m: Map<string, number> | null | undefined, status: string, d: number) => { if (m) m.set(status, (m.get(status) ?? 0) + d); };
+    if (from) {
+      add(this.statusCounts, from.status, -1);
+      if (from.dept) add(this.scoped.get(`dept_code:${from.dept}`), from.status, -1);
+      if (from.assignee) add(this.scoped.get(`assignee_dept:${from.assignee}`), from.status, -1);
+    }
+    add(this.statusCounts, to.status, 1);
+    if (to.dept) add(this.scoped.get(`dept_code:${to.dept}`), to.status, 1);
+    if (to.assignee) add(this.scoped.get(`assignee_dept:${to.assignee}`), to.status, 1);
   }
 
   /** Drops cached counts (after writes that bypass the service, such as the history generator). */
   invalidateCounts(): void {
     this.statusCounts = null;
+    this.scoped.clear();
   }
 
   /** Cases of the same class within the duplicate radius in the last hours (before registration). */
@@ -505,7 +526,7 @@ export class CaseService {
       const h = this.q.insertHistory.run(caseId, now, u.id || null, u.displayName, u.role, 'intake', null, 'pending_accept', null,
         JSON.stringify({ channel: i.channel, approximate: loc.approximate || undefined }));
       for (const p of photos) this.q.insertPhoto.run(caseId, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now);
-      this.bump(null, 'pending_accept');
+      this.bump(null, { status: 'pending_accept', dept: null, assignee: null });
       if (i.selfHandled) this.applyAction(this.row(caseId), 'selfHandle', { id: caseId, action: 'selfHandle', version: 1 }, u, now, []);
       return caseId;
     })();
@@ -707,7 +728,8 @@ export class CaseService {
     const h = this.q.insertHistory.run(r.id, now, u.id || null, u.displayName, u.role, action, r.status, to, i.reason ?? null,
       Object.keys(data).length ? JSON.stringify(data) : null);
     for (const p of photos) this.q.insertPhoto.run(r.id, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now);
-    if (r.status !== to) this.bump(r.status, to);
+    const after = (col: 'dept_code' | 'assignee_dept') => (col in set ? (set[col] as string | null) : r[col]);
+    this.bump({ status: r.status, dept: r.dept_code, assignee: r.assignee_dept }, { status: to, dept: after('dept_code'), assignee: after('assignee_dept') });
   }
 
   /** The state name for messages. */

@@ -26,6 +26,10 @@ export class SettingsService {
     return this.cache;
   }
 
+  invalidate(): void {
+    this.cache = null;
+  }
+
   /** Changes the given keys; the others keep their values. */
   set(next: Partial<Settings>, ctx: CallContext): Settings {
     this.db.transaction(() => {

@@ -127,11 +127,16 @@ CREATE TABLE cases (
   closed_at       INTEGER,
   version         INTEGER NOT NULL DEFAULT 1
 ) STRICT;
+-- Work queues list by deadline, finished ones newest first; filters have an index that ends in the row order.
 CREATE INDEX cases_status_due ON cases(status, stage_due);
+CREATE INDEX cases_status_id ON cases(status, id);
 CREATE INDEX cases_due ON cases(stage_due) WHERE stage_due IS NOT NULL;
-CREATE INDEX cases_assignee ON cases(assignee_dept, status);
-CREATE INDEX cases_dept ON cases(dept_code, status);
-CREATE INDEX cases_street ON cases(street_code, status);
+CREATE INDEX cases_assignee_status ON cases(assignee_dept, status, stage_due);
+CREATE INDEX cases_assignee_id ON cases(assignee_dept, id);
+CREATE INDEX cases_dept_status ON cases(dept_code, status, stage_due);
+CREATE INDEX cases_dept_id ON cases(dept_code, id);
+CREATE INDEX cases_street_id ON cases(street_code, id);
+CREATE INDEX cases_channel_id ON cases(channel, id);
 CREATE INDEX cases_class_created ON cases(class_code, created_at);
 CREATE INDEX cases_created ON cases(created_at);
 CREATE INDEX cases_supervisor ON cases(supervisor_id, status);
