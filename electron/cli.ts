@@ -10,6 +10,10 @@ import { SYSTEM_USER, type CallContext } from './core/context.ts';
 import { ROLES, type Role } from '../shared/workflow.ts';
 import { ApiError } from '../shared/errors.ts';
 import { generateCases } from './core/cases/generate.ts';
+import { startReplicaServer } from './core/replication/server.ts';
+import { replicaClient, type ReplicaClient } from './core/replication/client.ts';
+import { verifyReplica } from './core/replication/verify.ts';
+import { restore } from './core/replication/restore.ts';
 
 const USAGE = `cityops — digital city management centre (数字化城管)
 
@@ -25,6 +29,15 @@ Usage:
   cityops apikey revoke --db FILE --id N                     revoke a key
   cityops apikey list --db FILE                              keys (never the key itself)
   cityops cases generate --db FILE --count N [--seed N]      add N historical cases (benchmarks, training)
+
+Off-site disaster recovery (异地容灾):
+  cityops replica --dir DIR --token TOKEN [--host 127.0.0.1] [--port 8732] [--max-bytes N]
+                                                             run the replica server (another host)
+  cityops serve --db FILE --replica URL|DIR [--replica-token TOKEN] [--replication sync|async]
+                                                             ship every change to the replica
+  cityops restore --from URL|DIR [--token TOKEN] --to FILE [--at ISO-8601 | --seq N] [--dry-run]
+                                                             build a database from the replica
+  cityops verify --from URL|DIR [--token TOKEN]              check every snapshot and segment
   cityops help                                               this text
 `;
 
@@ -59,6 +72,17 @@ async function main(argv: string[]): Promise<void> {
     'password-stdin': { type: 'boolean' },
     id: { type: 'string' },
     count: { type: 'string' },
+    dir: { type: 'string' },
+    token: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    replica: { type: 'string' },
+    'replica-token': { type: 'string' },
+    replication: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    at: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    seq: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let values: Record<string, string | boolean | undefined>;
@@ -134,6 +158,15 @@ async function main(argv: string[]): Promise<void> {
         core = new Core({ dbPath: file });
         core.warmUp();
         core.startTimers();
+        const target = values.replica as string | undefined;
+        const mode = (values.replication as string | undefined) ?? 'async';
+        if (mode !== 'sync' && mode !== 'async') die(`--replication must be sync or async, got ${mode}`);
+        if (target) {
+          core.startReplication({ target, token: (values['replica-token'] as string | undefined) ?? process.env.CITYOPS_REPLICA_TOKEN, mode: mode as 'sync' | 'async' });
+          process.stderr.write(`cityops: replicating to ${target} (${mode})\n`);
+        } else {
+          core.startReplicationFromSettings();
+        }
         if (core.auth.count() === 0) process.stderr.write(`cityops: warning: no accounts yet; create one with: cityops user add --db ${file} --name admin --role admin --password-stdin\n`);
       } catch (e) {
         die((e as Error).message, 1);
@@ -149,11 +182,77 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`listening on ${server.url}\n`);
       const stop = async () => {
         await server.close();
+        await core.stopReplication();
         core.close();
         process.exit(0);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      return;
+    }
+    case 'replica': {
+      const dir = (values.dir as string | undefined) ?? die('replica needs --dir DIR');
+      const token = (values.token as string | undefined) ?? process.env.CITYOPS_REPLICA_TOKEN ?? die('replica needs --token TOKEN (or CITYOPS_REPLICA_TOKEN)');
+      const port = values.port === undefined ? 8732 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port must be 0–65535, got ${values.port}`);
+      const maxBytes = values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']);
+      let server: Awaited<ReturnType<typeof startReplicaServer>>;
+      try {
+        server = await startReplicaServer({ dir, token, host: (values.host as string) ?? '127.0.0.1', port, maxBytes });
+      } catch (e) {
+        die((e as Error).message, 1);
+      }
+      process.stdout.write(`listening on ${server.url}\n`);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      return;
+    }
+    case 'restore':
+    case 'verify': {
+      const from = (values.from as string | undefined) ?? die(`${cmd} needs --from URL|DIR`);
+      const token = (values.token as string | undefined) ?? process.env.CITYOPS_REPLICA_TOKEN;
+      let client: ReplicaClient;
+      try {
+        client = replicaClient(from, token);
+      } catch (e) {
+        die((e as Error).message, 1);
+      }
+      try {
+        if (cmd === 'verify') {
+          const r = await verifyReplica(client);
+          if (!r.ok) {
+            const p = r.problems[0];
+            process.stderr.write(`cityops verify: FAILED at ${p.file}${p.seq != null ? `, sequence ${p.seq}` : ''}: ${p.problem}\n`);
+            for (const q of r.problems.slice(1)) process.stderr.write(`  also ${q.file}: ${q.problem}\n`);
+            process.exitCode = 1;
+          } else {
+            process.stdout.write(`verified ${r.snapshots} snapshots and ${r.segments} segments, sequences ${r.firstSeq ?? 0}…${r.lastSeq}: all checksums and the hash chain are intact\n`);
+          }
+          return;
+        }
+        const to = (values.to as string | undefined) ?? die('restore needs --to FILE');
+        let at: number | undefined;
+        if (values.at !== undefined) {
+          at = Date.parse(values.at as string);
+          if (!/^\d{4}-\d\d-\d\dT/.test(values.at as string) || Number.isNaN(at)) die(`--at must be an ISO-8601 time such as 2026-11-27T10:00:00+08:00, got ${values.at}`);
+        }
+        const seq = values.seq === undefined ? undefined : Number(values.seq);
+        if (seq !== undefined && (!Number.isInteger(seq) || seq < 0)) die(`--seq must be a non-negative integer, got ${values.seq}`);
+        const r = await restore({ client, to, seq, at, dryRun: !!values['dry-run'], onProgress: (m) => process.stderr.write(`${m}\n`) });
+        const when = new Date(r.at).toISOString();
+        process.stdout.write(`${r.dryRun ? 'dry run: would restore' : `restored ${r.file}:`} sequence ${r.seq} (changes up to ${when}), from snapshot ${r.snapshotSeq} + ${r.applied} changes; ` +
+          `${r.counts.cases} cases, ${r.counts.case_history} case history rows, ${r.counts.components} components, ${r.counts.grid_cells} grid cells, ${r.counts.users} users; ` +
+          `chain verified, integrity_check ${r.integrity}; ${(r.ms / 1000).toFixed(1)} s\n`);
+        for (const s of r.skippedSnapshots) process.stderr.write(`note: snapshot ${s.seq} skipped: ${s.problem}\n`);
+      } catch (e) {
+        die((e as Error).message, 1);
+      } finally {
+        client.close();
+      }
       return;
     }
     default:

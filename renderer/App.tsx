@@ -205,7 +205,7 @@ function Workspace({ user }: { user: User }) {
         {leftTab === 'cases' ? (
           <CasesPanel
             user={user} refreshKey={refreshKey} selectedId={caseId} onSelect={openCase} onNew={() => setIntake(true)}
-            channels={data.channels} eventClasses={data.eventClasses} streets={data.streets}
+            channels={data.channels} eventClasses={data.eventClasses} streets={data.streets} departments={data.departments}
           />
         ) : (
           <LayerTree

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type {
   AlertInfo, AppInfo, Boundary, CaseDetail, CasePage, ChannelInfo, ClassCount, Community, Component, ComponentClass, ComponentShape,
-  Department, DuplicateHit, EventClass, GridCell, PackedCells, SearchHit, Session, Settings, SmsMessage, Street, User,
+  Department, DrillResult, DuplicateHit, EventClass, GridCell, PackedCells, ReplicationStatus, SearchHit, Session, Settings, SmsMessage, Street, User,
 } from './model.ts';
 import { CASE_ACTIONS, CASE_STATES, QUEUES, ROLES, type CaseState, type QueueName, type Role } from './workflow.ts';
 import { LIMIT_UNITS } from './calendar.ts';
@@ -203,6 +203,15 @@ export const contract = {
   ),
 
   'cases.channels': method<ChannelInfo[]>()(empty, 'Intake channels (data the centre extends).'),
+  'cases.addChannel': method<ChannelInfo[]>()(
+    z.strictObject({
+      code: z.string().regex(/^[a-z0-9_]{1,32}$/, 'a channel code is lower-case letters, digits or _'),
+      name: text(50).min(1),
+      needsVerify: z.boolean(),
+    }),
+    'Add an intake channel (administrators); returns the channel list.',
+    { write: true, access: ['admin'] },
+  ),
   'cases.intake': method<CaseDetail>()(intakeSchema, 'Take in a new case from a channel (信息收集).', {
     write: true, access: ['operator', 'shift_leader', 'supervisor', 'leader'],
   }),
@@ -277,7 +286,28 @@ export const contract = {
   ),
   'open311.request': method<Open311Request[]>()(z.strictObject({ id: z.string().regex(/^\d{13}$/, 'a service request id is 13 digits') }), 'Open311: one request.', { access: 'public' }),
   'open311.token': method<{ service_request_id: string; token: string }[]>()(z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) }), 'Open311: the request id of a token.', { access: 'public' }),
+
+  'replication.status': method<ReplicationStatus>()(empty, 'Off-site replication: connection, mode, lag, last snapshot, lag history.'),
+  'replication.verify': method<VerifyReport>()(empty, 'Check every snapshot and segment on the replica end to end.', { access: ['dr_operator'] }),
+  'replication.snapshot': method<{ seq: number; createdAt: number; bytes: number }>()(empty, 'Take a snapshot now and store it on the replica.', { access: ['dr_operator'] }),
+  'replication.drill': method<DrillResult>()(empty, 'Restore drill: restore to a temporary file and compare with the live database; recorded.', { access: ['dr_operator'] }),
+  'replication.drills': method<DrillResult[]>()(empty, 'The restore drill history.', { access: ['dr_operator'] }),
+  'replication.standby': method<StandbySummary | null>()(empty, 'A read-only view of the warm standby on the replica.', { access: ['dr_operator'] }),
+  'replication.configure': method<ReplicationStatus>()(
+    z.strictObject({
+      target: z.string().max(500).optional(),
+      token: z.string().min(16).max(200).optional(),
+      mode: z.enum(['sync', 'async']),
+    }).refine((c) => !c.target || !/^https?:/.test(c.target) || !!c.token, { message: 'a replica URL needs its token', path: ['token'] }),
+    'Point this centre at a replica (URL of cityops replica, or a folder), or switch replication off (no target).',
+    { write: true, access: ['admin'] },
+  ),
 } as const;
+
+/** What the replica's warm standby looks like (DR console). */
+export interface StandbySummary { seq: number; counts: Record<string, number>; recentCases: { caseNo: string; status: string; description: string; updatedAt: number }[] }
+/** Result of verifying a replica. */
+export interface VerifyReport { ok: boolean; snapshots: number; segments: number; firstSeq: number | null; lastSeq: number; problems: { file: string; seq: number | null; problem: string }[] }
 
 /** All method names. */
 export type MethodName = keyof typeof contract;
@@ -300,6 +330,7 @@ export interface EventMap {
   'cases.changed': { id: number; caseNo: string; status: CaseState; version: number; action: string; deptCode: string | null; assigneeDept: string | null; at: number };
   'alerts.raised': AlertInfo[];
   'sms.changed': { count: number };
+  'replication.status': { status: ReplicationStatus; alert: string | null };
 }
 /** A push event as it crosses a transport. */
 export type PushEvent = { [K in keyof EventMap]: { type: K; payload: EventMap[K] } }[keyof EventMap];

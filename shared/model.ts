@@ -334,3 +334,35 @@ export interface SmsMessage {
   lastError: string | null;
   sentAt: number | null;
 }
+
+/** Off-site replication as the status bar and the DR console show it. */
+export interface ReplicationStatus {
+  configured: boolean;
+  /** Replica URL or folder (never the token). */
+  target: string | null;
+  mode: 'sync' | 'async' | null;
+  /** ok: caught up; catching_up: entries waiting; degraded: sync mode fell back to async; disconnected. */
+  state: 'ok' | 'catching_up' | 'degraded' | 'disconnected' | 'off';
+  connected: boolean;
+  headSeq: number;
+  ackedSeq: number;
+  lagChanges: number;
+  lagMs: number;
+  lastSnapshot: { seq: number; createdAt: number; bytes: number } | null;
+  storeBytes: number | null;
+  lastError: string | null;
+  /** One point every 5 s over the last hour. */
+  history: { t: number; lagChanges: number; lagMs: number }[];
+}
+
+/** A restore drill: restore to a temporary file, compare with the live database. */
+export interface DrillResult {
+  id: number;
+  at: number;
+  actor: string;
+  ok: boolean;
+  seq: number | null;
+  durationMs: number;
+  tables: { table: string; live: number; restored: number; liveHash: string; restoredHash: string; same: boolean }[];
+  error: string | null;
+}

@@ -7,7 +7,7 @@ import { ApiError, type ApiResult } from '../../shared/errors.ts';
 import type { MethodName, ParsedInputOf, PushEvent, ResultOf } from '../../shared/contract.ts';
 import { parseInput } from '../../shared/validate.ts';
 import type { AppInfo, BBox } from '../../shared/model.ts';
-import type { CallContext } from './context.ts';
+import { audit, type CallContext } from './context.ts';
 import { GridService } from './grid/service.ts';
 import { ComponentService } from './components/service.ts';
 import { CatalogService } from './catalog/service.ts';
@@ -20,7 +20,12 @@ import { loadReferenceData } from './cases/reference.ts';
 import { Open311Facade } from './open311/service.ts';
 import { contract } from '../../shared/contract.ts';
 import { makeCalendar } from '../../shared/calendar.ts';
-import type { User } from '../../shared/model.ts';
+import type { DrillResult, ReplicationStatus, User } from '../../shared/model.ts';
+import { ChangeLog } from './replication/changelog.ts';
+import { Replicator, type ReplicatorOptions } from './replication/replicator.ts';
+import { replicaClient } from './replication/client.ts';
+import { verifyReplica, type VerifyReport } from './replication/verify.ts';
+import { DrService } from './replication/dr.ts';
 
 /** Carries a refused write's result out of its savepoint so the savepoint rolls back. */
 class Refused extends Error {
@@ -35,7 +40,7 @@ export const CITYOPS_VERSION = '0.1.0';
 /** The context a handler runs in: the caller, resolved to a user (null only for public methods). */
 export type HandlerContext = Omit<CallContext, 'user'> & { user: User | null };
 /** One handler per method, typed by the contract: adding a method without a handler does not compile. */
-export type Handlers = { [M in MethodName]: (input: ParsedInputOf<M>, ctx: HandlerContext) => ResultOf<M> };
+export type Handlers = { [M in MethodName]: (input: ParsedInputOf<M>, ctx: HandlerContext) => ResultOf<M> | Promise<ResultOf<M>> };
 
 /** What a transport needs from a core, wherever it runs (in-process or in a worker). */
 export interface CoreLike {
@@ -66,6 +71,11 @@ export class Core implements CoreLike {
   readonly alerts: AlertService;
   readonly open311: Open311Facade;
   readonly now: () => number;
+  readonly file: string;
+  readonly changelog: ChangeLog;
+  readonly dr: DrService;
+  /** The shipper, when off-site replication is configured. */
+  replicator: Replicator | null = null;
   private timers: NodeJS.Timeout[] = [];
   private writeQueue: { method: string; raw: unknown; ctx: CallContext; resolve: (r: ApiResult<unknown>) => void }[] = [];
   private deferred: PushEvent[] | null = null;
@@ -77,11 +87,15 @@ export class Core implements CoreLike {
   constructor(opts: CoreOptions) {
     if (!existsSync(opts.dbPath)) throw new Error(`database ${opts.dbPath} does not exist (create it with: cityops seed --db ${opts.dbPath})`);
     this.db = openDatabase(opts.dbPath);
+    this.file = opts.dbPath;
+    this.now = opts.clock ?? Date.now;
+    // The change log's SQL functions must exist before migrations run (its triggers live in the file).
+    this.changelog = new ChangeLog(this.db, this.now);
     migrate(this.db);
+    this.changelog.installTriggers();
     // Planner statistics for the case indexes: cheap (sampled), and only tables whose stats are stale are analysed.
     this.db.pragma('analysis_limit = 400');
     this.db.pragma('optimize = 0x10002');
-    this.now = opts.clock ?? Date.now;
     if (opts.requireSeeded !== false) {
       const n = (this.db.prepare('SELECT count(*) AS n FROM grid_cells').get() as { n: number }).n;
       if (n === 0) throw new Error(`database ${opts.dbPath} has no unit grid; seed it first (cityops seed --db FILE)`);
@@ -97,6 +111,7 @@ export class Core implements CoreLike {
     this.cases = new CaseService(this.db, this.catalog, this.grid, this.components, this.settings);
     this.alerts = new AlertService(this.db);
     this.open311 = new Open311Facade(this.db, this.cases, this.auth, this.catalog);
+    this.dr = new DrService(this.db, this.file, this.now);
     if (opts.requireSeeded !== false || this.hasDepartments()) loadReferenceData(this.db);
     const userOf = (ctx: HandlerContext) => ctx.user!;
     const caseWrite = (r: { detail: import('../../shared/model.ts').CaseDetail; change: CaseChange }) => {
@@ -148,6 +163,7 @@ export class Core implements CoreLike {
       'users.list': () => this.auth.users(),
       'users.add': (i, ctx) => this.auth.addUser(i, ctx),
       'cases.channels': () => this.cases.channels(),
+      'cases.addChannel': (i, ctx) => this.cases.addChannel(i, ctx),
       'cases.intake': (i, ctx) => caseWrite(this.cases.intake(i, userOf(ctx), this.now())),
       'cases.act': (i, ctx) => caseWrite(this.cases.act(i, userOf(ctx), this.now())),
       'cases.get': (i, ctx) => this.cases.get(i.id, userOf(ctx), this.now()),
@@ -174,6 +190,24 @@ export class Core implements CoreLike {
       'open311.requests': (i) => this.open311.requests(i, this.now()),
       'open311.request': (i) => this.open311.request(i.id),
       'open311.token': (i) => this.open311.token(i.token),
+      'replication.status': () => this.replicationStatus(),
+      'replication.verify': () => verifyReplica(this.requireReplicator().client),
+      'replication.snapshot': async () => {
+        const m = await this.requireReplicator().snapshot();
+        return { seq: m.seq, createdAt: m.createdAt, bytes: m.bytes };
+      },
+      'replication.drill': (_i, ctx) => this.dr.drill(this.requireReplicator(), userOf(ctx).name),
+      'replication.drills': () => this.dr.drills(),
+      'replication.standby': () => this.requireReplicator().client.standbySummary(),
+      'replication.configure': async (i, ctx) => {
+        this.db.transaction(() => {
+          this.db.prepare("INSERT INTO settings (key, value) VALUES ('replication', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(i));
+          audit(this.db, ctx as CallContext, 'replication.configure', i.target ?? 'off', JSON.stringify({ mode: i.mode }));
+        })();
+        await this.stopReplication();
+        if (i.target) this.startReplication({ target: i.target, token: i.token, mode: i.mode });
+        return this.replicationStatus();
+      },
     };
   }
 
@@ -185,7 +219,7 @@ export class Core implements CoreLike {
 
   /** Validates input against the contract and runs the handler; errors come back as data. */
   async invoke(method: string, raw: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
-    if (!contract[method as MethodName]?.write) return this.invokeSync(method, raw, ctx);
+    if (!contract[method as MethodName]?.write) return this.settle(this.invokeSync(method, raw, ctx));
     // Group commit: writes that arrive together share one transaction and one fsync; each is answered only after
     // that commit, so an acknowledged write is durable exactly as before.
     return new Promise((resolve) => {
@@ -199,6 +233,10 @@ export class Core implements CoreLike {
   private flushWrites(): void {
     const batch = this.writeQueue.splice(0);
     if (batch.length === 0) return;
+    void this.commitBatch(batch);
+  }
+
+  private async commitBatch(batch: { method: string; raw: unknown; ctx: CallContext; resolve: (r: ApiResult<unknown>) => void }[]): Promise<void> {
     const events: PushEvent[] = [];
     let results: ApiResult<unknown>[] = [];
     this.deferred = events;
@@ -226,8 +264,75 @@ export class Core implements CoreLike {
     } finally {
       this.deferred = null;
     }
+    // Sync replication: the callers hear back only once the replica has stored the commit (or the centre has
+    // degraded to async because the replica cannot be reached).
+    const rep = this.replicator;
+    if (rep) {
+      rep.notify();
+      if (rep.mode === 'sync' && results.some((r) => r.ok)) await rep.waitFor(this.changelog.head().seq);
+    }
+    // Handlers that finish asynchronously (replication console) are awaited here.
+    results = await Promise.all(results.map((r) => this.settle(r)));
     batch.forEach((w, i) => w.resolve(results[i]));
     for (const ev of events) this.emit(ev);
+  }
+
+  /** Waits for a handler's promised result and turns a rejection into an error result. */
+  private async settle(r: ApiResult<unknown>): Promise<ApiResult<unknown>> {
+    if (!r.ok || !(r.result instanceof Promise)) return r;
+    try {
+      return { ok: true, result: await r.result };
+    } catch (e) {
+      if (e instanceof ApiError) return { ok: false, error: e.toData() };
+      const msg = (e as Error).message;
+      const status = (e as { status?: number }).status;
+      // Replica errors carry an HTTP-like status: the caller's mistake or the replica's state, not ours.
+      if (typeof status === 'number') return { ok: false, error: { code: status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_INPUT', message: msg } };
+      console.error('cityops core: async handler failed:', e);
+      return { ok: false, error: { code: 'INTERNAL', message: msg } };
+    }
+  }
+
+  /** Starts shipping the change log to a replica (URL of `cityops replica`, or a folder). */
+  startReplication(cfg: { target: string; token?: string; mode: 'sync' | 'async' } & Partial<ReplicatorOptions>): Replicator {
+    if (this.replicator) throw new Error('replication is already running');
+    const client = replicaClient(cfg.target, cfg.token, { create: true });
+    this.replicator = new Replicator(this.db, this.changelog, client, {
+      ...cfg,
+      onChange: (status, alert) => {
+        this.emit({ type: 'replication.status', payload: { status, alert } });
+        if (alert) console.error(`cityops: ${alert}`);
+      },
+    }, this.now);
+    this.replicator.start();
+    return this.replicator;
+  }
+
+  async stopReplication(): Promise<void> {
+    const r = this.replicator;
+    this.replicator = null;
+    await r?.stop();
+  }
+
+  /** Starts replication from the centre's stored configuration (desktop settings), if any. */
+  startReplicationFromSettings(): void {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'replication'").get() as { value: string } | undefined;
+    const cfg = row ? (JSON.parse(row.value) as { target?: string; token?: string; mode: 'sync' | 'async' }) : null;
+    if (cfg?.target) this.startReplication({ target: cfg.target, token: cfg.token, mode: cfg.mode });
+  }
+
+  replicationStatus(): ReplicationStatus {
+    if (this.replicator) return this.replicator.status();
+    const head = this.changelog.head().seq;
+    return {
+      configured: false, target: null, mode: null, state: 'off', connected: false, headSeq: head, ackedSeq: 0, lagChanges: 0, lagMs: 0,
+      lastSnapshot: null, storeBytes: null, lastError: null, history: [],
+    };
+  }
+
+  private requireReplicator(): Replicator {
+    if (!this.replicator) throw new ApiError('CONFLICT', 'off-site replication is not configured on this centre');
+    return this.replicator;
   }
 
   /** Forgets every in-memory copy of database state (after a failed commit). */
@@ -339,6 +444,8 @@ export class Core implements CoreLike {
   }
 
   close(): void {
+    void this.replicator?.stop();
+    this.replicator = null;
     this.stopTimers();
     this.listeners.clear();
     this.db.close();

@@ -58,6 +58,7 @@ export const en: typeof zhCN = {
     reason: 'Reason', result: 'Result', passed: 'Check passed', failed: 'Check failed (rework)', extension: 'Extension', value: 'Value', unit: 'Unit',
     target: 'Department', suggested: ' (routing suggestion)', submit: 'OK', cancel: 'Cancel', mergeInto: 'Merge into', duplicates: 'Possible duplicates (same class within {{r}} m, {{h}} h)',
     mergeHere: 'Merge into this', noDuplicates: 'No possible duplicates', addPhoto: 'Add photo', extensionPending: 'Extension requested: {{v}} {{u}}', closeType: 'Close type',
+    from: 'From', to: 'To',
     close_normal: 'Closed', close_overdue: 'Closed late', close_self: 'Fixed on site', selected: 'Selected case', locate: 'Show on map',
   },
   intake: {

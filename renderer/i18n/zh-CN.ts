@@ -56,6 +56,7 @@ export const zhCN = {
     reason: '理由', result: '处置结果', passed: '核查通过', failed: '核查不通过（返工）', extension: '延期', value: '数值', unit: '单位',
     target: '派往部门', suggested: '（路由建议）', submit: '确定', cancel: '取消', mergeInto: '合并到', duplicates: '疑似重复（{{r}} 米、{{h}} 小时内同类）',
     mergeHere: '合并到此案', noDuplicates: '没有疑似重复', addPhoto: '添加照片', extensionPending: '延期申请待审批：{{v}} {{u}}', closeType: '结案类型',
+    from: '起始日期', to: '截止日期',
     close_normal: '正常结案', close_overdue: '超时结案', close_self: '自行处置', selected: '已选中案件', locate: '地图定位',
   },
   intake: {

@@ -107,6 +107,16 @@ describe('intake', () => {
     expect(c.history[0].data.approximate).toBe(true);
   });
 
+  it('the channel list is data the centre extends (administrators only)', async () => {
+    expect((await call('op', 'cases.addChannel', { code: 'app12345', name: '12345政务热线', needsVerify: true })).error.code).toBe('FORBIDDEN');
+    const list = await ok('adm', 'cases.addChannel', { code: 'app12345', name: '12345政务热线', needsVerify: true });
+    expect(list.at(-1)).toEqual({ code: 'app12345', name: '12345政务热线', needsVerify: true });
+    expect((await call('adm', 'cases.addChannel', { code: 'app12345', name: 'x', needsVerify: false })).error.code).toBe('CONFLICT');
+    const p = await place();
+    const c = await ok('op', 'cases.intake', { channel: 'app12345', classCode: '0104', lon: p.lon, lat: p.lat, description: '转办' });
+    expect(c.channel).toBe('app12345');
+  });
+
   it('refuses an unknown channel, an unknown class, a point outside the city and a fake photo — changing nothing', async () => {
     const before = fingerprint(file);
     const bad: [unknown, string][] = [

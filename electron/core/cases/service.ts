@@ -19,6 +19,7 @@ import type { CatalogService } from '../catalog/service.ts';
 import type { GridService } from '../grid/service.ts';
 import type { ComponentService } from '../components/service.ts';
 import type { SettingsService } from '../settings/service.ts';
+import { audit, type CallContext } from '../context.ts';
 
 /** A photo as it arrives (base64). */
 export interface PhotoInput { mime: 'image/jpeg' | 'image/png' | 'image/webp'; data: string }
@@ -175,6 +176,17 @@ export class CaseService {
   channels(): ChannelInfo[] {
     return (this.db.prepare('SELECT code, name, needs_verify FROM channels ORDER BY ord').all() as { code: string; name: string; needs_verify: number }[])
       .map((r) => ({ code: r.code, name: r.name, needsVerify: !!r.needs_verify }));
+  }
+
+  /** Adds an intake channel at the end of the list; a code in use is a conflict. */
+  addChannel(c: ChannelInfo, ctx: CallContext): ChannelInfo[] {
+    if (this.q.channel.get(c.code)) throw new ApiError('CONFLICT', `channel ${c.code} already exists`, { field: 'code' });
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO channels (code, name, needs_verify, ord) VALUES (?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM channels))')
+        .run(c.code, c.name, c.needsVerify ? 1 : 0);
+      audit(this.db, ctx, 'channels.add', c.code, JSON.stringify(c));
+    })();
+    return this.channels();
   }
 
   /** The time limit of a stage for a case's class (most specific row wins). */

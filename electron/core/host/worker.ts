@@ -20,6 +20,7 @@ try {
   const firstAdmin = core.auth.ensureFirstAdmin({ actor: 'first-start', via: 'ipc' });
   post({ kind: 'ready', info: core.info(), firstAdmin });
   core.startTimers();
+  core.startReplicationFromSettings();
   // Index building overlaps the renderer's own start-up; the first map request simply queues behind it.
   core.warmUp();
 } catch (e) {
@@ -27,14 +28,16 @@ try {
   process.exit(1);
 }
 
-port.on('message', (m: ToWorker) => {
+port.on('message', async (m: ToWorker) => {
   if (m.kind === 'close') {
+    await core.stopReplication();
     core.close();
     post({ kind: 'closed' });
     port.close();
     return;
   }
-  const result = core.invokeSync(m.method, m.input, m.ctx);
+  // invoke (not invokeSync): group commit, sync replication and asynchronous handlers apply on the desktop too.
+  const result = await core.invoke(m.method, m.input, m.ctx);
   // Large byte results move to the host without a copy.
   const transfer = result.ok && result.result instanceof Uint8Array && result.result.byteOffset === 0 ? [result.result.buffer as ArrayBuffer] : [];
   post({ kind: 'result', id: m.id, result }, transfer);

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.ts';
 import { ROLE_QUEUES, type QueueName } from '../../../shared/workflow.ts';
-import type { CasePage, ChannelInfo, EventClass, Street, User } from '../../../shared/model.ts';
+import type { CasePage, ChannelInfo, Department, EventClass, Street, User } from '../../../shared/model.ts';
 import { clockBadge, shortTime } from './format.ts';
 
 export interface CasesPanelProps {
@@ -17,6 +17,7 @@ export interface CasesPanelProps {
   channels: ChannelInfo[];
   eventClasses: EventClass[];
   streets: Street[];
+  departments: Department[];
 }
 
 export function CasesPanel(p: CasesPanelProps) {
@@ -30,6 +31,9 @@ export function CasesPanel(p: CasesPanelProps) {
   const [channel, setChannel] = useState('');
   const [street, setStreet] = useState('');
   const [overdue, setOverdue] = useState(false);
+  const [deptCode, setDeptCode] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [limit, setLimit] = useState(50);
   const [error, setError] = useState<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -42,7 +46,10 @@ export function CasesPanel(p: CasesPanelProps) {
         call('cases.counts', {}),
         call('cases.list', {
           queue, limit, q: q.trim() || undefined, classCode: classCode || undefined, channel: channel || undefined,
-          streetCode: street || undefined, overdue: overdue || undefined,
+          streetCode: street || undefined, overdue: overdue || undefined, deptCode: deptCode || undefined,
+          // Dates are civil days in China Standard Time; "to" includes its whole day.
+          from: from ? Date.parse(`${from}T00:00:00+08:00`) : undefined,
+          to: to ? Date.parse(`${to}T00:00:00+08:00`) + 86_400_000 : undefined,
         }),
       ]).then(([c, l]) => {
         if (no !== reqNo.current) return;
@@ -52,7 +59,7 @@ export function CasesPanel(p: CasesPanelProps) {
       }).catch((e) => setError(String(e.message)));
     }, q ? 150 : 0); // typing settles before the search runs
     return () => clearTimeout(timer);
-  }, [queue, q, classCode, channel, street, overdue, limit, p.refreshKey]);
+  }, [queue, q, classCode, channel, street, overdue, deptCode, from, to, limit, p.refreshKey]);
 
   // Arrow keys move the selection when the focus is not in a text field.
   useEffect(() => {
@@ -100,6 +107,17 @@ export function CasesPanel(p: CasesPanelProps) {
             <option value="">{t('cases.filterStreet')}: {t('cases.any')}</option>
             {p.streets.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
           </select>
+          {p.user.role !== 'department' && (
+            <select aria-label={t('cases.dept')} data-testid="filter-dept" value={deptCode} onChange={(e) => setDeptCode(e.target.value)}>
+              <option value="">{t('cases.dept')}: {t('cases.any')}</option>
+              {p.departments.filter((d) => d.level === 2).map((d) => <option key={d.code} value={d.code}>{d.name}</option>)}
+            </select>
+          )}
+        </div>
+        <div className="row">
+          <input type="date" aria-label={t('cases.from')} value={from} onChange={(e) => setFrom(e.target.value)} />
+          <span className="muted">–</span>
+          <input type="date" aria-label={t('cases.to')} value={to} onChange={(e) => setTo(e.target.value)} />
           <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} />{t('cases.onlyOverdue')}</label>
           {p.user.role !== 'department' && <button className="primary" data-testid="new-case" onClick={p.onNew}>{t('cases.newCase')}</button>}
         </div>

@@ -48,6 +48,12 @@ export function IntakeForm(p: IntakeFormProps) {
       try {
         setCell(await call('grid.locate', { lon, lat }));
         setError(null);
+        // A component case picked on the map: the nearest component of the chosen class (within 15 m) sets the code,
+        // and with it the place and the responsible department.
+        if (kind === 'component') {
+          const c = await call('components.at', { lon, lat, radiusM: 15, classes: classCode ? [classCode] : undefined });
+          if (c) setComponentCode(c.code);
+        }
       } catch (e) {
         setCell(null);
         setError(e instanceof CoreError ? e.data.message : String(e));

@@ -1,0 +1,108 @@
+// ReplicaClient: what the centre (shipper), restore and verify need from a replica, whatever its backend.
+// Two backends pass the same contract suite: the HTTP replica server (`cityops replica`) and a plain folder (an
+// off-site share mounted on the centre).
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { copyFile } from 'node:fs/promises';
+import type { ChangeEntry } from './changelog.ts';
+import type { StandbySummary } from '../../../shared/contract.ts';
+import { ReplicaError, ReplicaStore, type ReplicaStatus, type SegmentInfo, type SnapshotMeta } from './store.ts';
+
+export interface ReplicaClient {
+  /** Where it is (for messages). */
+  readonly where: string;
+  status(): Promise<ReplicaStatus>;
+  /** Sends a batch; resolves with the sequence the replica now holds. */
+  append(entries: ChangeEntry[]): Promise<{ ackSeq: number }>;
+  putSnapshot(meta: SnapshotMeta, file: string): Promise<void>;
+  listSegments(): Promise<SegmentInfo[]>;
+  /** The raw bytes of a segment (the caller checks them). */
+  fetchSegment(name: string): Promise<Buffer>;
+  /** Copies a snapshot file to `toFile` (the caller checks its checksum). */
+  fetchSnapshot(seq: number, toFile: string): Promise<void>;
+  standbySummary(): Promise<StandbySummary | null>;
+  close(): void;
+}
+
+/** The folder backend: the store itself, on a path the centre can write. */
+export class DirReplicaClient implements ReplicaClient {
+  readonly where: string;
+  private readonly store: ReplicaStore;
+  constructor(dir: string, opts: { create?: boolean; maxBytes?: number } = {}) {
+    this.store = new ReplicaStore(dir, opts);
+    this.where = this.store.dir;
+  }
+  async status() { return this.store.status(); }
+  async append(entries: ChangeEntry[]) { return this.store.append(entries); }
+  async putSnapshot(meta: SnapshotMeta, file: string) { this.store.putSnapshot(meta, file); }
+  async listSegments() { return this.store.segments(); }
+  async fetchSegment(name: string) { return readFileSync(this.store.segmentPath(name)); }
+  async fetchSnapshot(seq: number, toFile: string) {
+    if (!this.store.snapshots().some((s) => s.seq === seq)) throw new ReplicaError(404, `no snapshot ${seq}`);
+    await copyFile(this.store.snapshotPath(seq), toFile);
+  }
+  async standbySummary() { return this.store.standbySummary(); }
+  close() { this.store.close(); }
+}
+
+/** The HTTP backend: talks to `cityops replica` with its token. */
+export class HttpReplicaClient implements ReplicaClient {
+  readonly where: string;
+  constructor(private readonly url: string, private readonly token: string, private readonly timeoutMs = 10_000) {
+    this.where = url.replace(/\/+$/, '');
+  }
+
+  private async req(method: string, p: string, body?: BodyInit, headers: Record<string, string> = {}, timeout = this.timeoutMs): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.where}${p}`, {
+        method, body, headers: { authorization: `Bearer ${this.token}`, ...headers }, signal: AbortSignal.timeout(timeout),
+        // A streamed body (snapshot upload) needs half-duplex mode in Node's fetch.
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (e) {
+      throw new ReplicaError(503, `replica ${this.where} unreachable: ${(e as Error).message}`);
+    }
+    if (!res.ok) {
+      let msg = `${res.status}`;
+      let seq: number | undefined;
+      try {
+        const j = (await res.json()) as { error?: string; seq?: number };
+        msg = j.error ?? msg;
+        seq = j.seq;
+      } catch { /* not JSON */ }
+      throw new ReplicaError(res.status, `replica ${this.where}: ${msg}`, seq);
+    }
+    return res;
+  }
+
+  async status() { return (await (await this.req('GET', '/v1/status')).json()) as ReplicaStatus; }
+  async append(entries: ChangeEntry[]) {
+    return (await (await this.req('POST', '/v1/segments', JSON.stringify(entries), { 'content-type': 'application/json' })).json()) as { ackSeq: number };
+  }
+  async putSnapshot(meta: SnapshotMeta, file: string) {
+    const size = statSync(file).size;
+    await this.req('PUT', `/v1/snapshots/${meta.seq}`, Readable.toWeb(createReadStream(file)) as unknown as BodyInit, {
+      'content-type': 'application/octet-stream', 'content-length': String(size), 'x-cityops-snapshot': JSON.stringify(meta),
+    }, 10 * 60_000);
+  }
+  async listSegments() { return (await (await this.req('GET', '/v1/segments')).json()) as SegmentInfo[]; }
+  async fetchSegment(name: string) { return Buffer.from(await (await this.req('GET', `/v1/segments/${encodeURIComponent(name)}`)).arrayBuffer()); }
+  async fetchSnapshot(seq: number, toFile: string) {
+    const res = await this.req('GET', `/v1/snapshots/${seq}`, undefined, {}, 10 * 60_000);
+    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(toFile));
+  }
+  async standbySummary() { return (await (await this.req('GET', '/v1/standby')).json()) as StandbySummary | null; }
+  close() {}
+}
+
+/** A client for `--replica URL|DIR`: http(s) URLs go to the server, anything else is a folder. */
+export function replicaClient(target: string, token?: string, opts: { create?: boolean } = {}): ReplicaClient {
+  if (/^https?:\/\//.test(target)) {
+    if (!token) throw new Error('a replica URL needs its token (--token / --replica-token)');
+    return new HttpReplicaClient(target, token);
+  }
+  return new DirReplicaClient(target, opts);
+}
