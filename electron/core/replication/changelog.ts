@@ -126,6 +126,26 @@ END`);
     })();
   }
 
+  /** Runs a bulk load (history generation, a large import) without logging each row, then records one logged
+   * marker and asks the shipper to send a new snapshot before anything after it: millions of rows travel as one
+   * snapshot instead of millions of entries, and the replica never holds entries its standby could not apply. */
+  bulk<T>(label: string, fn: () => T): T {
+    this.logging = false;
+    let out: T;
+    try {
+      out = fn();
+    } finally {
+      this.logging = true;
+    }
+    this.db.transaction(() => {
+      this.db.prepare("INSERT INTO meta (key, value) VALUES ('last_bulk_load', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .run(JSON.stringify({ label, at: this.clock() }));
+      this.db.prepare("INSERT INTO replication_state (key, value) VALUES ('snapshot_required', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .run(String(this.head().seq));
+    })();
+    return out;
+  }
+
   /** Last entry's sequence and hash (0 and '' for an empty log). */
   head(): { seq: number; hash: string } {
     const r = this.db.prepare('SELECT seq, hash FROM changelog ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;

@@ -125,6 +125,11 @@ export class Replicator {
     while (this.running) {
       try {
         if (!this.ready) await this.handshake();
+        // After a bulk load the next thing the replica gets is a snapshot that contains it.
+        if (this.db.prepare("SELECT 1 FROM replication_state WHERE key = 'snapshot_required'").get()) {
+          await this.snapshot();
+          continue;
+        }
         const entries = this.log.after(this.acked, this.opts.batchSize ?? 2000);
         if (entries.length) {
           const r = await this.client.append(entries);
@@ -209,6 +214,9 @@ export class Replicator {
         createdAt: this.clock(), schemaVersion,
       };
       await this.client.putSnapshot(meta, file);
+      // The snapshot holds everything up to meta.seq, bulk loads included.
+      const need = this.db.prepare("SELECT value FROM replication_state WHERE key = 'snapshot_required'").get() as { value: string } | undefined;
+      if (need && Number(need.value) <= meta.seq) this.db.transaction(() => this.db.prepare("DELETE FROM replication_state WHERE key = 'snapshot_required'").run())();
       this.lastSnapshot = meta;
       this.lastSnapshotAt = meta.createdAt;
       if (meta.seq > this.acked) this.setAcked(meta.seq);
