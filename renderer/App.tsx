@@ -18,8 +18,9 @@ import { CasesPanel } from './features/cases/CasesPanel.tsx';
 import { CaseDetail } from './features/cases/CaseDetail.tsx';
 import { IntakeForm } from './features/cases/IntakeForm.tsx';
 import { AlertsDialog } from './features/alerts/AlertsDialog.tsx';
+import { DrConsole } from './features/dr/DrConsole.tsx';
 import type {
-  AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, SearchHit, Settings, Street, User,
+  AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, ReplicationStatus, SearchHit, Settings, Street, User,
 } from '../shared/model.ts';
 
 /** Roles that take in cases (the contract's access list for cases.intake). */
@@ -81,6 +82,8 @@ function Workspace({ user }: { user: User }) {
   const [online, setOnline] = useState(true);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [alertsOpen, setAlertsOpen] = useState(false);
+  const [drOpen, setDrOpen] = useState(false);
+  const [replication, setReplication] = useState<ReplicationStatus | null>(null);
   const [alertCount, setAlertCount] = useState(0);
   const [toast, setToast] = useState<string | null>(null);
   const [leftTab, setLeftTab] = useState<'cases' | 'layers'>('cases');
@@ -103,6 +106,13 @@ function Workspace({ user }: { user: User }) {
     })().catch((e) => setError(String(e?.message ?? e)));
   }, []);
   useEffect(() => onConnection(setOnline), []);
+  // Replication state for the status bar: pushed on changes, polled for the lag.
+  useEffect(() => {
+    const poll = () => void call('replication.status', {}).then(setReplication).catch(() => {});
+    poll();
+    const timer = setInterval(poll, 5000);
+    return () => clearInterval(timer);
+  }, []);
 
   // Pushed changes: one refresh per burst (queues, counts, the open case and the cases layer follow refreshKey).
   const bumpTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -112,6 +122,10 @@ function Workspace({ user }: { user: User }) {
         if (ev.type === 'settings.changed') setData((d) => (d ? { ...d, settings: ev.payload } : d));
         if (ev.type === 'cases.changed' || ev.type === 'alerts.raised' || ev.type === 'sms.changed') {
           if (!bumpTimer.current) bumpTimer.current = setTimeout(() => { bumpTimer.current = null; setRefreshKey((k) => k + 1); }, 30);
+        }
+        if (ev.type === 'replication.status') {
+          setReplication(ev.payload.status);
+          if (ev.payload.alert) setToast(ev.payload.alert);
         }
         if (ev.type === 'alerts.raised') {
           setAlertCount((n) => n + ev.payload.length);
@@ -193,6 +207,7 @@ function Workspace({ user }: { user: User }) {
         <div className="tools">
           <span className="who" data-testid="who">{user.displayName} · {t(`role.${user.role}`)}{user.department ? ` · ${data.departments.find((d) => d.code === user.department)?.name ?? user.department}` : ''}</span>
           <button data-testid="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
+          {(user.role === 'dr_operator' || user.role === 'admin') && <button data-testid="open-dr" onClick={() => setDrOpen(true)}>{t('dr.open')}</button>}
           {user.role === 'admin' && <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>{t('settings.title')}</button>}
           <button data-testid="logout" onClick={() => void logout()}>{t('auth.logout')}</button>
         </div>
@@ -205,7 +220,7 @@ function Workspace({ user }: { user: User }) {
         {leftTab === 'cases' ? (
           <CasesPanel
             user={user} refreshKey={refreshKey} selectedId={caseId} onSelect={openCase} onNew={() => setIntake(true)}
-            channels={data.channels} eventClasses={data.eventClasses} streets={data.streets} departments={data.departments}
+            channels={data.channels} eventClasses={data.eventClasses} streets={data.streets} departments={data.departments} canIntake={canIntake}
           />
         ) : (
           <LayerTree
@@ -254,9 +269,17 @@ function Workspace({ user }: { user: User }) {
         )}
       </aside>
       <StatusBar webgl={webgl} cursor={cursor} status={status} online={online}>
+        {replication?.configured && (
+          <span data-testid="replication-state" className={replication.state === 'ok' ? 'ok' : replication.state === 'catching_up' ? '' : 'bad'}>
+            {replication.lagChanges > 0
+              ? t('dr.statusLag', { state: t(`dr.states.${replication.state}`), n: replication.lagChanges })
+              : t('dr.status', { state: t(`dr.states.${replication.state}`) })}
+          </span>
+        )}
         <button className={alertCount ? 'alarm' : ''} data-testid="alerts-button" onClick={() => setAlertsOpen(true)}>{t('alerts.count', { n: alertCount })}</button>
       </StatusBar>
-      {settingsOpen && <SettingsDialog settings={data.settings} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && <SettingsDialog settings={data.settings} replication={replication} onClose={() => setSettingsOpen(false)} />}
+      {drOpen && <DrConsole onClose={() => setDrOpen(false)} />}
       {alertsOpen && (
         <AlertsDialog user={user} refreshKey={refreshKey} onOpenCase={openCase}
           onClose={() => { setAlertsOpen(false); void call('alerts.list', {}).then((a) => setAlertCount(a.length)); }} />

@@ -70,5 +70,16 @@ export const en: typeof zhCN = {
   alerts: { title: 'Overdue alerts', none: 'No open alerts', ack: 'Acknowledge all', count: 'Alerts {{n}}', sms: 'SMS outbox', smsEmpty: 'Outbox is empty', retry: 'Retry',
     smsStatus: { queued: 'Queued', sent: 'Sent', logged: 'Logged', failed: 'Failed' }, to: 'To', body: 'Text', attempts: 'Attempts', at: 'Time' },
   stage: { accept: 'accept', verify: 'verify', register: 'register', dispatch: 'dispatch', handle: 'handle', check: 'check', close: 'close' },
+  dr: {
+    title: 'Off-site disaster recovery', open: 'DR', notConfigured: 'No off-site replica is configured (an administrator sets one in Settings, or serve runs with --replica).',
+    replica: 'Replica', state: 'State', mode: 'Mode', sync: 'Synchronous (RPO = 0)', async: 'Asynchronous', acked: 'Acknowledged / local sequence', lag: 'Lag',
+    lagValue: '{{n}} changes · {{s}} s', lastSnapshot: 'Last snapshot', store: 'Replica store', lastError: 'Last error', lagChart: 'Lag over the last hour (changes)',
+    noHistory: 'Collecting (one point every 5 s)', verify: 'Verify replica', drill: 'Restore drill', drilling: 'Drilling…', snapshot: 'Snapshot now', standby: 'View warm standby',
+    verifyOk: 'Verified: {{snaps}} snapshots, {{segs}} segments, up to sequence {{last}}; checksums and hash chain intact', verifyBad: 'Verify failed: {{file}} (sequence {{seq}}): {{problem}}',
+    standbyTitle: 'Warm standby (read-only, applied to sequence {{seq}})', drills: 'Drill history', result: 'Result', seq: 'Sequence', duration: 'Duration', detail: 'Detail', pass: 'Pass', fail: 'Fail', tables: 'tables compared',
+    states: { ok: 'OK', catching_up: 'Catching up', degraded: 'Degraded to async', disconnected: 'Disconnected', off: 'Not configured' },
+    status: 'DR: {{state}}', statusLag: 'DR: {{state}}, lag {{n}}',
+    configTitle: 'Off-site replica', target: 'Replica (URL or shared folder)', token: 'Replica token', saveReplication: 'Save replication', off: 'Off',
+  },
   units: { urgent_hour: 'urgent h', work_hour: 'working h', work_day: 'working days', natural_day: 'days' },
 };

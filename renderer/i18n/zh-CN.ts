@@ -68,5 +68,16 @@ export const zhCN = {
   alerts: { title: '超时告警', none: '没有未处理的告警', ack: '全部确认', count: '告警 {{n}}', sms: '短信发件箱', smsEmpty: '发件箱为空', retry: '重发',
     smsStatus: { queued: '待发送', sent: '已发送', logged: '已记录', failed: '失败' }, to: '收件人', body: '内容', attempts: '尝试', at: '时间' },
   stage: { accept: '受理', verify: '核实', register: '立案', dispatch: '派遣', handle: '处置', check: '核查', close: '结案' },
+  dr: {
+    title: '异地容灾', open: '容灾', notConfigured: '本中心尚未配置异地容灾副本（管理员在“设置”中配置，或以 --replica 启动服务）。',
+    replica: '副本', state: '状态', mode: '模式', sync: '同步（RPO=0）', async: '异步', acked: '已确认序号 / 本地序号', lag: '滞后',
+    lagValue: '{{n}} 条 · {{s}} 秒', lastSnapshot: '最近快照', store: '副本存储', lastError: '最近错误', lagChart: '最近一小时滞后（变更条数）',
+    noHistory: '数据积累中（每 5 秒一个点）', verify: '校验副本', drill: '恢复演练', drilling: '演练中…', snapshot: '立即快照', standby: '查看热备库',
+    verifyOk: '校验通过：{{snaps}} 个快照、{{segs}} 个变更段，序号至 {{last}}，校验和与哈希链完整', verifyBad: '校验失败：{{file}}（序号 {{seq}}）：{{problem}}',
+    standbyTitle: '热备库（只读，已应用至序号 {{seq}}）', drills: '演练记录', result: '结果', seq: '序号', duration: '用时', detail: '明细', pass: '通过', fail: '失败', tables: '张表一致性比对',
+    states: { ok: '正常', catching_up: '追平中', degraded: '已降级为异步', disconnected: '断开', off: '未配置' },
+    status: '容灾：{{state}}', statusLag: '容灾：{{state}} 滞后 {{n}}',
+    configTitle: '异地容灾副本', target: '副本地址（URL 或共享目录）', token: '副本令牌', saveReplication: '保存容灾配置', off: '关闭',
+  },
   units: { urgent_hour: '紧急小时', work_hour: '工作时', work_day: '工作日', natural_day: '自然日' },
 };

@@ -18,6 +18,8 @@ export interface CasesPanelProps {
   eventClasses: EventClass[];
   streets: Street[];
   departments: Department[];
+  /** The user's role may take in cases. */
+  canIntake: boolean;
 }
 
 export function CasesPanel(p: CasesPanelProps) {
@@ -119,11 +121,12 @@ export function CasesPanel(p: CasesPanelProps) {
           <span className="muted">–</span>
           <input type="date" aria-label={t('cases.to')} value={to} onChange={(e) => setTo(e.target.value)} />
           <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} />{t('cases.onlyOverdue')}</label>
-          {p.user.role !== 'department' && <button className="primary" data-testid="new-case" onClick={p.onNew}>{t('cases.newCase')}</button>}
         </div>
       </div>
       {error && <p className="error">{error}</p>}
-      <div className="muted small list-head"><span data-testid="case-total">{t('cases.total', { n: page.total >= 10000 ? '10000+' : page.total })}</span><span>{t('cases.keys')}</span></div>
+      <div className="muted small list-head">
+        {p.canIntake && <button className="primary" data-testid="new-case" onClick={p.onNew}>{t('cases.newCase')}</button>}
+        <span data-testid="case-total">{t('cases.total', { n: page.total >= 10000 ? '10000+' : page.total })}</span><span>{t('cases.keys')}</span></div>
       <ul className="case-list" ref={listRef} data-testid="case-list">
         {page.items.length === 0 && <li className="muted none">{t('cases.none')}</li>}
         {page.items.map((c) => {

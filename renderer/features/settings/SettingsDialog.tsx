@@ -2,13 +2,26 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
-import type { Settings } from '../../../shared/model.ts';
+import type { ReplicationStatus, Settings } from '../../../shared/model.ts';
 
 /** Modal dialog editing centre settings. */
-export function SettingsDialog({ settings, onClose }: { settings: Settings; onClose(): void }) {
+export function SettingsDialog({ settings, replication, onClose }: { settings: Settings; replication: ReplicationStatus | null; onClose(): void }) {
   const { t } = useTranslation();
   const [b, setB] = useState(settings.baseLayer);
   const [error, setError] = useState<string | null>(null);
+  // Off-site replica: the same setting as `cityops serve --replica`, kept in the centre's database (token never shown).
+  const [target, setTarget] = useState(replication?.target ?? '');
+  const [token, setToken] = useState('');
+  const [mode, setMode] = useState<'sync' | 'async'>(replication?.mode ?? 'async');
+  const [repMsg, setRepMsg] = useState<string | null>(null);
+  const saveReplication = async () => {
+    try {
+      const st = await call('replication.configure', { mode, ...(target.trim() ? { target: target.trim() } : {}), ...(token ? { token } : {}) });
+      setRepMsg(`${t('settings.saved')} · ${t(`dr.states.${st.state}`)}`);
+    } catch (e) {
+      setRepMsg(e instanceof CoreError ? e.message : String(e));
+    }
+  };
   const save = async () => {
     try {
       const clean = { kind: b.kind, opacity: b.opacity, ...(b.kind === 'xyz' ? { url: b.url } : {}), ...(b.kind === 'tianditu' ? { tiandituKey: b.tiandituKey, tiandituLayer: b.tiandituLayer ?? 'vec' } : {}) };
@@ -53,6 +66,21 @@ export function SettingsDialog({ settings, onClose }: { settings: Settings; onCl
               <input type="range" min={0} max={1} step={0.05} value={b.opacity} onChange={(e) => setB({ ...b, opacity: Number(e.target.value) })} />
             </label>
           )}
+        </fieldset>
+        <fieldset data-testid="replication-settings">
+          <legend>{t('dr.configTitle')}</legend>
+          <label className="stack">{t('dr.target')}
+            <input value={target} placeholder="http://dr-host:8732 或 /mnt/dr-share/cityops" onChange={(e) => setTarget(e.target.value)} />
+          </label>
+          <label className="stack">{t('dr.token')}
+            <input type="password" value={token} onChange={(e) => setToken(e.target.value)} />
+          </label>
+          <div className="row">
+            <label className="row"><input type="radio" checked={mode === 'sync'} onChange={() => setMode('sync')} /> {t('dr.sync')}</label>
+            <label className="row"><input type="radio" checked={mode === 'async'} onChange={() => setMode('async')} /> {t('dr.async')}</label>
+            <button onClick={() => void saveReplication()}>{t('dr.saveReplication')}</button>
+          </div>
+          {repMsg && <small>{repMsg}</small>}
         </fieldset>
         {error && <p className="error" role="alert">{error}</p>}
         <div className="actions">
