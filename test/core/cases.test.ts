@@ -436,7 +436,7 @@ describe('time limits, alerts and SMS', () => {
     });
     await new Promise<void>((r) => gw.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(gw.address() as any).port}/send`;
-    core.db.prepare("INSERT INTO sms_outbox (created_at, to_phone, body, next_attempt) VALUES (?, '13800000001', '测试短信', ?)").run(now, now);
+    core.db.transaction(() => core.db.prepare("INSERT INTO sms_outbox (created_at, to_phone, body, next_attempt) VALUES (?, '13800000001', '测试短信', ?)").run(now, now))();
     const settings = { kind: 'http' as const, url, template: '{"to":"{phone}","msg":"{text}"}' };
     await core.alerts.deliver(settings, now);
     let last = (await ok('lead', 'sms.outbox', {}))[0];

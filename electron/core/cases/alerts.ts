@@ -79,7 +79,7 @@ export class AlertService {
 
   /** Puts a failed message back in the queue. */
   retry(id: number, now: number): void {
-    const r = this.db.prepare("UPDATE sms_outbox SET status = 'queued', attempts = 0, next_attempt = ? WHERE id = ? AND status = 'failed'").run(now, id);
+    const r = this.db.transaction(() => this.db.prepare("UPDATE sms_outbox SET status = 'queued', attempts = 0, next_attempt = ? WHERE id = ? AND status = 'failed'").run(now, id))();
     if (!r.changes) throw new ApiError('NOT_FOUND', `no failed SMS ${id}`);
   }
 
@@ -98,14 +98,14 @@ export class AlertService {
     for (const m of due) {
       try {
         await send(m.to_phone, m.body);
-        this.db.prepare("UPDATE sms_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(Date.now(), m.id);
+        this.db.transaction(() => this.db.prepare("UPDATE sms_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(Date.now(), m.id))();
         changed++;
       } catch (e) {
         const attempts = m.attempts + 1;
         const failed = attempts >= MAX_ATTEMPTS;
         // Back off 10 s, 20 s, 40 s, 80 s between attempts.
-        this.db.prepare('UPDATE sms_outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ? WHERE id = ?')
-          .run(failed ? 'failed' : 'queued', attempts, now + 10_000 * 2 ** (attempts - 1), String((e as Error).message).slice(0, 300), m.id);
+        this.db.transaction(() => this.db.prepare('UPDATE sms_outbox SET status = ?, attempts = ?, next_attempt = ?, last_error = ? WHERE id = ?')
+          .run(failed ? 'failed' : 'queued', attempts, now + 10_000 * 2 ** (attempts - 1), String((e as Error).message).slice(0, 300), m.id))();
         if (failed) changed++;
       }
     }

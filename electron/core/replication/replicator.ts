@@ -154,6 +154,7 @@ export class Replicator {
         }
         backoff = 100;
       } catch (e) {
+        if (!this.running) break; // stopping: the database may already be closed
         const err = e as ReplicaError;
         // The replica lost data or was replaced: read its state again and resend or re-snapshot.
         if (err instanceof ReplicaError && (err.status === 409 || err.status === 404)) this.ready = false;
@@ -179,6 +180,9 @@ export class Replicator {
     const head = this.log.head();
     if (st.lastSeq > head.seq) throw new ReplicaError(409, `the replica holds sequence ${st.lastSeq}, beyond this centre's ${head.seq}: it belongs to another centre or this database was restored from an older copy`);
     const oldest = (this.db.prepare('SELECT min(seq) AS s FROM changelog').get() as { s: number | null }).s;
+    // The same sequence with a different hash: the replica holds another centre's history (or a restored copy's).
+    const mine = st.lastSeq > 0 ? (this.db.prepare('SELECT hash FROM changelog WHERE seq = ?').get(st.lastSeq) as { hash: string } | undefined) : undefined;
+    if (mine && mine.hash !== st.lastHash) throw new ReplicaError(409, `the replica's entry ${st.lastSeq} differs from this centre's: it holds another history`);
     this.lastSnapshot = st.snapshots.at(-1) ?? null;
     this.lastSnapshotAt = this.lastSnapshot?.createdAt ?? 0;
     const canContinue = st.snapshots.length > 0 && (st.lastSeq === head.seq || (oldest != null && oldest <= st.lastSeq + 1));
