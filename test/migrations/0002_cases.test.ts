@@ -23,7 +23,7 @@ function v1WithData() {
 describe('migration 0002_cases', () => {
   it('upgrades a version-1 database with data, keeping it', () => {
     const db = v1WithData();
-    expect(migrate(db)).toEqual([2]);
+    expect(migrate(db, undefined, 2)).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     expect(db.prepare("SELECT name, public FROM event_classes WHERE code = '0102'").get()).toEqual({ name: '暴露垃圾', public: 1 });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
