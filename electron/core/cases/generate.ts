@@ -64,9 +64,11 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
   const cacheBefore = db.pragma('cache_size', { simple: true });
   db.pragma('cache_size = -1000000');
   // History is a bulk load: shipped to a replica as one snapshot, not as millions of change entries. The full-text
-  // index merges once at the end instead of continuously.
-  db.prepare("INSERT INTO cases_fts (cases_fts, rank) VALUES ('automerge', 0)").run();
+  // index is built once at the end ('rebuild') rather than row by row: its sync triggers are set aside meanwhile
+  // and put back exactly as the schema had them.
+  const ftsTriggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases' AND name LIKE 'cases_fts%'").all() as { name: string; sql: string }[];
   core.changelog.bulk(`cases generate ${closedCount}`, () => {
+  db.transaction(() => { for (const t of ftsTriggers) db.exec(`DROP TRIGGER "${t.name}"`); })();
   for (let done = 0; done < closedCount; done += BATCH) {
     db.transaction(() => {
       for (let k = done; k < Math.min(closedCount, done + BATCH); k++) {
@@ -97,9 +99,11 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
       }
     })();
   }
+  db.transaction(() => {
+    for (const t of ftsTriggers) db.exec(t.sql);
+    db.prepare("INSERT INTO cases_fts (cases_fts) VALUES ('rebuild')").run();
+  })();
   });
-  db.prepare("INSERT INTO cases_fts (cases_fts) VALUES ('optimize')").run();
-  db.prepare("INSERT INTO cases_fts (cases_fts, rank) VALUES ('automerge', 4)").run();
   db.pragma(`cache_size = ${cacheBefore}`);
   core.cases.invalidateCounts();
   db.pragma('analysis_limit = 400');
