@@ -6,6 +6,7 @@ import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { ROOT, SMALL_DB } from './paths.ts';
+import { tableDigests } from '../electron/core/replication/dr.ts';
 
 /** A fresh copy of the small template in its own temp folder. */
 export function smallDbCopy(): string {
@@ -28,12 +29,9 @@ export function fingerprint(file: string): string {
   return h.digest('hex');
 }
 
-/** Starts `cityops serve` on a free port; resolves with its URL once it printed the listening line. */
-export async function startServe(db: string, extra: string[] = []): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), 'serve', '--db', db, '--port', '0', ...extra], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Spawns `cityops ARGS…`; resolves with its URL once it printed its listening line. */
+export async function spawnListening(args: string[]): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   proc.stderr!.on('data', (d) => (err += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -42,17 +40,32 @@ export async function startServe(db: string, extra: string[] = []): Promise<{ ur
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]);
     });
-    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    proc.on('exit', (code) => reject(new Error(`cityops ${args[0]} exited ${code}: ${err}`)));
   });
   return {
     url,
     proc,
     stop: () => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());
       proc.kill('SIGTERM');
     }),
   };
+}
+
+/** Starts `cityops serve` on a free port; resolves with its URL once it printed the listening line. */
+export function startServe(db: string, extra: string[] = []): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
+  return spawnListening(['serve', '--db', db, '--port', '0', ...extra]);
+}
+
+/** Count and content hash of every replicated table of a database file. */
+export function fileDigests(file: string): Record<string, { n: number; hash: string }> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(tableDigests(db));
+  } finally {
+    db.close();
+  }
 }
 
 /** Adds accounts to a database file (password = name + "-pass-1"); returns their names. */

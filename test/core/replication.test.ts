@@ -1,7 +1,7 @@
 // Off-site replication with the core in process: the change log, sync and async shipping, outages and catch-up,
 // snapshots, restore (latest, by sequence, point in time), verify and corruption, a full disk, drills, permissions.
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,9 +12,8 @@ import { DirReplicaClient, HttpReplicaClient } from '../../electron/core/replica
 import { startReplicaServer } from '../../electron/core/replication/server.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
 import { verifyReplica } from '../../electron/core/replication/verify.ts';
-import { tableDigests } from '../../electron/core/replication/dr.ts';
 import type { PushEvent } from '../../shared/contract.ts';
-import { addUsers, passwordOf, smallDbCopy } from '../helpers.ts';
+import { addUsers, fileDigests, passwordOf, smallDbCopy } from '../helpers.ts';
 
 const TOKEN = 'replication-test-token-0123';
 const ctx: CallContext = { actor: 't', via: 'test', user: SYSTEM_USER };
@@ -44,16 +43,6 @@ const until = async (fn: () => boolean | Promise<boolean>, ms = 10_000) => {
     await new Promise((r) => setTimeout(r, 25));
   }
 };
-/** Digests of a database file's replicated tables. */
-const digests = (file: string) => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return Object.fromEntries(tableDigests(db));
-  } finally {
-    db.close();
-  }
-};
-
 describe('the change log', () => {
   it('records every write with a gap-free hash chain, in the write’s own transaction', async () => {
     const c = centre();
@@ -98,7 +87,7 @@ describe('shipping to a replica', () => {
     const r = await restore({ client: new DirReplicaClient(dir), to: out });
     expect(r.seq).toBe(c.changelog.head().seq);
     expect(r.integrity).toBe('ok');
-    expect(digests(out)).toEqual(digests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.file));
   });
 
   it('async mode over HTTP: the replica goes away, the centre keeps working and alarms, then catches up with no gap', async () => {
@@ -123,7 +112,7 @@ describe('shipping to a replica', () => {
     expect((await verifyReplica(client)).ok).toBe(true);
     const out = path.join(tmp(), 'r.db');
     await restore({ client, to: out });
-    expect(digests(out)).toEqual(digests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.file));
     await c.stopReplication();
     await srv.close();
   });
@@ -180,10 +169,10 @@ describe('restore and verify', () => {
     const dir = path.join(tmp(), 'replica');
     const rep = c.startReplication({ target: dir, mode: 'sync' });
     await until(() => rep.status().state === 'ok');
-    const marks: { seq: number; at: number; digest: ReturnType<typeof digests> }[] = [];
+    const marks: { seq: number; at: number; digest: ReturnType<typeof fileDigests> }[] = [];
     for (let i = 0; i < 6; i++) await intake(c, `第一批 ${i}`);
     await new Promise((r) => setTimeout(r, 20));
-    marks.push({ seq: c.changelog.head().seq, at: Date.now(), digest: digests(c.file) });
+    marks.push({ seq: c.changelog.head().seq, at: Date.now(), digest: fileDigests(c.file) });
     await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 6; i++) await intake(c, `第二批 ${i}`);
     await rep.snapshot();
@@ -198,14 +187,14 @@ describe('restore and verify', () => {
     const latest = path.join(tmp(), 'latest.db');
     const r = await restore({ client, to: latest });
     expect(r.snapshotSeq).toBeGreaterThan(marks[0].seq); // the newer snapshot, so less to replay
-    expect(digests(latest)).toEqual(digests(c.file));
+    expect(fileDigests(latest)).toEqual(fileDigests(c.file));
     const bySeq = path.join(tmp(), 'seq.db');
     expect((await restore({ client, to: bySeq, seq: marks[0].seq })).seq).toBe(marks[0].seq);
-    expect(digests(bySeq)).toEqual(marks[0].digest);
+    expect(fileDigests(bySeq)).toEqual(marks[0].digest);
     const byTime = path.join(tmp(), 'time.db');
     const t = await restore({ client, to: byTime, at: marks[0].at });
     expect(t.seq).toBe(marks[0].seq);
-    expect(digests(byTime)).toEqual(marks[0].digest);
+    expect(fileDigests(byTime)).toEqual(marks[0].digest);
     // The restored file opens as a centre with every case and its history.
     const back = centre(latest);
     expect(back.info().cases).toBe(c.info().cases);
@@ -263,7 +252,7 @@ describe('restore and verify', () => {
     const out = path.join(tmp(), 'fallback.db');
     const r = await restore({ client, to: out });
     expect(r.skippedSnapshots.map((s) => s.seq)).toEqual([Number(snaps[1].slice(0, 12))]);
-    expect(digests(out)).toEqual(digests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.file));
   });
 });
 
@@ -296,9 +285,3 @@ describe('the DR console methods', () => {
   });
 });
 
-// Keeps the helper used when a test is edited to copy a centre by hand.
-export const copyCentre = (from: string) => {
-  const to = path.join(tmp(), 'copy.db');
-  copyFileSync(from, to);
-  return to;
-};

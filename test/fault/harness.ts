@@ -1,36 +1,19 @@
 // Real-process fault harness for off-site replication: a `cityops replica` process, a `cityops serve` process
 // replicating to it, concurrent writers through the HTTP API, SIGKILL at random points, a TCP proxy that can cut
 // and heal the link. Used by test/fault/*.test.ts and scripts/soak-replication.ts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT } from '../paths.ts';
-import { passwordOf, startServe } from '../helpers.ts';
+import { passwordOf, spawnListening, startServe } from '../helpers.ts';
 import { HttpReplicaClient } from '../../electron/core/replication/client.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
 
 export const TOKEN = 'fault-test-token-0123456789';
 
 /** Starts `cityops replica`; resolves once it listens. */
-export async function startReplicaProc(dir: string, port = 0, extra: string[] = []): Promise<{ url: string; proc: ChildProcess; kill(): Promise<void>; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), 'replica', '--dir', dir, '--token', TOKEN, '--port', String(port), ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    proc.on('exit', (code) => reject(new Error(`replica exited ${code}: ${err}`)));
-  });
-  const waitExit = () => new Promise<void>((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', () => r())));
-  return {
-    url, proc,
-    kill: async () => { proc.kill('SIGKILL'); await waitExit(); },
-    stop: async () => { proc.kill('SIGTERM'); await waitExit(); },
-  };
+export async function startReplicaProc(dir: string, port = 0, extra: string[] = []) {
+  const r = await spawnListening(['replica', '--dir', dir, '--token', TOKEN, '--port', String(port), ...extra]);
+  const exited = () => new Promise<void>((res) => (r.proc.exitCode !== null || r.proc.signalCode !== null ? res() : r.proc.once('exit', () => res())));
+  return { ...r, kill: async () => { r.proc.kill('SIGKILL'); await exited(); } };
 }
 
 /** Starts `cityops serve` replicating to `target`; logs in the writer account. */

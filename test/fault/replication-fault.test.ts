@@ -5,12 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { addUsers, smallDbCopy } from '../helpers.ts';
+import { addUsers, fileDigests, smallDbCopy } from '../helpers.ts';
 import { HttpReplicaClient } from '../../electron/core/replication/client.ts';
 import { verifyReplica } from '../../electron/core/replication/verify.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
-import { tableDigests } from '../../electron/core/replication/dr.ts';
 import { killPoint, restoredDescriptions, startCentre, startReplicaProc, tcpProxy, TOKEN, waitReplication, writeLoad } from './harness.ts';
 
 const KILL_POINTS = Number(process.env.CITYOPS_KILL_POINTS ?? 20);
@@ -24,15 +22,6 @@ async function centreDb(): Promise<string> {
   await addUsers(db, [{ name: 'writer', role: 'operator' }]);
   return db;
 }
-const digestsOf = (file: string) => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return Object.fromEntries(tableDigests(db));
-  } finally {
-    db.close();
-  }
-};
-
 describe('kill -9 of the centre in sync mode', () => {
   it(`at ${KILL_POINTS} random points: every acknowledged write survives on the replica, nothing else appears`, async () => {
     const db = await centreDb();
@@ -84,7 +73,7 @@ describe('the replica fails, the link fails', () => {
     await c.stop(); // graceful: the centre's file is quiet now
     const out = path.join(tmp(), 'r.db');
     await restore({ client, to: out });
-    expect(digestsOf(out)).toEqual(digestsOf(db)); // no gap, no duplicate: the same rows exactly
+    expect(fileDigests(out)).toEqual(fileDigests(db)); // no gap, no duplicate: the same rows exactly
   }, 120_000);
 
   it('the link cut by a TCP proxy and healed: the centre keeps working, the replica catches up, no gap, no duplicate', async () => {
@@ -111,6 +100,6 @@ describe('the replica fails, the link fails', () => {
     expect((await verifyReplica(client)).ok).toBe(true);
     const out = path.join(tmp(), 'r.db');
     await restore({ client, to: out });
-    expect(digestsOf(out)).toEqual(digestsOf(db));
+    expect(fileDigests(out)).toEqual(fileDigests(db));
   }, 120_000);
 });

@@ -79,6 +79,7 @@ export class AuthService {
         'INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, new Date().toISOString());
       audit(this.db, ctx, 'user.add', u.name, JSON.stringify({ role: u.role, department: u.department ?? null }));
+      this.sessionCache.clear();
       return Number(r.lastInsertRowid);
     })();
     return this.user(id);
@@ -124,18 +125,33 @@ export class AuthService {
   }
 
   logout(token: string): void {
+    this.sessionCache.delete(sha256(token));
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));
   }
+
+  /** Recently resolved sessions: a request does not pay two queries to learn who is calling. Entries are re-read
+   * from the database after 10 s, and dropped at logout or when an account changes. */
+  private readonly sessionCache = new Map<string, { user: User; expiresAt: number; readAt: number }>();
 
   /** The user of a live session, or null. Sliding expiry is refreshed at most once a minute. */
   resolve(token: string, now = Date.now()): User | null {
     const h = sha256(token);
+    const hit = this.sessionCache.get(h);
+    if (hit && now - hit.readAt < 10_000 && hit.readAt <= now && hit.expiresAt > now) return hit.user;
+    this.sessionCache.delete(h);
     const s = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(h) as { user_id: number; expires_at: number } | undefined;
     if (!s || s.expires_at < now) return null;
     const r = this.db.prepare(`${USER_SQL} WHERE u.id = ?`).get(s.user_id) as UserRow | undefined;
     if (!r || r.disabled) return null;
-    if (s.expires_at - now < SESSION_IDLE_MS - 60_000) this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(now + SESSION_IDLE_MS, h);
-    return toUser(r);
+    let expiresAt = s.expires_at;
+    if (s.expires_at - now < SESSION_IDLE_MS - 60_000) {
+      expiresAt = now + SESSION_IDLE_MS;
+      this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, h);
+    }
+    const user = toUser(r);
+    if (this.sessionCache.size > 10_000) this.sessionCache.clear();
+    this.sessionCache.set(h, { user, expiresAt, readAt: now });
+    return user;
   }
 
   /** Creates an Open311 API key; the key is returned once and only its hash is kept. */

@@ -3,6 +3,7 @@
 // Every write is one transaction that appends to case_history; the caller gets the new state or an ApiError.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
+import type { Statement } from 'better-sqlite3';
 import { ApiError } from '../../../shared/errors.ts';
 import {
   allowedActions, decide, FINAL_STATES, STAGE_OF, STATE_NAMES, type ActionInput, type CaseAction, type CaseFacts, type CaseState,
@@ -154,12 +155,23 @@ export class CaseService {
     };
   }
 
+  /** A prepared statement per SQL text: queue queries and writes are built from a few templates, prepared once. */
+  private readonly prepared = new Map<string, Statement<unknown[], unknown>>();
+  private sql(text: string): Statement<unknown[], unknown> {
+    let st = this.prepared.get(text);
+    if (!st) {
+      st = this.db.prepare<unknown[], unknown>(text);
+      this.prepared.set(text, st);
+    }
+    return st;
+  }
+
   // ---- reference data --------------------------------------------------------------------------------------------
 
   /** The working calendar (settings' working hours + calendar_days); cached until invalidated. */
   calendar(): WorkCalendar {
     if (!this.cal) {
-      const rows = this.db.prepare('SELECT date, kind FROM calendar_days').all() as { date: string; kind: string }[];
+      const rows = this.sql('SELECT date, kind FROM calendar_days').all() as { date: string; kind: string }[];
       this.cal = makeCalendar(
         this.settings.get().workHours,
         rows.filter((r) => r.kind === 'holiday').map((r) => r.date),
@@ -174,7 +186,7 @@ export class CaseService {
   }
 
   channels(): ChannelInfo[] {
-    return (this.db.prepare('SELECT code, name, needs_verify FROM channels ORDER BY ord').all() as { code: string; name: string; needs_verify: number }[])
+    return (this.sql('SELECT code, name, needs_verify FROM channels ORDER BY ord').all() as { code: string; name: string; needs_verify: number }[])
       .map((r) => ({ code: r.code, name: r.name, needsVerify: !!r.needs_verify }));
   }
 
@@ -182,7 +194,7 @@ export class CaseService {
   addChannel(c: ChannelInfo, ctx: CallContext): ChannelInfo[] {
     if (this.q.channel.get(c.code)) throw new ApiError('CONFLICT', `channel ${c.code} already exists`, { field: 'code' });
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO channels (code, name, needs_verify, ord) VALUES (?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM channels))')
+      this.sql('INSERT INTO channels (code, name, needs_verify, ord) VALUES (?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM channels))')
         .run(c.code, c.name, c.needsVerify ? 1 : 0);
       audit(this.db, ctx, 'channels.add', c.code, JSON.stringify(c));
     })();
@@ -321,7 +333,7 @@ export class CaseService {
   }
 
   photo(id: number, u: User): Uint8Array {
-    const p = this.db.prepare('SELECT case_id, bytes FROM case_photos WHERE id = ?').get(id) as { case_id: number; bytes: Buffer } | undefined;
+    const p = this.sql('SELECT case_id, bytes FROM case_photos WHERE id = ?').get(id) as { case_id: number; bytes: Buffer } | undefined;
     if (!p) throw new ApiError('NOT_FOUND', `no photo ${id}`);
     if (!this.visible(this.row(p.case_id), u)) throw new ApiError('FORBIDDEN', 'the photo belongs to a case of another department');
     return new Uint8Array(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
@@ -374,21 +386,21 @@ export class CaseService {
     if (q && [...q].length >= 3) {
       // Trigram FTS: rowids come newest first and the join stops at the page end.
       const match = `"${q.replace(/"/g, '""')}"`;
-      rows = this.db.prepare(`SELECT c.* FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql}
+      rows = this.sql(`SELECT c.* FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql}
         ORDER BY f.rowid DESC LIMIT ? OFFSET ?`).all(match, ...args, limit, offset) as CaseRow[];
-      total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql} LIMIT 10000)`)
+      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql} LIMIT 10000)`)
         .get(match, ...args) as { n: number }).n;
     } else if (q) {
       // One or two characters are below the trigram size: scan newest first until the page is full.
       const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
       const text = "(c.description LIKE ? ESCAPE '\\' OR c.address LIKE ? ESCAPE '\\' OR c.case_no LIKE ? ESCAPE '\\')";
-      rows = this.db.prepare(`SELECT c.* FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT ? OFFSET ?`)
+      rows = this.sql(`SELECT c.* FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT ? OFFSET ?`)
         .all(like, like, like, ...args, limit, offset) as CaseRow[];
-      total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT 1000)`)
+      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT 1000)`)
         .get(like, like, like, ...args) as { n: number }).n;
     } else {
-      rows = this.db.prepare(`SELECT c.* FROM cases c WHERE ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as CaseRow[];
-      total = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${sql} LIMIT 10000)`).get(...args) as { n: number }).n;
+      rows = this.sql(`SELECT c.* FROM cases c WHERE ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as CaseRow[];
+      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${sql} LIMIT 10000)`).get(...args) as { n: number }).n;
     }
     return { total, items: rows.map((r) => this.summary(r, now)) };
   }
@@ -407,7 +419,7 @@ export class CaseService {
       byStatus = new Map(byStatus);
       for (const s of ['pending_verify', 'pending_check'] as const) {
         const w = this.where({ queue: s }, u, now);
-        byStatus.set(s, (this.db.prepare(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(...w.args) as { n: number }).n);
+        byStatus.set(s, (this.sql(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(...w.args) as { n: number }).n);
       }
     }
     let all = 0;
@@ -416,14 +428,14 @@ export class CaseService {
     out.closed = byStatus.get('closed') ?? 0;
     out.all = all;
     const w = this.where({ queue: 'overdue' }, u, now);
-    out.overdue = (this.db.prepare(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+    out.overdue = (this.sql(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
     return out;
   }
 
   /** Centre-wide counts per status: computed once, then kept up to date by every write. */
   private allStatusCounts(): Map<string, number> {
     if (!this.statusCounts) {
-      this.statusCounts = new Map((this.db.prepare('SELECT status, count(*) AS n FROM cases GROUP BY status').all() as { status: string; n: number }[])
+      this.statusCounts = new Map((this.sql('SELECT status, count(*) AS n FROM cases GROUP BY status').all() as { status: string; n: number }[])
         .map((r) => [r.status, r.n]));
     }
     return this.statusCounts;
@@ -434,7 +446,7 @@ export class CaseService {
     const key = `${col}:${dept}`;
     let m = this.scoped.get(key);
     if (!m) {
-      m = new Map((this.db.prepare(`SELECT status, count(*) AS n FROM cases WHERE ${col} = ? GROUP BY status`).all(dept) as { status: string; n: number }[])
+      m = new Map((this.sql(`SELECT status, count(*) AS n FROM cases WHERE ${col} = ? GROUP BY status`).all(dept) as { status: string; n: number }[])
         .map((r) => [r.status, r.n]));
       this.scoped.set(key, m);
     }
@@ -478,7 +490,7 @@ export class CaseService {
     const marks = OPEN_STATES.map(() => '?').join(', ');
     // Department users see their own cases on the map, as in their queues.
     const scope = u.role === 'department' ? (u.departmentLevel === 2 ? ' AND dept_code = ?' : ' AND assignee_dept = ?') : '';
-    const rows = this.db.prepare(`SELECT id, case_no, lon, lat, status, stage_due, stage_due3x FROM cases
+    const rows = this.sql(`SELECT id, case_no, lon, lat, status, stage_due, stage_due3x FROM cases
       WHERE status IN (${marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?${scope} ORDER BY id DESC LIMIT ?`)
       .all(...OPEN_STATES, bbox[0], bbox[2], bbox[1], bbox[3], ...(scope ? [u.department] : []), limit) as { id: number; case_no: string; lon: number; lat: number; status: CaseState; stage_due: number | null; stage_due3x: number | null }[];
     return rows.map((r) => ({
@@ -502,7 +514,7 @@ export class CaseService {
     if (kind === 'component' && !this.catalog.componentClass(i.classCode)) throw new ApiError('BAD_INPUT', `unknown component class ${i.classCode}`, { field: 'classCode' });
     if (i.lon != null && i.lat != null) return { kind, classCode: i.classCode, lon: i.lon, lat: i.lat, componentCode: null, approximate: false };
     if (i.address) {
-      const hit = this.db.prepare(`SELECT name, min_lon, min_lat, max_lon, max_lat FROM communities WHERE instr(?, name) > 0
+      const hit = this.sql(`SELECT name, min_lon, min_lat, max_lon, max_lat FROM communities WHERE instr(?, name) > 0
         UNION ALL SELECT name, min_lon, min_lat, max_lon, max_lat FROM streets WHERE instr(?, name) > 0 LIMIT 1`).get(i.address, i.address) as
         { min_lon: number; min_lat: number; max_lon: number; max_lat: number } | undefined;
       if (hit) return { kind, classCode: i.classCode, lon: (hit.min_lon + hit.max_lon) / 2, lat: (hit.min_lat + hit.max_lat) / 2, componentCode: null, approximate: true };
@@ -525,7 +537,7 @@ export class CaseService {
       const n = (this.q.serial.get(d) as { n: number }).n;
       const caseNo = `${d}${String(n).padStart(5, '0')}`;
       const clock = this.clockFor('pending_accept', loc.kind, loc.classCode, now);
-      const r = this.db.prepare(`INSERT INTO cases (case_no, kind, class_code, channel, status, description, address, lon, lat, grid_code,
+      const r = this.sql(`INSERT INTO cases (case_no, kind, class_code, channel, status, description, address, lon, lat, grid_code,
         community_code, street_code, component_code, reporter_name, reporter_phone, reporter_email, callback, attributes,
         stage, stage_started, stage_limit_ms, stage_unit, stage_due, stage_due3x, open311_token, created_at, updated_at)
         VALUES (?, ?, ?, ?, 'pending_accept', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
@@ -721,7 +733,7 @@ export class CaseService {
         set.rework_count = r.rework_count + 1;
         break;
       case 'close': {
-        const lastHandle = this.db.prepare("SELECT data FROM case_history WHERE case_id = ? AND action = 'handle' ORDER BY id DESC LIMIT 1").get(r.id) as { data: string } | undefined;
+        const lastHandle = this.sql("SELECT data FROM case_history WHERE case_id = ? AND action = 'handle' ORDER BY id DESC LIMIT 1").get(r.id) as { data: string } | undefined;
         set.close_type = lastHandle && JSON.parse(lastHandle.data).late ? 'overdue' : 'normal';
         set.closed_at = now;
         data.closeType = set.close_type;
@@ -736,7 +748,7 @@ export class CaseService {
     set.updated_at = now;
     set.version = r.version + 1;
     const cols = Object.keys(set);
-    this.db.prepare(`UPDATE cases SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => set[c] as never), r.id);
+    this.sql(`UPDATE cases SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => set[c] as never), r.id);
     const h = this.q.insertHistory.run(r.id, now, u.id || null, u.displayName, u.role, action, r.status, to, i.reason ?? null,
       Object.keys(data).length ? JSON.stringify(data) : null);
     for (const p of photos) this.q.insertPhoto.run(r.id, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now);

@@ -138,6 +138,7 @@ CREATE INDEX cases_dept_id ON cases(dept_code, id);
 CREATE INDEX cases_street_id ON cases(street_code, id);
 CREATE INDEX cases_channel_id ON cases(channel, id);
 CREATE INDEX cases_class_created ON cases(class_code, created_at);
+CREATE INDEX cases_class_street_channel ON cases(class_code, street_code, channel, id);
 CREATE INDEX cases_created ON cases(created_at);
 CREATE INDEX cases_supervisor ON cases(supervisor_id, status);
 
