@@ -2,10 +2,10 @@
 // Two backends pass the same contract suite: the HTTP replica server (`cityops replica`) and a plain folder (an
 // off-site share mounted on the centre).
 import { createWriteStream, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { copyFile } from 'node:fs/promises';
 import type { ChangeEntry } from './changelog.ts';
 import type { StandbySummary } from '../../../shared/contract.ts';
 import { ReplicaError, ReplicaStore, type ReplicaStatus, type SegmentInfo, type SnapshotMeta } from './store.ts';
@@ -20,10 +20,22 @@ export interface ReplicaClient {
   listSegments(): Promise<SegmentInfo[]>;
   /** The raw bytes of a segment (the caller checks them). */
   fetchSegment(name: string): Promise<Buffer>;
-  /** Copies a snapshot file to `toFile` (the caller checks its checksum). */
-  fetchSnapshot(seq: number, toFile: string): Promise<void>;
+  /** Copies a snapshot file to `toFile`, hashing it on the way (the caller compares the checksum). */
+  fetchSnapshot(seq: number, toFile: string): Promise<{ sha256: string; bytes: number }>;
   standbySummary(): Promise<StandbySummary | null>;
   close(): void;
+}
+
+/** Writes a stream to a file and returns the SHA-256 and size of what was written (one pass, no second read). */
+async function hashingCopy(from: Readable, toFile: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  from.on('data', (chunk: Buffer) => {
+    h.update(chunk);
+    bytes += chunk.length;
+  });
+  await pipeline(from, createWriteStream(toFile));
+  return { sha256: h.digest('hex'), bytes };
 }
 
 /** The folder backend: the store itself, on a path the centre can write. */
@@ -41,7 +53,7 @@ export class DirReplicaClient implements ReplicaClient {
   async fetchSegment(name: string) { return readFileSync(this.store.segmentPath(name)); }
   async fetchSnapshot(seq: number, toFile: string) {
     if (!this.store.snapshots().some((s) => s.seq === seq)) throw new ReplicaError(404, `no snapshot ${seq}`);
-    await copyFile(this.store.snapshotPath(seq), toFile);
+    return hashingCopy(createReadStream(this.store.snapshotPath(seq)), toFile);
   }
   async standbySummary() { return this.store.standbySummary(); }
   close() { this.store.close(); }
@@ -92,7 +104,7 @@ export class HttpReplicaClient implements ReplicaClient {
   async fetchSegment(name: string) { return Buffer.from(await (await this.req('GET', `/v1/segments/${encodeURIComponent(name)}`)).arrayBuffer()); }
   async fetchSnapshot(seq: number, toFile: string) {
     const res = await this.req('GET', `/v1/snapshots/${seq}`, undefined, {}, 10 * 60_000);
-    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(toFile));
+    return hashingCopy(Readable.fromWeb(res.body as never), toFile);
   }
   async standbySummary() { return (await (await this.req('GET', '/v1/standby')).json()) as StandbySummary | null; }
   close() {}

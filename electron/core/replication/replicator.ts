@@ -1,15 +1,14 @@
 // The shipper: sends the change log to the replica in order, keeps a snapshot there, reports lag, and in sync mode
 // holds each write's acknowledgement until the replica has stored it. When the replica cannot be reached the
 // centre keeps working (async, "degraded", red status, an alert) and catches up by itself.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { ChangeLog } from './changelog.ts';
 import type { ReplicaClient } from './client.ts';
-import { ReplicaError, type SnapshotMeta } from './store.ts';
+import { fileSha256, ReplicaError, type SnapshotMeta } from './store.ts';
 import type { ReplicationStatus } from '../../../shared/model.ts';
 
 export interface ReplicatorOptions {
@@ -33,6 +32,7 @@ export class Replicator {
   private ready = false;
   private connected = false;
   private degraded = false;
+  private outage = false;
   private lastError: string | null = null;
   private lastSnapshot: SnapshotMeta | null = null;
   private lastSnapshotAt = 0;
@@ -102,12 +102,13 @@ export class Replicator {
   }
 
   private degrade(reason: string): void {
-    const was = this.degraded;
+    const first = !this.outage; // one alert per outage, not one per retry
+    this.outage = true;
     this.degraded = this.opts.mode === 'sync';
     this.connected = false;
     this.lastError = reason;
     for (const w of this.waiters.splice(0)) w.resolve(false);
-    if (!was) this.opts.onChange?.(this.status(), `异地容灾副本不可用：${reason}${this.opts.mode === 'sync' ? '（已降级为异步，恢复后自动追平）' : ''}`);
+    if (first) this.opts.onChange?.(this.status(), `异地容灾副本不可用：${reason}${this.opts.mode === 'sync' ? '（已降级为异步，恢复后自动追平）' : ''}`);
   }
 
   private setAcked(seq: number): void {
@@ -166,6 +167,7 @@ export class Replicator {
   }
 
   private onConnected(): void {
+    this.outage = false;
     if (!this.connected) {
       this.connected = true;
       this.lastError = null;
@@ -212,9 +214,9 @@ export class Replicator {
       const schemaVersion = (copy.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v;
       copy.pragma('journal_mode = DELETE');
       copy.close();
-      const data = readFileSync(file);
+      const sum = fileSha256(file);
       const meta: SnapshotMeta = {
-        seq: head.seq, hash: head.hash, at: head.at, sha256: createHash('sha256').update(data).digest('hex'), bytes: statSync(file).size,
+        seq: head.seq, hash: head.hash, at: head.at, sha256: sum.sha256, bytes: sum.bytes,
         createdAt: this.clock(), schemaVersion,
       };
       await this.client.putSnapshot(meta, file);

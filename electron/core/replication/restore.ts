@@ -1,8 +1,7 @@
 // `cityops restore`: builds a database from a replica — the newest good snapshot at or before the target, then the
 // change segments up to the target sequence or time — checking every checksum and the hash chain on the way, then
 // PRAGMA integrity_check. Refuses to overwrite a file; never leaves a partial result under the target name.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReplicaClient } from './client.ts';
@@ -58,9 +57,8 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
   cleanup();
   let snap: SnapshotMeta | null = null;
   for (const s of usable) {
-    await o.client.fetchSnapshot(s.seq, tmp);
-    const data = readFileSync(tmp);
-    if (data.length === s.bytes && createHash('sha256').update(data).digest('hex') === s.sha256) {
+    const got = await o.client.fetchSnapshot(s.seq, tmp);
+    if (got.bytes === s.bytes && got.sha256 === s.sha256) {
       snap = s;
       break;
     }

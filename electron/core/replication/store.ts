@@ -8,7 +8,7 @@
 //
 // A batch is stored only if it continues the chain exactly (no gap, no reordering, every hash right); a batch that
 // was stored before is acknowledged again without being stored twice.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -72,6 +72,20 @@ function syncDir(dir: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** SHA-256 and size of a file, read in 8 MB chunks (snapshots can be gigabytes). */
+export function fileSha256(file: string): { sha256: string; bytes: number } {
+  const h = createHash('sha256');
+  const buf = Buffer.alloc(8 << 20);
+  const fd = openSync(file, 'r');
+  let bytes = 0;
+  try {
+    for (let n; (n = readSync(fd, buf)) > 0; bytes += n) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: h.digest('hex'), bytes };
 }
 
 /** Encodes a segment file. */
@@ -241,10 +255,16 @@ export class ReplicaStore {
 
   /** Stores a snapshot (already written to `file`); checks its checksum first. */
   putSnapshot(meta: SnapshotMeta, file: string): void {
-    const data = readFileSync(file);
-    if (sha256(data) !== meta.sha256 || data.length !== meta.bytes) throw new ReplicaError(422, 'snapshot checksum or size does not match its metadata');
-    this.room(data.length);
-    writeDurably(this.snapshotPath(meta.seq), data);
+    const got = fileSha256(file);
+    if (got.sha256 !== meta.sha256 || got.bytes !== meta.bytes) throw new ReplicaError(422, 'snapshot checksum or size does not match its metadata');
+    this.room(got.bytes);
+    const dest = this.snapshotPath(meta.seq);
+    copyFileSync(file, `${dest}.tmp`);
+    const fd = openSync(`${dest}.tmp`, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(`${dest}.tmp`, dest);
+    syncDir(this.snapDir());
     writeDurably(path.join(this.snapDir(), `${pad(meta.seq)}.json`), JSON.stringify(meta));
     if (meta.seq >= this.lastSeq) {
       this.lastSeq = meta.seq;

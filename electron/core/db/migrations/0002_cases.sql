@@ -119,7 +119,7 @@ CREATE TABLE cases (
   return_count    INTEGER NOT NULL DEFAULT 0,
   close_type      TEXT CHECK (close_type IN ('normal', 'overdue', 'self')),
   merged_into     INTEGER REFERENCES cases(id),
-  open311_token   TEXT UNIQUE,
+  open311_token   TEXT,
   created_at      INTEGER NOT NULL,
   updated_at      INTEGER NOT NULL,
   registered_at   INTEGER,
@@ -141,6 +141,8 @@ CREATE INDEX cases_class_created ON cases(class_code, created_at);
 CREATE INDEX cases_class_street_channel ON cases(class_code, street_code, channel, id);
 CREATE INDEX cases_created ON cases(created_at);
 CREATE INDEX cases_supervisor ON cases(supervisor_id, status);
+-- Few cases come through Open311: index only those (an ordinary UNIQUE column would index every NULL too).
+CREATE UNIQUE INDEX cases_open311_token ON cases(open311_token) WHERE open311_token IS NOT NULL;
 
 -- Append-only: every transition with who, role, when, from → to, reason and data.
 CREATE TABLE case_history (
