@@ -88,6 +88,27 @@ await addUsers(db, [
   report('search, 2-character queries (below trigram size: newest-first scan): p50 / p95', `${ms(median(short))} / ${ms(percentile(short, 95))}`);
   const rare = time('bench-op', 'cases.list', (i: number) => ({ q: ['消防栓', '不存在的词语'][i % 2] }), 50);
   report('full-text search, rare or absent words: p50 / p95', `${ms(median(rare))} / ${ms(percentile(rare, 95))}`);
+  // The same four steps with the core alone (in process, no HTTP): what the HTTP figure below is measured against.
+  {
+    const ctx = { actor: 'bench', via: 'cli' as const, user: SYSTEM_USER };
+    let done = 0;
+    const end = performance.now() + Number(values.seconds ?? 10) * 1000;
+    await Promise.all(Array.from({ length: 64 }, async (_, k) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const c = await core.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `核心压测 ${k}-${i}` }, ctx);
+        if (!c.ok) throw new Error(c.error.message);
+        let v = (c.result as { version: number }).version;
+        const id = (c.result as { id: number }).id;
+        for (const action of ['accept', 'register', 'dispatch']) {
+          const r = await core.invoke('cases.act', { id, version: v, action }, ctx);
+          if (!r.ok) throw new Error(r.error.message);
+          v = (r.result as { version: number }).version;
+        }
+        done++;
+      }
+    }));
+    report('core alone (in process, 64 concurrent callers, group commit): intake → accept → register → dispatch', `${(done / Number(values.seconds ?? 10)).toFixed(0)} cases/s`);
+  }
   const mem = process.memoryUsage();
   report('core memory after the queries above (in-process: RSS / JS heap used)', `${(mem.rss / 1e6).toFixed(0)} MB / ${(mem.heapUsed / 1e6).toFixed(0)} MB`);
   core.close();
