@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import http from 'node:http';
 import WebSocket from 'ws';
 import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
@@ -34,10 +35,10 @@ if (!db) {
   core.close();
   report(`generate ${count.toLocaleString()} historical cases (bulk insert + FTS index + open workload through the service)`, `${(r.ms / 1000).toFixed(1)} s`);
 }
-await addUsers(db, [
+for (const u of [
   { name: 'bench-admin', role: 'admin' }, { name: 'bench-op', role: 'operator' }, { name: 'bench-lead', role: 'shift_leader' },
   { name: 'bench-disp', role: 'dispatcher' }, { name: 'bench-dept', role: 'department', department: 'D03' },
-]).catch((e) => { if (!/already exists/.test(String(e))) throw e; });
+]) await addUsers(db, [u]).catch((e) => { if (!/already exists/.test(String(e))) throw e; }); // reruns on the same database
 
 // 2. Queue and search latency in the core (the work behind every transport).
 {
@@ -117,13 +118,31 @@ await addUsers(db, [
 // 3. Through the HTTP API: intake → accept → register → dispatch, concurrent clients, one server process.
 {
   const server = await startServe(db);
+  // The load generator shares this machine's two cores with the server: node:http with a keep-alive pool costs the
+  // client about half of what fetch does per request, so more of the machine measures the server.
+  const target = new URL(server.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const call = (token: string | null, method: string, input: unknown): Promise<{ ok: boolean; result?: any; error?: { message: string } }> => {
+    const body = JSON.stringify(input);
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        host: target.hostname, port: target.port, path: `/api/${method}`, method: 'POST', agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
   const post = async (token: string, method: string, input: unknown) => {
-    const r = await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
-    const body = await r.json();
-    if (!body.ok) throw new Error(`${method}: ${body.error.message}`);
+    const body = await call(token, method, input);
+    if (!body.ok) throw new Error(`${method}: ${body.error!.message}`);
     return body.result;
   };
-  const login = async (n: string) => (await (await fetch(`${server.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: n, password: passwordOf(n) }) })).json()).result.token as string;
+  const login = async (n: string) => (await call(null, 'auth.login', { name: n, password: passwordOf(n) })).result.token as string;
   const [op, lead, disp, admin] = await Promise.all(['bench-op', 'bench-lead', 'bench-disp', 'bench-admin'].map(login));
 
   // A second client listens for pushes: latency = push received − request sent.
@@ -179,6 +198,7 @@ await addUsers(db, [
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   report('cityops serve process memory after the load (RSS / peak RSS)', `${rss.toFixed(0)} MB / ${hwm.toFixed(0)} MB`);
   ws.close();
+  agent.destroy();
   await server.stop();
 }
 
