@@ -383,6 +383,12 @@ describe('queues, search and counts', () => {
     expect(two.items.every((x: any) => x.description.includes('井盖'))).toBe(true);
     expect(two.items.length).toBeGreaterThan(0);
     expect((await ok('op', 'cases.list', { q: '不存在的描述文字' })).total).toBe(0);
+    // Case numbers: the whole number, or its leading digits (the date part).
+    const one = hit.items[0];
+    expect((await ok('op', 'cases.list', { q: one.caseNo })).items.map((x: any) => x.id)).toEqual([one.id]);
+    const day = await ok('op', 'cases.list', { q: one.caseNo.slice(0, 8), limit: 200 });
+    expect(day.items.length).toBeGreaterThan(1);
+    expect(day.items.every((x: any) => x.caseNo.startsWith(one.caseNo.slice(0, 8)))).toBe(true);
   });
 
   it('filters by class, channel, street and overdue', async () => {

@@ -383,7 +383,12 @@ export class CaseService {
     const q = f.q?.trim();
     let rows: CaseRow[];
     let total: number;
-    if (q && [...q].length >= 3) {
+    if (q && /^\d{4,13}$/.test(q)) {
+      // A case number, or its leading digits (e.g. the date part): a range on the unique index.
+      const range = 'c.case_no >= ? AND c.case_no < ?';
+      rows = this.sql(`SELECT c.* FROM cases c WHERE ${range} AND ${sql} ORDER BY c.case_no DESC LIMIT ? OFFSET ?`).all(q, `${q}:`, ...args, limit, offset) as CaseRow[];
+      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${range} AND ${sql} LIMIT 10000)`).get(q, `${q}:`, ...args) as { n: number }).n;
+    } else if (q && [...q].length >= 3) {
       // Trigram FTS: rowids come newest first and the join stops at the page end.
       const match = `"${q.replace(/"/g, '""')}"`;
       rows = this.sql(`SELECT c.* FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql}
@@ -393,11 +398,11 @@ export class CaseService {
     } else if (q) {
       // One or two characters are below the trigram size: scan newest first until the page is full.
       const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      const text = "(c.description LIKE ? ESCAPE '\\' OR c.address LIKE ? ESCAPE '\\' OR c.case_no LIKE ? ESCAPE '\\')";
+      const text = "(c.description LIKE ? ESCAPE '\\' OR c.address LIKE ? ESCAPE '\\')";
       rows = this.sql(`SELECT c.* FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT ? OFFSET ?`)
-        .all(like, like, like, ...args, limit, offset) as CaseRow[];
+        .all(like, like, ...args, limit, offset) as CaseRow[];
       total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT 1000)`)
-        .get(like, like, like, ...args) as { n: number }).n;
+        .get(like, like, ...args) as { n: number }).n;
     } else {
       rows = this.sql(`SELECT c.* FROM cases c WHERE ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as CaseRow[];
       total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${sql} LIMIT 10000)`).get(...args) as { n: number }).n;
