@@ -115,7 +115,10 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
     if (o.seq == null && o.at == null && seq < status.lastSeq) throw new ReplicaError(422, `the replica's segments end at ${seq} but it reports ${status.lastSeq}`, seq + 1);
     // A restored centre starts without sessions and without the old shipper's state.
     db.exec("DELETE FROM sessions; DELETE FROM replication_state;");
+    // Reading the file through a memory map roughly halves the time of the full check on a large centre.
+    db.pragma('mmap_size = 17179869184');
     const integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
+    db.pragma('mmap_size = 0');
     if (integrity !== 'ok') throw new ReplicaError(422, `integrity_check of the restored database failed: ${integrity}`);
     const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     const counts = { cases: count('cases'), case_history: count('case_history'), components: count('components'), grid_cells: count('grid_cells'), users: count('users') };
