@@ -95,7 +95,8 @@ export class Replicator {
         const i = this.waiters.indexOf(w);
         if (i < 0) return;
         this.waiters.splice(i, 1);
-        this.degrade(`the replica did not acknowledge within ${this.opts.syncTimeoutMs ?? 2000} ms`);
+        // Only a sync write that waited in vain means the replica is failing us; an async caller just stops waiting.
+        if (this.opts.mode === 'sync') this.degrade(`the replica did not acknowledge within ${this.opts.syncTimeoutMs ?? 2000} ms`);
         resolve(false);
       }, this.opts.syncTimeoutMs ?? 2000).unref();
     });
