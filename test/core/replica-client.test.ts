@@ -150,3 +150,26 @@ describe('HTTP replica server only', () => {
     expect(readdirSync(dir).sort()).toEqual(['notes.txt', 'stuff']);
   });
 });
+
+describe('a replica whose newest segment is damaged', () => {
+  it('still starts, keeps the damaged file for verify, and replaces it when the changes arrive again', async () => {
+    const dir = path.join(tmp(), 'replica');
+    const c = new DirReplicaClient(dir, { create: true });
+    await c.putSnapshot(snapMeta, snapshotFile);
+    await c.append(entries.slice(0, 4));
+    await c.append(entries.slice(4, 8));
+    c.close();
+    const segs = readdirSync(path.join(dir, 'segments')).sort();
+    const newest = path.join(dir, 'segments', segs[1]);
+    const buf = readFileSync(newest);
+    buf[30] ^= 0x02;
+    writeFileSync(newest, buf);
+    const again = new DirReplicaClient(dir); // starts: the head is the last good segment
+    expect((await again.status()).lastSeq).toBe(entries[3].seq);
+    const { verifyReplica } = await import('../../electron/core/replication/verify.ts');
+    expect((await verifyReplica(again)).problems[0].file).toBe(`segments/${segs[1]}`);
+    expect(await again.append(entries.slice(4, 8))).toEqual({ ackSeq: entries[7].seq }); // the centre resends
+    expect((await verifyReplica(again)).ok).toBe(true);
+    again.close();
+  });
+});

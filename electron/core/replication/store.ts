@@ -180,13 +180,18 @@ export class ReplicaStore {
     const segs = this.segments();
     const snaps = this.snapshots();
     const lastSnap = snaps.at(-1);
-    if (segs.length) {
-      const last = segs.at(-1)!;
-      const { entries } = decodeSegment(last.name, readFileSync(this.segmentPath(last.name)));
-      const e = entries.at(-1)!;
-      this.lastSeq = e.seq;
-      this.lastHash = e.hash;
-      this.lastAt = e.at;
+    // The head is the newest segment that decodes. A damaged newest one stays on disk (verify names it) until the
+    // centre sends those changes again, which replaces it.
+    for (let i = segs.length - 1; i >= 0; i--) {
+      try {
+        const e = decodeSegment(segs[i].name, readFileSync(this.segmentPath(segs[i].name))).entries.at(-1)!;
+        this.lastSeq = e.seq;
+        this.lastHash = e.hash;
+        this.lastAt = e.at;
+        break;
+      } catch (err) {
+        console.error(`cityops replica: ${(err as Error).message}`);
+      }
     }
     if (lastSnap && lastSnap.seq > this.lastSeq) {
       this.lastSeq = lastSnap.seq;
@@ -244,6 +249,8 @@ export class ReplicaStore {
     if (bad) throw new ReplicaError(409, `batch refused: ${bad.problem}`, bad.seq);
     const data = encodeSegment(this.lastHash, fresh);
     this.room(data.length);
+    // Files beyond the head are damaged leftovers (see recover): the changes now arriving replace them.
+    for (const old of this.segments()) if (old.from > this.lastSeq) rmSync(this.segmentPath(old.name));
     writeDurably(path.join(this.segDir(), `${pad(fresh[0].seq)}-${pad(fresh.at(-1)!.seq)}.seg`), data);
     const e = fresh.at(-1)!;
     this.lastSeq = e.seq;
