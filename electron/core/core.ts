@@ -20,11 +20,11 @@ import { loadReferenceData } from './cases/reference.ts';
 import { Open311Facade } from './open311/service.ts';
 import { contract } from '../../shared/contract.ts';
 import { makeCalendar } from '../../shared/calendar.ts';
-import type { DrillResult, ReplicationStatus, User } from '../../shared/model.ts';
+import type { ReplicationStatus, User } from '../../shared/model.ts';
 import { ChangeLog } from './replication/changelog.ts';
 import { Replicator, type ReplicatorOptions } from './replication/replicator.ts';
 import { replicaClient } from './replication/client.ts';
-import { verifyReplica, type VerifyReport } from './replication/verify.ts';
+import { verifyReplica } from './replication/verify.ts';
 import { DrService } from './replication/dr.ts';
 
 /** Carries a refused write's result out of its savepoint so the savepoint rolls back. */

@@ -6,8 +6,8 @@ import type { Db } from '../db/connection.ts';
 import type { Statement } from 'better-sqlite3';
 import { ApiError } from '../../../shared/errors.ts';
 import {
-  allowedActions, decide, FINAL_STATES, STAGE_OF, STATE_NAMES, type ActionInput, type CaseAction, type CaseFacts, type CaseState,
-  type QueueName, type Role, type Stage,
+  allowedActions, decide, FINAL_STATES, STAGE_OF, type ActionInput, type CaseAction, type CaseFacts, type CaseState,
+  type QueueName, type Stage,
 } from '../../../shared/workflow.ts';
 import {
   clockBetween, deadline, limitMs, makeCalendar, type LimitUnit, type WorkCalendar,
@@ -760,12 +760,4 @@ export class CaseService {
     const after = (col: 'dept_code' | 'assignee_dept') => (col in set ? (set[col] as string | null) : r[col]);
     this.bump({ status: r.status, dept: r.dept_code, assignee: r.assignee_dept }, { status: to, dept: after('dept_code'), assignee: after('assignee_dept') });
   }
-
-  /** The state name for messages. */
-  static stateName(s: CaseState): string {
-    return STATE_NAMES[s];
-  }
 }
-
-/** Roles that may read cases at all (every role of the centre). */
-export const CASE_READERS: Role[] = ['operator', 'shift_leader', 'dispatcher', 'supervisor', 'department', 'leader', 'gis_editor', 'dr_operator', 'admin'];

@@ -62,7 +62,7 @@ export class DirReplicaClient implements ReplicaClient {
 /** The HTTP backend: talks to `cityops replica` with its token. */
 export class HttpReplicaClient implements ReplicaClient {
   readonly where: string;
-  constructor(private readonly url: string, private readonly token: string, private readonly timeoutMs = 10_000) {
+  constructor(url: string, private readonly token: string, private readonly timeoutMs = 10_000) {
     this.where = url.replace(/\/+$/, '');
   }
 
