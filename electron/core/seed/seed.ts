@@ -8,7 +8,6 @@ import { migrate } from '../db/migrate.ts';
 import { crsConverter } from '../../../shared/crs.ts';
 import { signedArea, ringBBox } from '../../../shared/geo.ts';
 import { formatComponentCode } from '../../../shared/codes.ts';
-import type { LonLat } from '../../../shared/model.ts';
 import { ADMIN_CODE, CITY_BOUNDS, DISTRICT_NAME, buildCity, type GenCity } from './city.ts';
 import { placeInCell } from './placement.ts';
 import { rng } from './random.ts';
