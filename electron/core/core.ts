@@ -384,7 +384,6 @@ export class Core implements CoreLike {
   info(): AppInfo {
     const meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
     const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
-    const hasCases = !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases'").get();
     return {
       version: CITYOPS_VERSION,
       districtName: meta.get('district_name') ?? '',
@@ -393,7 +392,7 @@ export class Core implements CoreLike {
       gridCells: count('SELECT count(*) AS n FROM grid_cells'),
       components: count('SELECT count(*) AS n FROM components WHERE retired_at IS NULL'),
       departments: count('SELECT count(*) AS n FROM departments'),
-      cases: hasCases ? count('SELECT count(*) AS n FROM cases') : 0,
+      cases: count('SELECT count(*) AS n FROM cases'),
       schemaVersion: schemaVersion(this.db),
     };
   }

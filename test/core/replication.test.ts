@@ -60,6 +60,14 @@ describe('the change log', () => {
     expect(c.changelog.head()).toEqual(h1);
   });
 
+  it('opening a centre again leaves its schema alone: the triggers are recreated only when the tables changed', () => {
+    const c = centre();
+    const before = c.db.pragma('schema_version', { simple: true });
+    c.close();
+    const again = centre(c.file);
+    expect(again.db.pragma('schema_version', { simple: true })).toBe(before);
+  });
+
   it('nothing writes around it: another program cannot write a replicated table, the core cannot write outside a transaction', () => {
     const c = centre();
     const other = new Database(c.file);

@@ -39,15 +39,17 @@ export function loadReferenceData(db: Db): void {
         for (const d of y.workdays) ins.run(d, 'workday', '调休上班');
       }
     }
-    const rules = read<RulesFile>('case-rules.json');
+    // Read only when a table it fills is empty: a centre that has its tables opens without touching the file.
+    let loaded: RulesFile | undefined;
+    const rules = () => (loaded ??= read<RulesFile>('case-rules.json'));
     if (empty(db, 'stage_limits')) {
       const ins = db.prepare('INSERT INTO stage_limits (stage, kind, class_code, value, unit) VALUES (?, ?, ?, ?, ?)');
-      for (const l of rules.stageLimits) ins.run(l.stage, l.kind ?? '', l.class ?? '', l.value, l.unit);
+      for (const l of rules().stageLimits) ins.run(l.stage, l.kind ?? '', l.class ?? '', l.value, l.unit);
     }
     if (empty(db, 'routing_rules')) {
       const ins = db.prepare('INSERT INTO routing_rules (kind, class_prefix, street_code, dept, note) VALUES (?, ?, ?, ?, ?)');
       const hasStreet = db.prepare('SELECT 1 FROM streets WHERE code = ?');
-      for (const r of rules.routing) {
+      for (const r of rules().routing) {
         if (r.street && !hasStreet.get(r.street)) continue; // a rule for a street this centre does not have
         ins.run(r.kind, r.class, r.street ?? null, r.dept, r.note ?? null);
       }
@@ -55,12 +57,12 @@ export function loadReferenceData(db: Db): void {
     if (empty(db, 'event_class_attributes')) {
       const ins = db.prepare('INSERT INTO event_class_attributes (class_code, code, datatype, required, description, ord, vals) VALUES (?, ?, ?, ?, ?, ?, ?)');
       const hasClass = db.prepare('SELECT 1 FROM event_classes WHERE code = ?');
-      for (const a of rules.eventAttributes) {
+      for (const a of rules().eventAttributes) {
         if (!hasClass.get(a.class)) continue;
         ins.run(a.class, a.code, a.datatype, a.required ? 1 : 0, a.description, a.order, a.values ? JSON.stringify(a.values) : null);
       }
       const np = db.prepare('UPDATE event_classes SET public = 0 WHERE code = ?');
-      for (const c of rules.nonPublicEventClasses) np.run(c);
+      for (const c of rules().nonPublicEventClasses) np.run(c);
     }
   })();
 }

@@ -103,26 +103,31 @@ export class ChangeLog {
     } as Db['transaction'];
   }
 
-  /** (Re)creates the triggers for every replicated table; run after migrations. */
+  /** Brings the triggers in line with the replicated tables; run after migrations. Nothing is written when they
+   * already match (the usual start), so an open does not change the schema. */
   installTriggers(): void {
     const db = this.db;
-    db.transaction(() => {
-      for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'changelog\\_%' ESCAPE '\\'").all() as { name: string }[]) {
-        db.exec(`DROP TRIGGER ${q(name)}`);
-      }
-      for (const t of replicatedTables(db)) {
-        for (const [op, event, ref] of [['I', 'INSERT', 'NEW'], ['U', 'UPDATE', 'NEW'], ['D', 'DELETE', 'OLD']] as const) {
-          const pk = pkJson(t.cols, op === 'I' ? 'NEW' : 'OLD');
-          const row = op === 'D' ? 'NULL' : rowJson(t.cols, ref);
-          db.exec(`CREATE TRIGGER ${q(`changelog_${t.name}_${op}`)} AFTER ${event} ON ${q(t.name)} WHEN cityops_logging() BEGIN
+    const want = new Map<string, string>();
+    for (const t of replicatedTables(db)) {
+      for (const [op, event, ref] of [['I', 'INSERT', 'NEW'], ['U', 'UPDATE', 'NEW'], ['D', 'DELETE', 'OLD']] as const) {
+        const name = `changelog_${t.name}_${op}`;
+        const pk = pkJson(t.cols, op === 'I' ? 'NEW' : 'OLD');
+        const row = op === 'D' ? 'NULL' : rowJson(t.cols, ref);
+        want.set(name, `CREATE TRIGGER ${q(name)} AFTER ${event} ON ${q(t.name)} WHEN cityops_logging() BEGIN
   INSERT INTO changelog (seq, tx, at, tbl, op, pk, row, hash)
   SELECT s, tx, at, '${t.name}', '${op}', pk, row, cityops_chain(prev, s, tx, at, '${t.name}', '${op}', pk, row)
   FROM (SELECT s, cityops_tx() AS tx, cityops_tx_at() AS at, ${pk} AS pk, ${row} AS row,
                (SELECT hash FROM changelog WHERE seq = s - 1) AS prev
         FROM (SELECT coalesce(max(seq), 0) + 1 AS s FROM changelog));
 END`);
-        }
       }
+    }
+    const have = new Map((db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'changelog\\_%' ESCAPE '\\'").all() as { name: string; sql: string }[])
+      .map((r) => [r.name, r.sql]));
+    if (have.size === want.size && [...want].every(([name, sql]) => have.get(name) === sql)) return;
+    db.transaction(() => {
+      for (const name of have.keys()) db.exec(`DROP TRIGGER ${q(name)}`);
+      for (const sql of want.values()) db.exec(sql);
     })();
   }
 
