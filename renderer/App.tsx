@@ -18,6 +18,7 @@ import { CasesPanel } from './features/cases/CasesPanel.tsx';
 import { CaseDetail } from './features/cases/CaseDetail.tsx';
 import { IntakeForm } from './features/cases/IntakeForm.tsx';
 import { AlertsDialog } from './features/alerts/AlertsDialog.tsx';
+import { typingOrModified } from './features/keys.ts';
 import { DrConsole } from './features/dr/DrConsole.tsx';
 import type {
   AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, ReplicationStatus, SearchHit, Settings, Street, User,
@@ -164,8 +165,7 @@ function Workspace({ user }: { user: User }) {
   // N starts a new case from anywhere outside a text field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tag = (e.target as HTMLElement).tagName;
-      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (typingOrModified(e)) return;
       if (e.key.toLowerCase() === 'n' && canIntake && !intake) {
         e.preventDefault();
         setIntake(true);

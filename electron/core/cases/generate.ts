@@ -57,7 +57,6 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 5)`);
   const insHist = db.prepare(`INSERT INTO case_history (case_id, at, actor_id, actor_name, role, action, from_status, to_status, reason, data)
     VALUES (?, ?, NULL, '历史数据', ?, ?, ?, ?, ?, '{"generated":true}')`);
-  const serial = db.prepare('INSERT INTO case_serials (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n');
   const routeCache = new Map<string, string | null>();
   const BATCH = 50_000;
   // Bulk inserts touch a dozen indexes at random places: give this connection a large page cache while it works.
@@ -74,8 +73,7 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
       for (let k = done; k < Math.min(closedCount, done + BATCH); k++) {
         const p = pick();
         const created = now - 2 * DAY - Math.floor(r() * 730 * DAY);
-        const day = new Date(created + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-        const caseNo = `${day}${String((serial.get(day) as { n: number }).n).padStart(5, '0')}`;
+        const caseNo = core.cases.nextCaseNo(created);
         const { addr, text } = describe(p);
         const key = `${p.kind}${p.classCode}${p.grid.slice(6, 9)}${p.comp ?? ''}`;
         let dept = routeCache.get(key);

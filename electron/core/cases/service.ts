@@ -10,7 +10,7 @@ import {
   type QueueName, type Stage,
 } from '../../../shared/workflow.ts';
 import {
-  clockBetween, deadline, limitMs, makeCalendar, type LimitUnit, type WorkCalendar,
+  clockBetween, dayKey, dayOf, deadline, limitMs, makeCalendar, type LimitUnit, type WorkCalendar,
 } from '../../../shared/calendar.ts';
 import type {
   CaseClock, CaseDetail, CaseHistoryEntry, CasePage, CaseSummary, ChannelInfo, DuplicateHit, User,
@@ -528,6 +528,12 @@ export class CaseService {
     throw new ApiError('BAD_INPUT', 'a case needs a location: lon/lat, a component code or an address', { field: 'lon' });
   }
 
+  /** The next case number of the CST day of `at`: YYYYMMDD + a 5-digit serial. Call inside the write's transaction. */
+  nextCaseNo(at: number): string {
+    const day = dayKey(dayOf(at)).replaceAll('-', '');
+    return `${day}${String((this.q.serial.get(day) as { n: number }).n).padStart(5, '0')}`;
+  }
+
   /** Takes in a new case; returns it with the change for push. */
   intake(i: IntakeInput, u: User, now: number): { detail: CaseDetail; change: CaseChange } {
     const ch = this.q.channel.get(i.channel) as { code: string } | undefined;
@@ -537,10 +543,8 @@ export class CaseService {
     const loc = this.locate(i);
     const cell = this.grid.locate(loc.lon, loc.lat); // OUTSIDE_CITY when the point is in no cell
     const photos = decodePhotos(i.photos);
-    const d = new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
     const id = this.db.transaction(() => {
-      const n = (this.q.serial.get(d) as { n: number }).n;
-      const caseNo = `${d}${String(n).padStart(5, '0')}`;
+      const caseNo = this.nextCaseNo(now);
       const clock = this.clockFor('pending_accept', loc.kind, loc.classCode, now);
       const r = this.sql(`INSERT INTO cases (case_no, kind, class_code, channel, status, description, address, lon, lat, grid_code,
         community_code, street_code, component_code, reporter_name, reporter_phone, reporter_email, callback, attributes,

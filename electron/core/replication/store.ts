@@ -53,6 +53,8 @@ export class ReplicaError extends Error {
 }
 
 const pad = (n: number) => String(n).padStart(12, '0');
+/** File name of the snapshot that ends at `seq`. */
+export const snapshotName = (seq: number) => `${pad(seq)}.db`;
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /** Writes a file durably: temporary name, fsync, rename, fsync of the folder. */
@@ -171,7 +173,7 @@ export class ReplicaStore {
     return path.join(this.segDir(), name);
   }
   snapshotPath(seq: number): string {
-    return path.join(this.snapDir(), `${pad(seq)}.db`);
+    return path.join(this.snapDir(), snapshotName(seq));
   }
 
   /** Rebuilds the in-memory head from the files (after a restart or a crash: temporary files are dropped). */

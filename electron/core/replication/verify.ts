@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReplicaClient } from './client.ts';
-import { decodeSegment, ReplicaError } from './store.ts';
+import { decodeSegment, ReplicaError, snapshotName } from './store.ts';
 
 import type { VerifyReport } from '../../../shared/contract.ts';
 
@@ -21,10 +21,10 @@ export async function verifyReplica(client: ReplicaClient): Promise<VerifyReport
       try {
         const got = await client.fetchSnapshot(s.seq, file);
         if (got.bytes !== s.bytes || got.sha256 !== s.sha256) {
-          problems.push({ file: `snapshots/${String(s.seq).padStart(12, '0')}.db`, seq: s.seq, problem: 'snapshot checksum mismatch (the file was changed or damaged)' });
+          problems.push({ file: `snapshots/${snapshotName(s.seq)}`, seq: s.seq, problem: 'snapshot checksum mismatch (the file was changed or damaged)' });
         }
       } catch (e) {
-        problems.push({ file: `snapshots/${String(s.seq).padStart(12, '0')}.db`, seq: s.seq, problem: (e as Error).message });
+        problems.push({ file: `snapshots/${snapshotName(s.seq)}`, seq: s.seq, problem: (e as Error).message });
       } finally {
         rmSync(file, { force: true });
       }

@@ -7,6 +7,7 @@ import { RULES, type CaseAction } from '../../../shared/workflow.ts';
 import { LIMIT_UNITS, type LimitUnit } from '../../../shared/calendar.ts';
 import type { CaseDetail as Detail, ChannelInfo, Department, DuplicateHit, Settings } from '../../../shared/model.ts';
 import { clockBadge, fullTime, readPhoto } from './format.ts';
+import { typingOrModified } from '../keys.ts';
 
 /** Keyboard shortcut of each action. */
 export const ACTION_KEYS: Partial<Record<CaseAction, string>> = {
@@ -84,8 +85,7 @@ export function CaseDetail(p: CaseDetailProps) {
   // Action keys, when the focus is not in a field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tag = (e.target as HTMLElement).tagName;
-      if (!c || busy || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (!c || busy || typingOrModified(e)) return;
       if (e.key === 'Escape') return setForm(null);
       const a = c.actions.find((x) => ACTION_KEYS[x] === e.key.toLowerCase());
       if (a && !form) {

@@ -6,6 +6,7 @@ import { call } from '../../api/client.ts';
 import { ROLE_QUEUES, type QueueName } from '../../../shared/workflow.ts';
 import type { CasePage, ChannelInfo, Department, EventClass, Street, User } from '../../../shared/model.ts';
 import { clockBadge, shortTime } from './format.ts';
+import { typingOrModified } from '../keys.ts';
 
 export interface CasesPanelProps {
   user: User;
@@ -66,8 +67,7 @@ export function CasesPanel(p: CasesPanelProps) {
   // Arrow keys move the selection when the focus is not in a text field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const tag = (e.target as HTMLElement).tagName;
-      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (typingOrModified(e)) return;
       if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
       e.preventDefault();
       const ids = page.items.map((x) => x.id);

@@ -1,18 +1,14 @@
 // Display helpers for cases: times in China Standard Time and the clock badge of a case.
-import { formatDuration } from '../../../shared/calendar.ts';
+import { formatDuration, isoCst } from '../../../shared/calendar.ts';
 import type { CaseClock } from '../../../shared/model.ts';
 
-/** "11-27 09:30" in CST. */
-export function shortTime(t: number | null): string {
-  if (t == null) return '—';
-  const d = new Date(t + 8 * 3600_000).toISOString();
-  return `${d.slice(5, 10)} ${d.slice(11, 16)}`;
-}
 /** "2026-11-27 09:30" in CST. */
 export function fullTime(t: number | null): string {
-  if (t == null) return '—';
-  const d = new Date(t + 8 * 3600_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
+  return t == null ? '—' : isoCst(t).slice(0, 16).replace('T', ' ');
+}
+/** "11-27 09:30" in CST. */
+export function shortTime(t: number | null): string {
+  return t == null ? '—' : fullTime(t).slice(5);
 }
 
 /** Text and class of a clock badge: remaining time, or how late. */
