@@ -6,6 +6,7 @@
 // detected by anyone holding the entries (the replica, `cityops verify`, `cityops restore`).
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
+import type { Statement } from 'better-sqlite3';
 
 /** One change-log entry as it is stored and shipped. */
 export interface ChangeEntry {
@@ -151,15 +152,21 @@ END`);
     return out;
   }
 
-  /** Last entry's sequence and hash (0 and '' for an empty log). */
+  // Prepared on first use: the log table may not exist yet when the functions are registered (before migrations).
+  private headStmt: Statement<unknown[], unknown> | null = null;
+  private afterStmt: Statement<unknown[], unknown> | null = null;
+
+  /** Last entry's sequence and hash (0 and '' for an empty log). Every group commit in sync mode asks this. */
   head(): { seq: number; hash: string } {
-    const r = this.db.prepare('SELECT seq, hash FROM changelog ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    this.headStmt ??= this.db.prepare('SELECT seq, hash FROM changelog ORDER BY seq DESC LIMIT 1');
+    const r = this.headStmt.get() as { seq: number; hash: string } | undefined;
     return r ?? { seq: 0, hash: '' };
   }
 
   /** Entries after `seq`, at most `limit` (whole transactions are not split across calls unless one is larger). */
   after(seq: number, limit: number): ChangeEntry[] {
-    return this.db.prepare('SELECT seq, tx, at, tbl, op, pk, row, hash FROM changelog WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as ChangeEntry[];
+    this.afterStmt ??= this.db.prepare('SELECT seq, tx, at, tbl, op, pk, row, hash FROM changelog WHERE seq > ? ORDER BY seq LIMIT ?');
+    return this.afterStmt.all(seq, limit) as ChangeEntry[];
   }
 }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import type { Statement } from 'better-sqlite3';
 import type { ChangeLog } from './changelog.ts';
 import type { ReplicaClient } from './client.ts';
 import { fileSha256, ReplicaError, type SnapshotMeta } from './store.ts';
@@ -50,7 +51,14 @@ export class Replicator {
     readonly client: ReplicaClient,
     private readonly opts: ReplicatorOptions,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    // Asked on every turn of the shipping loop and every status read.
+    this.q = {
+      snapshotRequired: db.prepare("SELECT value FROM replication_state WHERE key = 'snapshot_required'"),
+      firstAfter: db.prepare('SELECT at FROM changelog WHERE seq > ? ORDER BY seq LIMIT 1'),
+    };
+  }
+  private readonly q: { snapshotRequired: Statement<unknown[], unknown>; firstAfter: Statement<unknown[], unknown> };
 
   get mode(): 'sync' | 'async' {
     return this.opts.mode;
@@ -128,7 +136,7 @@ export class Replicator {
       try {
         if (!this.ready) await this.handshake();
         // After a bulk load the next thing the replica gets is a snapshot that contains it.
-        if (this.db.prepare("SELECT 1 FROM replication_state WHERE key = 'snapshot_required'").get()) {
+        if (this.q.snapshotRequired.get()) {
           await this.snapshot();
           continue;
         }
@@ -222,7 +230,7 @@ export class Replicator {
       };
       await this.client.putSnapshot(meta, file);
       // The snapshot holds everything up to meta.seq, bulk loads included.
-      const need = this.db.prepare("SELECT value FROM replication_state WHERE key = 'snapshot_required'").get() as { value: string } | undefined;
+      const need = this.q.snapshotRequired.get() as { value: string } | undefined;
       if (need && Number(need.value) <= meta.seq) this.db.transaction(() => this.db.prepare("DELETE FROM replication_state WHERE key = 'snapshot_required'").run())();
       this.lastSnapshot = meta;
       this.lastSnapshotAt = meta.createdAt;
@@ -239,7 +247,7 @@ export class Replicator {
 
   status(): ReplicationStatus {
     const head = this.log.head().seq;
-    const oldestUnacked = head > this.acked ? (this.db.prepare('SELECT at FROM changelog WHERE seq > ? ORDER BY seq LIMIT 1').get(this.acked) as { at: number } | undefined)?.at : undefined;
+    const oldestUnacked = head > this.acked ? (this.q.firstAfter.get(this.acked) as { at: number } | undefined)?.at : undefined;
     return {
       configured: true, target: this.client.where, mode: this.opts.mode,
       state: !this.connected ? 'disconnected' : this.degraded ? 'degraded' : head > this.acked ? 'catching_up' : 'ok',
