@@ -154,7 +154,7 @@ export class Core implements CoreLike {
         this.emit({ type: 'settings.changed', payload: s });
         return s;
       },
-      'auth.login': (i) => this.auth.login(i.name, i.password, this.now()),
+      'auth.login': (i, ctx) => this.auth.login(i.name, i.password, this.now(), ctx.via),
       'auth.logout': (_i, ctx) => {
         if (ctx.token) this.auth.logout(ctx.token);
         return null;

@@ -109,7 +109,7 @@ export class AuthService {
   }
 
   /** Logs in; the same message for an unknown name and a wrong password. */
-  login(name: string, password: string, now = Date.now()): { token: string; user: User; expiresAt: number } {
+  login(name: string, password: string, now = Date.now(), via: CallContext['via'] = 'http'): { token: string; user: User; expiresAt: number } {
     const r = this.db.prepare(`${USER_SQL} WHERE u.name = ?`).get(name) as UserRow | undefined;
     if (!r || r.disabled || !verifyPassword(password, r.password_hash)) {
       throw new ApiError('UNAUTHENTICATED', 'wrong user name or password');
@@ -119,7 +119,7 @@ export class AuthService {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
       this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), r.id, new Date(now).toISOString(), expiresAt);
-      audit(this.db, { actor: r.name, via: 'http' }, 'auth.login', r.name, null);
+      audit(this.db, { actor: r.name, via }, 'auth.login', r.name, null);
     })();
     return { token, user: toUser(r), expiresAt };
   }
