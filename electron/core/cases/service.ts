@@ -381,32 +381,35 @@ export class CaseService {
     const offset = f.offset ?? 0;
     const { sql, args, order } = this.where(f, u, now);
     const q = f.q?.trim();
-    let rows: CaseRow[];
-    let total: number;
+    // What the text (if any) adds: the row source, its condition, the page order and how far the total counts.
+    let from = 'cases c';
+    let text = '1';
+    let textArgs: unknown[] = [];
+    let pageOrder = order;
+    let cap = 10_000;
     if (q && /^\d{4,13}$/.test(q)) {
       // A case number, or its leading digits (e.g. the date part): a range on the unique index.
-      const range = 'c.case_no >= ? AND c.case_no < ?';
-      rows = this.sql(`SELECT c.* FROM cases c WHERE ${range} AND ${sql} ORDER BY c.case_no DESC LIMIT ? OFFSET ?`).all(q, `${q}:`, ...args, limit, offset) as CaseRow[];
-      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${range} AND ${sql} LIMIT 10000)`).get(q, `${q}:`, ...args) as { n: number }).n;
+      text = 'c.case_no >= ? AND c.case_no < ?';
+      textArgs = [q, `${q}:`];
+      pageOrder = 'c.case_no DESC';
     } else if (q && [...q].length >= 3) {
       // Trigram FTS: rowids come newest first and the join stops at the page end.
-      const match = `"${q.replace(/"/g, '""')}"`;
-      rows = this.sql(`SELECT c.* FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql}
-        ORDER BY f.rowid DESC LIMIT ? OFFSET ?`).all(match, ...args, limit, offset) as CaseRow[];
-      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases_fts f JOIN cases c ON c.id = f.rowid WHERE cases_fts MATCH ? AND ${sql} LIMIT 10000)`)
-        .get(match, ...args) as { n: number }).n;
+      from = 'cases_fts f JOIN cases c ON c.id = f.rowid';
+      text = 'cases_fts MATCH ?';
+      textArgs = [`"${q.replace(/"/g, '""')}"`];
+      pageOrder = 'f.rowid DESC';
     } else if (q) {
       // One or two characters are below the trigram size: scan newest first until the page is full.
       const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      const text = "(c.description LIKE ? ESCAPE '\\' OR c.address LIKE ? ESCAPE '\\')";
-      rows = this.sql(`SELECT c.* FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT ? OFFSET ?`)
-        .all(like, like, ...args, limit, offset) as CaseRow[];
-      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${text} AND ${sql} ORDER BY c.id DESC LIMIT 1000)`)
-        .get(like, like, ...args) as { n: number }).n;
-    } else {
-      rows = this.sql(`SELECT c.* FROM cases c WHERE ${sql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, limit, offset) as CaseRow[];
-      total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM cases c WHERE ${sql} LIMIT 10000)`).get(...args) as { n: number }).n;
+      text = "(c.description LIKE ? ESCAPE '\\' OR c.address LIKE ? ESCAPE '\\')";
+      textArgs = [like, like];
+      pageOrder = 'c.id DESC';
+      cap = 1000;
     }
+    const rows = this.sql(`SELECT c.* FROM ${from} WHERE ${text} AND ${sql} ORDER BY ${pageOrder} LIMIT ? OFFSET ?`)
+      .all(...textArgs, ...args, limit, offset) as CaseRow[];
+    const total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${text} AND ${sql} LIMIT ${cap})`)
+      .get(...textArgs, ...args) as { n: number }).n;
     return { total, items: rows.map((r) => this.summary(r, now)) };
   }
 
