@@ -8,6 +8,9 @@ import type {
 import { CASE_ACTIONS, CASE_STATES, QUEUES, ROLES, type CaseState, type QueueName, type Role } from './workflow.ts';
 import { LIMIT_UNITS } from './calendar.ts';
 import type { Open311Definition, Open311Request, Open311Service } from './open311.ts';
+import type { ClassAttribute, CommitDetail, CommitInfo, CommitResult, ComponentRecord, ComponentVersion, EditConflict, EditProblem } from './editing.ts';
+import type { ImportReport } from './gis.ts';
+import { COMPONENT_STATES } from './model.ts';
 
 /** One contract entry; `R` is a phantom type for the result. */
 export interface MethodDef<I extends z.ZodType = z.ZodType, R = unknown> {
@@ -56,6 +59,41 @@ const photos = z.array(photo).max(4).optional();
 const limitUnit = z.enum(LIMIT_UNITS as unknown as [string, ...string[]]) as z.ZodType<import('./calendar.ts').LimitUnit>;
 const phone = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number is 5–20 digits');
 const hm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day is HH:MM');
+
+const lonLat = z.tuple([lon, lat]);
+const shapeGeometry = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('LineString'), coordinates: z.array(lonLat).min(2).max(5000) }),
+  z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(lonLat).min(4).max(5000)).min(1).max(10) }),
+]);
+const deptCode = z.string().max(32).nullable();
+const componentFields = z.strictObject({
+  dept1: deptCode, dept2: deptCode, dept3: deptCode,
+  state: z.enum(COMPONENT_STATES),
+  orDate: z.string().max(10), chDate: z.string().max(10).nullable(),
+  dataSource: text(50), note: text(500).nullable(),
+  attrs: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,31}$/), z.union([z.string().max(200), z.number().finite()])).nullable(),
+}).partial();
+const version = z.number().int().min(1);
+/** One change of an edit session (see shared/editing.ts). */
+export const componentChangeSchema = z.discriminatedUnion('op', [
+  z.strictObject({
+    op: z.literal('add'), ref: z.string().min(1).max(64), classCode, lon, lat, geometry: shapeGeometry.optional(),
+    code: componentCode.optional(), gridCode: gridCode.optional(), fields: componentFields.optional(), photos,
+  }),
+  z.strictObject({
+    op: z.literal('update'), code: componentCode, baseVersion: version, lon: lon.optional(), lat: lat.optional(), geometry: shapeGeometry.optional(),
+    gridCode: gridCode.optional(), fields: componentFields.optional(), photos,
+  }),
+  z.strictObject({ op: z.literal('retire'), code: componentCode, baseVersion: version }),
+  z.strictObject({ op: z.literal('restore'), code: componentCode, baseVersion: version }),
+]);
+const commitMessage = text(500).min(1, 'a commit needs a message');
+const asOf = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'asOf is a date or date-time (ISO 8601)');
+const layer = z.enum(['components', 'grid']);
+const crsCode = z.enum(['EPSG:4490', 'EPSG:4326', 'EPSG:3857', 'EPSG:4549', 'EPSG:4528', 'EPSG:2385']);
+const uploadId = z.string().regex(/^[a-f0-9]{32}$/, 'an upload id is 32 hex digits');
+/** Field mapping of an import: CityOps field → the file's column. */
+const fieldMapping = z.record(z.string().max(32), z.string().max(64)).optional();
 
 /** Intake of a new case from any channel. */
 export const intakeSchema = z.strictObject({
@@ -136,6 +174,8 @@ export const contract = {
       resolution: z.number().positive().finite(),
       classes: z.array(classCode).max(500).optional(),
       maxFeatures: z.number().int().min(1).max(400_000).optional(),
+      /** The layer as it was at this date or time (history), instead of today's. */
+      asOf: asOf.optional(),
     }),
     'Components in view, packed as bytes (see shared/packed.ts); decimated per class at low zoom.',
     { binary: true },
@@ -156,10 +196,68 @@ export const contract = {
     'Components inside a box (spatial index look-up).',
   ),
   'components.shapes': method<ComponentShape[]>()(
-    z.strictObject({ bbox: bboxSchema, classes: z.array(classCode).max(500).optional(), limit: z.number().int().min(1).max(20_000).optional() }),
-    'Line and polygon geometries of the components meeting a box (drawn at street zoom).',
+    z.strictObject({ bbox: bboxSchema, classes: z.array(classCode).max(500).optional(), limit: z.number().int().min(1).max(20_000).optional(), asOf: asOf.optional() }),
+    'Line and polygon geometries of the components meeting a box (drawn at street zoom), today or as of a date.',
   ),
   'components.stats': method<ClassCount[]>()(empty, 'Component counts per class.'),
+  'components.record': method<{ id: number; version: number; record: ComponentRecord }>()(
+    z.strictObject({ code: componentCode }), 'A component as the editor sees it: the whole record with its shape, attributes and version.'),
+  'components.classAttributes': method<ClassAttribute[]>()(empty, 'Class-specific attributes (the edit form is generated from them).'),
+  'components.nextCode': method<{ code: string }>()(z.strictObject({ classCode }), 'The code the next new component of a class would get.', { access: ['gis_editor'] }),
+  'components.validate': method<{ ok: boolean; problems: EditProblem[]; conflicts: EditConflict[] }>()(
+    z.strictObject({ changes: z.array(componentChangeSchema).max(5000) }),
+    'Checks an edit session as a commit would, without writing: problems (error, warning, fixed, filled) and conflicts.',
+    { access: ['gis_editor'] },
+  ),
+  'components.commit': method<CommitResult>()(
+    z.strictObject({ message: commitMessage, changes: z.array(componentChangeSchema).min(1).max(5000) }),
+    'Commits an edit session: all changes in one transaction, or none (BAD_INPUT with problems, CONFLICT with diffs).',
+    { write: true, access: ['gis_editor'] },
+  ),
+  'components.history': method<ComponentVersion[]>()(z.strictObject({ code: componentCode }), 'Every version of a component, newest first.'),
+  'components.commits': method<CommitInfo[]>()(
+    z.strictObject({ limit: z.number().int().min(1).max(500).optional(), before: id.optional() }), 'The commit log, newest first.'),
+  'components.commitDetail': method<CommitDetail>()(z.strictObject({ id }), 'What one commit changed: before and after of each component and cell.'),
+  'components.revert': method<CommitResult>()(
+    z.strictObject({ id, message: commitMessage.optional(), force: z.array(componentCode).max(5000).optional(), skip: z.array(componentCode).max(5000).optional() }),
+    'Reverts a whole commit as a new commit. Components changed since are conflicts unless listed in force (revert anyway) or skip (keep theirs).',
+    { write: true, access: ['gis_editor'] },
+  ),
+  'grid.split': method<CommitResult>()(
+    z.strictObject({ code: gridCode, line: z.array(lonLat).min(2).max(200), message: commitMessage }),
+    'Splits a unit grid cell in two along a line drawn across it; components inside are re-assigned.',
+    { write: true, access: ['gis_editor'] },
+  ),
+  'grid.merge': method<CommitResult>()(
+    z.strictObject({ codes: z.array(gridCode).min(2).max(20), message: commitMessage }),
+    'Merges adjacent cells of one community into the lowest code; the others are retired.',
+    { write: true, access: ['gis_editor'] },
+  ),
+  'import.upload': method<{ uploadId: string; bytes: number }>()(
+    z.strictObject({
+      uploadId: uploadId.optional(), name: z.string().min(1).max(200), offset: z.number().int().min(0),
+      data: z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'data must be base64'),
+    }),
+    'Uploads a file to import, in chunks (the first without uploadId); the server keeps it for an hour.',
+    { access: ['gis_editor'] },
+  ),
+  'import.preview': method<ImportReport>()(
+    z.strictObject({ uploadId, layer, crs: crsCode.optional(), mapping: fieldMapping }),
+    'Reads an uploaded file and reports per row what an import would do, changing nothing (import.progress events follow it).',
+    { access: ['gis_editor'] },
+  ),
+  'import.apply': method<ImportReport>()(
+    z.strictObject({ uploadId, layer, crs: crsCode.optional(), mapping: fieldMapping, strict: z.boolean().optional(), message: commitMessage.optional() }),
+    'Imports an uploaded file as one commit: every valid row, or nothing when strict and any row has an error.',
+    { write: true, access: ['gis_editor'] },
+  ),
+  'export.file': method<Uint8Array>()(
+    z.strictObject({
+      layer, format: z.enum(['gpkg', 'geojson', 'shp', 'csv']), crs: crsCode.optional(), classCode: classCode.optional(), asOf: asOf.optional(),
+    }),
+    'The component or grid layer as a file (GeoPackage, GeoJSON, zipped Shapefile or CSV).',
+    { binary: true },
+  ),
   'search.query': method<SearchHit[]>()(
     z.strictObject({ q: z.string().trim().min(1).max(MAX_TEXT), limit: z.number().int().min(1).max(50).optional() }),
     'Find a grid code, component code, street or community name.',
@@ -326,7 +424,8 @@ export function isMethod(name: unknown): name is MethodName {
 /** Push events the core sends to every connected client. */
 export interface EventMap {
   'settings.changed': Settings;
-  'components.changed': { ids: number[]; codes: string[] };
+  'components.changed': { ids: number[]; codes: string[]; commitId?: number; cells?: string[] };
+  'import.progress': { uploadId: string; phase: 'reading' | 'checking' | 'writing' | 'done'; done: number; total: number };
   'cases.changed': { id: number; caseNo: string; status: CaseState; version: number; action: string; deptCode: string | null; assigneeDept: string | null; at: number };
   'alerts.raised': AlertInfo[];
   'sms.changed': { count: number };

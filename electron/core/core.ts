@@ -26,6 +26,17 @@ import { Replicator, type ReplicatorOptions } from './replication/replicator.ts'
 import { replicaClient } from './replication/client.ts';
 import { verifyReplica } from './replication/verify.ts';
 import { DrService } from './replication/dr.ts';
+import { EditService, refuseOnProblems } from './editing/service.ts';
+import { GridEditor } from './editing/grid.ts';
+import { ComponentRenderCache } from './components/renderCache.ts';
+import { UploadStore } from './gis/uploads.ts';
+import { runImport } from './gis/importer.ts';
+import { exportLayer } from './gis/exporter.ts';
+import { gisBytes, writeGisFile } from './gis/write.ts';
+import type { CommitResult } from '../../shared/editing.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /** Carries a refused write's result out of its savepoint so the savepoint rolls back. */
 class Refused extends Error {
@@ -74,6 +85,12 @@ export class Core implements CoreLike {
   readonly file: string;
   readonly changelog: ChangeLog;
   readonly dr: DrService;
+  readonly edits: EditService;
+  readonly gridEditor: GridEditor;
+  readonly adminCode: string;
+  private readonly uploads = new UploadStore();
+  /** The component layer as of one past time (the map's history view): built on demand, one kept. */
+  private asOfView: { t: number; cache: ComponentRenderCache } | null = null;
   /** The shipper, when off-site replication is configured. */
   replicator: Replicator | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -112,6 +129,9 @@ export class Core implements CoreLike {
     this.alerts = new AlertService(this.db);
     this.open311 = new Open311Facade(this.db, this.cases, this.auth, this.catalog);
     this.dr = new DrService(this.db, this.file, this.now);
+    this.adminCode = (this.db.prepare("SELECT value FROM meta WHERE key = 'admin_code'").get() as { value: string } | undefined)?.value ?? '';
+    this.edits = new EditService(this.db, this.catalog, this.grid, this.components, { adminCode: this.adminCode, bounds: this.bounds, now: this.now });
+    this.gridEditor = new GridEditor(this.db, this.grid, this.edits, this.adminCode);
     if (opts.requireSeeded !== false || this.hasDepartments()) loadReferenceData(this.db);
     const userOf = (ctx: HandlerContext) => ctx.user!;
     const caseWrite = (r: { detail: import('../../shared/model.ts').CaseDetail; change: CaseChange }) => {
@@ -129,7 +149,8 @@ export class Core implements CoreLike {
       'grid.cells': (i) => this.grid.cells(i.bbox as BBox | undefined),
       'grid.cell': (i) => this.grid.cell(i.code),
       'grid.locate': (i) => this.grid.locate(i.lon, i.lat),
-      'components.view': (i) => this.components.view(i.bbox as BBox, i.resolution, i.maxFeatures ?? 80_000, i.classes),
+      'components.view': (i) =>
+        this.components.view(i.bbox as BBox, i.resolution, i.maxFeatures ?? 80_000, i.classes, i.asOf ? this.asOfCache(Date.parse(i.asOf)) : undefined),
       'components.get': (i) => this.components.get(i.code),
       'components.byId': (i) => this.components.byId(i.id),
       'components.at': (i) => {
@@ -137,8 +158,44 @@ export class Core implements CoreLike {
         return this.components.at(i.lon, i.lat, i.radiusM, i.classes);
       },
       'components.inExtent': (i) => this.components.inExtent(i.bbox as BBox, i.limit, i.classes),
-      'components.shapes': (i) => this.components.shapes(i.bbox as BBox, i.limit ?? 5000, i.classes),
+      'components.shapes': (i) => this.shapesAsOf(i.bbox as BBox, i.limit ?? 5000, i.classes, i.asOf ? Date.parse(i.asOf) : null),
       'components.stats': () => this.components.stats(),
+      'components.record': (i) => {
+        const c = this.edits.current(i.code);
+        if (!c) throw new ApiError('NOT_FOUND', `no component with code ${i.code}`, { field: 'code' });
+        return { id: c.id, version: c.version, record: c.rec };
+      },
+      'components.classAttributes': () => this.edits.classAttributes(),
+      'components.nextCode': (i) => ({ code: this.edits.nextCode(i.classCode) }),
+      'components.validate': (i) => this.edits.validate(i.changes),
+      'components.commit': (i, ctx) => this.committed(this.edits.commit(i, userOf(ctx).name)),
+      'components.history': (i) => this.edits.history(i.code),
+      'components.commits': (i) => this.edits.commits(i.limit ?? 100, i.before),
+      'components.commitDetail': (i) => this.edits.commitDetail(i.id),
+      'components.revert': (i, ctx) => {
+        const { plans, conflicts, problems, detail } = this.edits.revertPlans(i.id, { force: i.force, skip: i.skip });
+        refuseOnProblems(problems, conflicts);
+        const cells = detail.cells.length ? this.gridEditor.revertCells(detail) : null;
+        return this.committed(this.edits.write({ kind: 'revert', message: i.message ?? `撤销提交 #${i.id}：${detail.commit.message}`, actor: userOf(ctx).name, reverts: i.id },
+          plans, problems, cells?.codes ?? [], cells?.write));
+      },
+      'grid.split': (i, ctx) => this.committed(this.gridEditor.split(i.code, i.line as [number, number][], i.message, userOf(ctx).name)),
+      'grid.merge': (i, ctx) => this.committed(this.gridEditor.merge(i.codes, i.message, userOf(ctx).name)),
+      'import.upload': (i) => this.uploads.append(i.uploadId, i.name, i.offset, i.data, this.now()),
+      'import.preview': (i, ctx) => {
+        const u = this.uploads.get(i.uploadId);
+        return runImport(this, u.file, u.name, { ...i, dryRun: true, actor: userOf(ctx).name, onProgress: this.importProgress(i.uploadId) });
+      },
+      'import.apply': (i, ctx) => {
+        const u = this.uploads.get(i.uploadId);
+        const report = runImport(this, u.file, u.name, { ...i, actor: userOf(ctx).name, onProgress: this.importProgress(i.uploadId) });
+        if (report.commitId) {
+          const d = this.edits.commitDetail(report.commitId);
+          this.committed({ commit: d.commit, codes: d.components.length <= 5000 ? d.components.map((c) => c.code) : [], assigned: {}, problems: [], cells: d.cells.map((c) => c.code) });
+        }
+        return report;
+      },
+      'export.file': (i) => this.exportBytes(i),
       'search.query': (i) => this.search.query(i.q, i.limit),
       'settings.get': () => this.settings.get(),
       'settings.set': (i, ctx) => {
@@ -209,6 +266,62 @@ export class Core implements CoreLike {
         return this.replicationStatus();
       },
     };
+  }
+
+  /** Announces a commit to every workstation (after the group commit: see emit) and forgets cached layer views. */
+  private committed(r: CommitResult): CommitResult {
+    this.asOfView = null;
+    if (r.cells.length) this.grid.invalidate();
+    this.emit({ type: 'components.changed', payload: { ids: [], codes: r.codes, commitId: r.commit.id, cells: r.cells } });
+    return r;
+  }
+
+  private importProgress(uploadId: string) {
+    return (phase: 'reading' | 'checking' | 'writing' | 'done', done: number, total: number) => {
+      // Straight to the listeners: inside a group commit the deferred queue would hold them until the end.
+      for (const l of this.listeners) l({ type: 'import.progress', payload: { uploadId, phase, done, total } });
+    };
+  }
+
+  /** The render cache of the component layer as of time t (kept until the next commit or another t). */
+  private asOfCache(t: number): ComponentRenderCache {
+    if (this.asOfView?.t !== t) {
+      const rows = () => {
+        const out: [number, number, number, string, string][] = [];
+        for (const { id, rec } of this.edits.recordsAsOf(t)) out.push([id, rec.lon, rec.lat, rec.classCode, rec.state]);
+        return out;
+      };
+      this.asOfView = { t, cache: new ComponentRenderCache(this.db, rows) };
+    }
+    return this.asOfView.cache;
+  }
+
+  /** Shapes in a box, today's or as of time t (today's with later changes undone from history). */
+  private shapesAsOf(bbox: BBox, limit: number, classes: string[] | undefined, t: number | null) {
+    const today = this.components.shapes(bbox, limit, classes);
+    if (t === null) return today;
+    const over = this.edits.asOfOverrides(t);
+    const out = today.filter((s) => !over.has(s.id));
+    for (const [id, rec] of over) {
+      if (!rec?.geometry || rec.retiredAt || (classes && !classes.includes(rec.classCode))) continue;
+      const pts = rec.geometry.type === 'Polygon' ? rec.geometry.coordinates[0] : rec.geometry.coordinates;
+      if (pts.some(([x, y]) => x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3])) out.push({ id, code: rec.code, classCode: rec.classCode, geometry: rec.geometry });
+    }
+    return out;
+  }
+
+  /** A layer export as bytes (GeoPackage goes through a temporary file). */
+  private exportBytes(i: { layer: 'components' | 'grid'; format: 'gpkg' | 'geojson' | 'shp' | 'csv'; crs?: string; classCode?: string; asOf?: string }): Uint8Array {
+    const layer = exportLayer(this, { ...i, asOf: i.asOf ? Date.parse(i.asOf) : undefined });
+    if (i.format !== 'gpkg') return gisBytes(i.format, layer);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-export-'));
+    try {
+      const f = path.join(dir, 'export.gpkg');
+      writeGisFile(f, 'gpkg', layer);
+      return readFileSync(f);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Builds the in-memory indexes (component render cache, cell locator) so the first map load does not wait. */
@@ -340,6 +453,9 @@ export class Core implements CoreLike {
     this.cases.invalidateCounts();
     this.cases.invalidateCalendar();
     this.settings.invalidate();
+    this.components.invalidate();
+    this.grid.invalidate();
+    this.asOfView = null;
   }
 
   /** Synchronous form of invoke (the core is synchronous inside; used by the worker host and benchmarks).
@@ -389,7 +505,7 @@ export class Core implements CoreLike {
       districtName: meta.get('district_name') ?? '',
       adminCode: meta.get('admin_code') ?? '',
       bounds: this.bounds,
-      gridCells: count('SELECT count(*) AS n FROM grid_cells'),
+      gridCells: count('SELECT count(*) AS n FROM grid_cells WHERE retired_at IS NULL'),
       components: count('SELECT count(*) AS n FROM components WHERE retired_at IS NULL'),
       departments: count('SELECT count(*) AS n FROM departments'),
       cases: count('SELECT count(*) AS n FROM cases'),
@@ -447,6 +563,7 @@ export class Core implements CoreLike {
     this.replicator = null;
     this.stopTimers();
     this.listeners.clear();
+    this.uploads.close();
     this.db.close();
   }
 }

@@ -11,12 +11,12 @@ const tmp = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'cityops-mig-')),
 describe('migration 0001_init', () => {
   it('creates the foundation tables from an empty database', () => {
     const db = openDatabase(tmp());
-    expect(migrate(db)).toEqual([1, 2, 3]);
+    expect(migrate(db)).toEqual([1, 2, 3, 4]);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     for (const t of ['components', 'components_rtree', 'grid_cells', 'grid_cells_rtree', 'communities', 'streets', 'departments', 'component_classes', 'event_classes', 'settings', 'audit', 'meta']) {
       expect(tables).toContain(t);
     }
-    expect(schemaVersion(db)).toBe(3);
+    expect(schemaVersion(db)).toBe(4);
   });
 
   it('opens with WAL, synchronous=FULL and foreign keys', () => {

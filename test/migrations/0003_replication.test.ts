@@ -13,7 +13,7 @@ describe('migration 0003_replication', () => {
     const db = openDatabase(path.join(mkdtempSync(path.join(os.tmpdir(), 'cityops-mig3-')), 'm.db'));
     expect(migrate(db, undefined, 2)).toEqual([1, 2]);
     db.exec("INSERT INTO channels VALUES ('hotline', '12319热线', 1, 1)");
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, undefined, 3)).toEqual([3]);
     expect(schemaVersion(db)).toBe(3);
     expect(db.prepare('SELECT name FROM channels').all()).toEqual([{ name: '12319热线' }]);
     const cols = (t: string) => (db.prepare(`SELECT name FROM pragma_table_info('${t}')`).all() as { name: string }[]).map((c) => c.name);

@@ -106,7 +106,7 @@ const MAGIC: Record<PhotoInput['mime'], (b: Buffer) => boolean> = {
 };
 
 /** Decodes and checks photos before anything is written. */
-function decodePhotos(photos: PhotoInput[] | undefined): { mime: string; bytes: Buffer; sha256: string }[] {
+export function decodePhotos(photos: PhotoInput[] | undefined): { mime: string; bytes: Buffer; sha256: string }[] {
   return (photos ?? []).map((p, i) => {
     const bytes = Buffer.from(p.data, 'base64');
     if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) {

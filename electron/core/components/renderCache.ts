@@ -1,6 +1,7 @@
 // A read-only, in-memory column copy of the active components for map views: Web Mercator x/y, class index and
 // state per component, with a KDBush point index. Building it reads 300,000 rows once (~0.3 s); a view query is then
-// an index range plus per-class pixel binning, without touching SQLite. Writes to components call invalidate().
+// an index range plus per-class pixel binning, without touching SQLite. A commit does not rebuild it: changed
+// components are marked dead in the static index and kept in a small overlay until it grows past OVERLAY_MAX.
 import KDBush from 'kdbush';
 import { toMercator } from '../../../shared/geo.ts';
 import { allocPacked } from '../../../shared/packed.ts';
@@ -20,6 +21,12 @@ export interface ViewQuery {
   maxFeatures: number;
 }
 
+/** Rows the cache is built from: id, lon, lat, class code, state (active components only). */
+export type RenderRow = [number, number, number, string, string];
+
+/** Changes kept in the overlay before the next view rebuilds the whole index. */
+const OVERLAY_MAX = 20_000;
+
 /** Column store + point index of active components. */
 export class ComponentRenderCache {
   private ids!: Uint32Array;
@@ -28,12 +35,49 @@ export class ComponentRenderCache {
   private cls!: Uint16Array;
   private state!: Uint8Array;
   private index!: KDBush;
+  private dead!: Uint8Array;
   private loaded = false;
+  private classIdx = new Map<string, number>();
+  private readonly stateIdx = new Map<string, number>(COMPONENT_STATES.map((s, i) => [s, i]));
+  /** Components changed since the build, by id: position, class and state (absent = retired). */
+  private overlay = new Map<number, { x: number; y: number; cls: number; state: number }>();
 
-  constructor(private readonly db: Db) {}
+  /** `rows` overrides where the rows come from (a layer as of a past date); default: the live table. */
+  constructor(private readonly db: Db, private readonly rows?: () => RenderRow[]) {}
 
   invalidate(): void {
     this.loaded = false;
+  }
+
+  /** Takes in committed changes without a rebuild: the old entries die, the new ones join the overlay. */
+  applyChanges(changes: { id: number; lon: number; lat: number; classCode: string; state: string; active: boolean }[]): void {
+    if (!this.loaded) return; // the next view loads everything fresh
+    if (this.overlay.size + changes.length > OVERLAY_MAX) {
+      this.invalidate();
+      return;
+    }
+    for (const c of changes) {
+      const i = this.indexOf(c.id);
+      if (i >= 0) this.dead[i] = 1;
+      if (!c.active) {
+        this.overlay.delete(c.id);
+        continue;
+      }
+      const [x, y] = toMercator(c.lon, c.lat);
+      this.overlay.set(c.id, { x, y, cls: this.classIdx.get(c.classCode) ?? 0, state: this.stateIdx.get(c.state) ?? 0 });
+    }
+  }
+
+  /** Position of an id in the static columns (ids are sorted), or -1. */
+  private indexOf(id: number): number {
+    let lo = 0, hi = this.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ids[mid] === id) return mid;
+      if (this.ids[mid] < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Builds the column store now (the hall server and the desktop worker call this at start-up). */
@@ -45,21 +89,24 @@ export class ComponentRenderCache {
   countsByClassIdx(): Map<number, number> {
     this.warm();
     const m = new Map<number, number>();
-    for (let i = 0; i < this.cls.length; i++) m.set(this.cls[i], (m.get(this.cls[i]) ?? 0) + 1);
+    for (let i = 0; i < this.cls.length; i++) if (!this.dead[i]) m.set(this.cls[i], (m.get(this.cls[i]) ?? 0) + 1);
+    for (const o of this.overlay.values()) m.set(o.cls, (m.get(o.cls) ?? 0) + 1);
     return m;
   }
 
   private load(): void {
-    const stateIdx = new Map<string, number>(COMPONENT_STATES.map((s, i) => [s, i]));
-    const classIdx = new Map((this.db.prepare('SELECT code, idx FROM component_classes').all() as { code: string; idx: number }[]).map((r) => [r.code, r.idx]));
+    const stateIdx = this.stateIdx;
+    const classIdx = (this.classIdx = new Map((this.db.prepare('SELECT code, idx FROM component_classes').all() as { code: string; idx: number }[]).map((r) => [r.code, r.idx])));
     // Raw rows of plain columns (no join, no objects per row): the fastest way through 300,000 rows.
-    const rows = this.db.prepare('SELECT id, lon, lat, class_code, state FROM components WHERE retired_at IS NULL ORDER BY id').raw().all() as [number, number, number, string, string][];
+    const rows = this.rows?.() ?? (this.db.prepare('SELECT id, lon, lat, class_code, state FROM components WHERE retired_at IS NULL ORDER BY id').raw().all() as RenderRow[]);
     const n = rows.length;
     this.ids = new Uint32Array(n);
     this.x = new Float64Array(n);
     this.y = new Float64Array(n);
     this.cls = new Uint16Array(n);
     this.state = new Uint8Array(n);
+    this.dead = new Uint8Array(n);
+    this.overlay.clear();
     this.index = new KDBush(Math.max(1, n));
     for (let i = 0; i < n; i++) {
       const [id, lon, lat, cls, st] = rows[i];
@@ -81,8 +128,18 @@ export class ComponentRenderCache {
     if (!this.loaded) this.load();
     const [minX, minY] = toMercator(q.bbox[0], q.bbox[1]);
     const [maxX, maxY] = toMercator(q.bbox[2], q.bbox[3]);
-    let hits = this.ids.length === 0 ? [] : this.index.range(minX, minY, maxX, maxY);
-    if (q.classIdx) hits = hits.filter((i) => q.classIdx!.has(this.cls[i]));
+    // Static entries still alive, then overlay entries in the box: one column set for both.
+    const base = this.ids.length === 0 ? [] : this.index.range(minX, minY, maxX, maxY);
+    const X: number[] = [], Y: number[] = [], ID: number[] = [], CLS: number[] = [], ST: number[] = [];
+    for (const i of base) {
+      if (this.dead[i] || (q.classIdx && !q.classIdx.has(this.cls[i]))) continue;
+      X.push(this.x[i]); Y.push(this.y[i]); ID.push(this.ids[i]); CLS.push(this.cls[i]); ST.push(this.state[i]);
+    }
+    for (const [id, o] of this.overlay) {
+      if (o.x < minX || o.x > maxX || o.y < minY || o.y > maxY || (q.classIdx && !q.classIdx.has(o.cls))) continue;
+      X.push(o.x); Y.push(o.y); ID.push(id); CLS.push(o.cls); ST.push(o.state);
+    }
+    const hits = X.map((_, k) => k);
     const total = hits.length;
     let chosen = hits;
     let decimated = false;
@@ -98,7 +155,7 @@ export class ComponentRenderCache {
       const taken = new Uint8Array(slots);
       const kept: number[] = [];
       for (const i of hits) {
-        const key = (Math.floor((this.y[i] - minY) / size) * cols + Math.floor((this.x[i] - minX) / size)) * CLASS_SLOTS + (this.cls[i] % CLASS_SLOTS);
+        const key = (Math.floor((Y[i] - minY) / size) * cols + Math.floor((X[i] - minX) / size)) * CLASS_SLOTS + (CLS[i] % CLASS_SLOTS);
         if (taken[key]) continue;
         taken[key] = 1;
         kept.push(i);
@@ -108,11 +165,11 @@ export class ComponentRenderCache {
     const { bytes, view } = allocPacked(chosen.length, total, decimated, minX, minY);
     for (let k = 0; k < chosen.length; k++) {
       const i = chosen[k];
-      view.xy[2 * k] = this.x[i] - minX;
-      view.xy[2 * k + 1] = this.y[i] - minY;
-      view.ids[k] = this.ids[i];
-      view.cls[k] = this.cls[i];
-      view.state[k] = this.state[i];
+      view.xy[2 * k] = X[i] - minX;
+      view.xy[2 * k + 1] = Y[i] - minY;
+      view.ids[k] = ID[i];
+      view.cls[k] = CLS[i];
+      view.state[k] = ST[i];
     }
     return bytes;
   }

@@ -96,6 +96,12 @@ export class ComponentService {
     return this.statsCache;
   }
 
+  /** Takes in committed component changes without rebuilding the map's index. */
+  applyChanges(changes: Parameters<ComponentRenderCache['applyChanges']>[0]): void {
+    this.statsCache = null;
+    this.renderCache.applyChanges(changes);
+  }
+
   /** Drops caches after components change. */
   invalidate(): void {
     this.statsCache = null;
@@ -103,7 +109,7 @@ export class ComponentService {
   }
 
   /** Packed view of components for the map. */
-  view(bbox: BBox, resolution: number, maxFeatures: number, classes?: string[]): Uint8Array {
+  view(bbox: BBox, resolution: number, maxFeatures: number, classes?: string[], cache: ComponentRenderCache = this.renderCache): Uint8Array {
     let classIdx: Set<number> | undefined;
     if (classes) {
       classIdx = new Set();
@@ -113,7 +119,7 @@ export class ComponentService {
         classIdx.add(k.idx);
       }
     }
-    return this.renderCache.view({ bbox, resolution, maxFeatures, classIdx });
+    return cache.view({ bbox, resolution, maxFeatures, classIdx });
   }
 
   private box(b: BBox, limit: number): Row[] {

@@ -16,14 +16,15 @@ export class GridService {
   constructor(private readonly db: Db) {
     this.q = {
       streets: db.prepare(`SELECT s.code, s.name, s.min_lon, s.min_lat, s.max_lon, s.max_lat,
-        (SELECT count(*) FROM grid_cells g WHERE substr(g.community_code, 1, 3) = s.code) AS cells FROM streets s ORDER BY s.code`),
+        (SELECT count(*) FROM grid_cells g WHERE substr(g.community_code, 1, 3) = s.code AND g.retired_at IS NULL) AS cells FROM streets s ORDER BY s.code`),
       communities: db.prepare(`SELECT c.code, c.street_code, c.name, c.min_lon, c.min_lat, c.max_lon, c.max_lat,
-        (SELECT count(*) FROM grid_cells g WHERE g.community_code = c.code) AS cells FROM communities c ORDER BY c.code`),
+        (SELECT count(*) FROM grid_cells g WHERE g.community_code = c.code AND g.retired_at IS NULL) AS cells FROM communities c ORDER BY c.code`),
       streetRings: db.prepare('SELECT code, name, ring FROM streets ORDER BY code'),
       communityRings: db.prepare('SELECT code, name, ring FROM communities ORDER BY code'),
-      allCells: db.prepare('SELECT id, code, community_code, ring FROM grid_cells ORDER BY id'),
+      // Retired cells (merged away, replaced) stay in the table for the cases that cite them, not on the map.
+      allCells: db.prepare('SELECT id, code, community_code, ring FROM grid_cells WHERE retired_at IS NULL ORDER BY id'),
       cellsInBox: db.prepare(`SELECT g.id, g.code, g.community_code, g.ring FROM grid_cells_rtree r JOIN grid_cells g ON g.id = r.id
-        WHERE r.max_lon >= :minLon AND r.min_lon <= :maxLon AND r.max_lat >= :minLat AND r.min_lat <= :maxLat ORDER BY g.id`),
+        WHERE r.max_lon >= :minLon AND r.min_lon <= :maxLon AND r.max_lat >= :minLat AND r.min_lat <= :maxLat AND g.retired_at IS NULL ORDER BY g.id`),
       cell: db.prepare(`SELECT g.*, c.name AS community_name, s.code AS street_code, s.name AS street_name,
         (SELECT count(*) FROM components k WHERE k.grid_code = g.code AND k.retired_at IS NULL) AS components
         FROM grid_cells g JOIN communities c ON c.code = g.community_code JOIN streets s ON s.code = c.street_code WHERE g.code = ?`),

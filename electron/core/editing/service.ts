@@ -1,0 +1,393 @@
+// Commits of edit sessions (部件在线更新): validation, version checks, one transaction per commit, history, the
+// commit log, revert, and the layer as of a past date.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/connection.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { formatComponentCode } from '../../../shared/codes.ts';
+import { isoCst } from '../../../shared/calendar.ts';
+import type { BBox } from '../../../shared/model.ts';
+import {
+  changeKey, differingFields, type CellRecord, type ClassAttribute, type CommitDetail, type CommitInfo, type CommitResult, type ComponentChange,
+  type ComponentFields, type ComponentRecord, type ComponentVersion, type EditConflict, type EditProblem,
+} from '../../../shared/editing.ts';
+import type { CatalogService } from '../catalog/service.ts';
+import type { GridService } from '../grid/service.ts';
+import type { ComponentService } from '../components/service.ts';
+import { decodePhotos } from '../cases/service.ts';
+import { RECORD_COLUMNS, checkRecord, recordBox, recordValues, rowToRecord, type CheckEnv, type RecordRow } from './records.ts';
+
+/** A change resolved to the record it writes. */
+export interface Plan {
+  index: number;
+  /** The change's code, or the ref of an added component. */
+  ref: string;
+  op: 'add' | 'update' | 'retire' | 'restore';
+  id: number | null;
+  version: number;
+  before: ComponentRecord | null;
+  after: ComponentRecord;
+  photos: { mime: string; bytes: Buffer }[];
+}
+
+/** A commit about to be written. */
+export interface CommitHeader {
+  kind: CommitInfo['kind'];
+  message: string;
+  actor: string;
+  reverts?: number | null;
+}
+
+const COMMIT_COLUMNS = `c.id, c.at, c.actor, c.message, c.kind, c.reverts, c.added, c.updated, c.retired, c.cells,
+  (SELECT r.id FROM edit_commits r WHERE r.reverts = c.id LIMIT 1) AS reverted_by`;
+const toCommit = (r: any): CommitInfo => ({
+  id: r.id, at: r.at, actor: r.actor, message: r.message, kind: r.kind, reverts: r.reverts, revertedBy: r.reverted_by,
+  added: r.added, updated: r.updated, retired: r.retired, cells: r.cells,
+});
+
+/** Edit commits over one database. Every write method runs in a transaction (a savepoint inside the core's). */
+export class EditService {
+  private attrCache: Map<string, ClassAttribute[]> | null = null;
+  private deptCodes: Set<string> | null = null;
+  private readonly q: Record<string, Statement>;
+  /** What record checks need to know about the centre. */
+  readonly env: CheckEnv;
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: CatalogService,
+    private readonly grid: GridService,
+    private readonly components: ComponentService,
+    private readonly opts: { adminCode: string; bounds: BBox; now: () => number },
+  ) {
+    this.q = {
+      byCode: db.prepare(`SELECT ${RECORD_COLUMNS} FROM components WHERE code = ?`).raw(),
+      byId: db.prepare(`SELECT ${RECORD_COLUMNS} FROM components WHERE id = ?`).raw(),
+      maxCode: db.prepare('SELECT max(code) AS m FROM components WHERE code BETWEEN ? AND ?'),
+      insert: db.prepare(`INSERT INTO components (code, class_code, dept1, dept2, dept3, grid_code, state, or_date, ch_date, data_source, note, lon, lat,
+        geometry, attrs, retired_at, version) VALUES (${'?, '.repeat(16)}?)`),
+      update: db.prepare(`UPDATE components SET code = ?, class_code = ?, dept1 = ?, dept2 = ?, dept3 = ?, grid_code = ?, state = ?, or_date = ?, ch_date = ?,
+        data_source = ?, note = ?, lon = ?, lat = ?, geometry = ?, attrs = ?, retired_at = ?, version = ? WHERE id = ?`),
+      rtreeDel: db.prepare('DELETE FROM components_rtree WHERE id = ?'),
+      rtreeIns: db.prepare('INSERT INTO components_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
+      version: db.prepare('INSERT INTO component_versions (component_id, version, commit_id, op, before, after) VALUES (?, ?, ?, ?, ?, ?)'),
+      commit: db.prepare('INSERT INTO edit_commits (at, actor, message, kind, reverts, added, updated, retired, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      commitById: db.prepare(`SELECT ${COMMIT_COLUMNS} FROM edit_commits c WHERE c.id = ?`),
+      photo: db.prepare('INSERT INTO component_photos (component_id, commit_id, mime, data) VALUES (?, ?, ?, ?)'),
+      versionOf: db.prepare('SELECT v.version, v.op, v.before, v.after, v.commit_id FROM component_versions v WHERE v.component_id = ? AND v.version = ?'),
+      lastCommitOf: db.prepare('SELECT commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC LIMIT 1'),
+    };
+    const self = this;
+    this.env = {
+      adminCode: opts.adminCode,
+      bounds: opts.bounds,
+      componentClass: (c) => catalog.componentClass(c),
+      hasDepartment: (c) => (self.deptCodes ??= new Set(catalog.departments().map((d) => d.code))).has(c),
+      classAttributes: (c) => self.classAttributeMap().get(c) ?? [],
+      locate: (lon, lat) => grid.cellLocator().locate(lon, lat),
+    };
+  }
+
+  /** Class-specific attribute definitions by class. */
+  private classAttributeMap(): Map<string, ClassAttribute[]> {
+    if (!this.attrCache) {
+      this.attrCache = new Map();
+      const rows = this.db.prepare('SELECT class_code, key, label, type, required, options FROM component_class_attributes ORDER BY class_code, ord').all() as any[];
+      for (const r of rows) {
+        const list = this.attrCache.get(r.class_code) ?? [];
+        list.push({ classCode: r.class_code, key: r.key, label: r.label, type: r.type, required: !!r.required, options: r.options ? JSON.parse(r.options) : null });
+        this.attrCache.set(r.class_code, list);
+      }
+    }
+    return this.attrCache;
+  }
+
+  classAttributes(): ClassAttribute[] {
+    return [...this.classAttributeMap().values()].flat();
+  }
+
+  /** The current record of a component (retired ones included), or null. */
+  current(code: string): { id: number; version: number; rec: ComponentRecord } | null {
+    const r = this.q.byCode.get(code) as RecordRow | undefined;
+    return r ? rowToRecord(r) : null;
+  }
+
+  private currentById(id: number): { id: number; version: number; rec: ComponentRecord } {
+    return rowToRecord(this.q.byId.get(id) as RecordRow);
+  }
+
+  /** The next free code of a class in this district (the serial after the highest used, retired included). */
+  nextCode(classCode: string, taken?: Map<string, number>): string {
+    if (!this.catalog.componentClass(classCode)) throw new ApiError('BAD_INPUT', `component class ${classCode} does not exist`, { field: 'classCode' });
+    const prefix = this.opts.adminCode + classCode;
+    let serial = taken?.get(classCode);
+    if (serial === undefined) {
+      const m = (this.q.maxCode.get(`${prefix}000000`, `${prefix}999999`) as { m: string | null }).m;
+      serial = m ? Number(m.slice(10)) : 0;
+    }
+    if (serial >= 999_999) throw new ApiError('CONFLICT', `class ${classCode} has used every serial (999999) in district ${this.opts.adminCode}`, { field: 'classCode' });
+    taken?.set(classCode, serial + 1);
+    return formatComponentCode(this.opts.adminCode, classCode, serial + 1);
+  }
+
+  /** Today's date in China Standard Time (变更日期 of an edit). */
+  private today(): string {
+    return isoCst(this.opts.now()).slice(0, 10);
+  }
+
+  /** Resolves and checks changes without writing: the records they would write, the problems and the conflicts. */
+  plan(changes: ComponentChange[], opts: { allowCodes?: boolean } = {}): { plans: Plan[]; problems: EditProblem[]; conflicts: EditConflict[] } {
+    const problems: EditProblem[] = [];
+    const conflicts: EditConflict[] = [];
+    const plans: Plan[] = [];
+    const seen = new Set<string>();
+    const serials = new Map<string, number>();
+    const newCodes = new Set<string>();
+    const today = this.today();
+    changes.forEach((c, index) => {
+      const ref = changeKey(c);
+      const err = (field: string, message: string) => problems.push({ index, ref, severity: 'error', field, message });
+      if (seen.has(ref)) return err(c.op === 'add' ? 'ref' : 'code', `${ref} appears twice in this commit`);
+      seen.add(ref);
+      let photos: Plan['photos'] = [];
+      if ((c.op === 'add' || c.op === 'update') && c.photos?.length) {
+        try {
+          photos = decodePhotos(c.photos);
+        } catch (e) {
+          return err('photos', (e as Error).message);
+        }
+      }
+      if (c.op === 'add') {
+        let code: string;
+        if (c.code) {
+          if (!opts.allowCodes) return err('code', 'codes of new components are assigned by the centre');
+          code = c.code;
+          if (newCodes.has(code) || this.current(code)) return err('code', `code ${code} is already used`);
+        } else {
+          if (!this.catalog.componentClass(c.classCode)) return err('classCode', `component class ${c.classCode} does not exist in the class table`);
+          try {
+            code = this.nextCode(c.classCode, serials);
+          } catch (e) {
+            return err('classCode', (e as Error).message);
+          }
+        }
+        newCodes.add(code);
+        const f = c.fields ?? {};
+        const rec: ComponentRecord = {
+          code, classCode: c.classCode, gridCode: c.gridCode ?? '', lon: c.lon, lat: c.lat, geometry: c.geometry ?? null, retiredAt: null,
+          dept1: f.dept1 ?? null, dept2: f.dept2 ?? null, dept3: f.dept3 ?? null, state: f.state ?? '完好', orDate: f.orDate ?? today,
+          chDate: f.chDate ?? null, dataSource: f.dataSource ?? '实测', note: f.note ?? null, attrs: f.attrs ? { ...f.attrs } : null,
+        };
+        checkRecord(rec, this.env, { index, ref }, problems, { newCode: !!c.code, givenGrid: c.gridCode ?? null });
+        plans.push({ index, ref, op: 'add', id: null, version: 1, before: null, after: rec, photos });
+        return;
+      }
+      const cur = this.current(c.code);
+      if (!cur) return err('code', `no component with code ${c.code}`);
+      if (cur.version !== c.baseVersion) {
+        conflicts.push(this.conflict(index, c, cur));
+        return;
+      }
+      const after: ComponentRecord = structuredClone(cur.rec);
+      if (c.op === 'retire') {
+        if (cur.rec.retiredAt) return err('code', `component ${c.code} is already retired`);
+        after.retiredAt = new Date(this.opts.now()).toISOString();
+        after.chDate = today;
+      } else if (c.op === 'restore') {
+        if (!cur.rec.retiredAt) return err('code', `component ${c.code} is not retired`);
+        after.retiredAt = null;
+        after.chDate = today;
+        checkRecord(after, this.env, { index, ref }, problems);
+      } else {
+        if (cur.rec.retiredAt) return err('code', `component ${c.code} is retired; restore it before editing`);
+        applyPatch(after, c);
+        if (!c.fields || c.fields.chDate === undefined) after.chDate = today;
+        checkRecord(after, this.env, { index, ref }, problems, { givenGrid: c.gridCode ?? cur.rec.gridCode });
+      }
+      plans.push({ index, ref, op: c.op, id: cur.id, version: cur.version + 1, before: cur.rec, after, photos });
+    });
+    return { plans, problems, conflicts };
+  }
+
+  /** The conflict of a change whose base version is no longer current. */
+  private conflict(index: number, c: Exclude<ComponentChange, { op: 'add' }>, cur: { id: number; version: number; rec: ComponentRecord }): EditConflict {
+    const base = this.recordAt(cur.id, c.baseVersion) ?? cur.rec;
+    const yours = structuredClone(base);
+    if (c.op === 'update') applyPatch(yours, c);
+    else if (c.op === 'retire') yours.retiredAt = 'retire';
+    else yours.retiredAt = null;
+    const last = this.q.lastCommitOf.get(cur.id) as { commit_id: number } | undefined;
+    return {
+      index, code: c.code, baseVersion: c.baseVersion, theirsVersion: cur.version, base, theirs: cur.rec, yours,
+      fields: differingFields(cur.rec, yours), theirCommit: last ? this.commitInfo(last.commit_id) : null,
+    };
+  }
+
+  /** A component's record at one of its versions (version 1 of a census row is the before-image of version 2). */
+  recordAt(id: number, version: number): ComponentRecord | null {
+    const v = this.q.versionOf.get(id, version) as { after: string } | undefined;
+    if (v) return JSON.parse(v.after);
+    const next = this.q.versionOf.get(id, version + 1) as { before: string | null } | undefined;
+    if (next?.before) return JSON.parse(next.before);
+    const cur = this.currentById(id);
+    return cur.version === version ? cur.rec : null;
+  }
+
+  /** Checks changes as a commit would, without writing. */
+  validate(changes: ComponentChange[]): { ok: boolean; problems: EditProblem[]; conflicts: EditConflict[] } {
+    const { problems, conflicts } = this.plan(changes);
+    return { ok: !problems.some((p) => p.severity === 'error') && conflicts.length === 0, problems, conflicts };
+  }
+
+  /** Applies an edit session's changes as one commit, or refuses all of them. */
+  commit(input: { message: string; changes: ComponentChange[] }, actor: string, kind: CommitInfo['kind'] = 'edit', allowCodes = false): CommitResult {
+    const { plans, problems, conflicts } = this.plan(input.changes, { allowCodes });
+    refuseOnProblems(problems, conflicts);
+    return this.write({ kind, message: input.message, actor }, plans, problems);
+  }
+
+  /** Writes planned records as one commit (inside a transaction: all or nothing). */
+  write(h: CommitHeader, plans: Plan[], problems: EditProblem[] = [], cellCodes: string[] = [], cellWrites?: (commitId: number) => void): CommitResult {
+    return this.db.transaction(() => {
+      const count = (ops: Plan['op'][]) => plans.filter((p) => ops.includes(p.op)).length;
+      const at = this.opts.now();
+      const commitId = Number(this.q.commit.run(at, h.actor, h.message, h.kind, h.reverts ?? null, count(['add']), count(['update', 'restore']), count(['retire']), cellCodes.length).lastInsertRowid);
+      cellWrites?.(commitId);
+      const assigned: Record<string, string> = {};
+      const changed: { id: number; lon: number; lat: number; classCode: string; state: string; active: boolean }[] = [];
+      for (const p of plans) {
+        const vals = recordValues(p.after);
+        let id = p.id;
+        if (id === null) id = Number(this.q.insert.run(...vals, 1).lastInsertRowid);
+        else {
+          this.q.update.run(...vals, p.version, id);
+          this.q.rtreeDel.run(id);
+        }
+        const [a, b, c, d] = recordBox(p.after);
+        this.q.rtreeIns.run(id, a, c, b, d);
+        this.q.version.run(id, p.version, commitId, p.op, p.before ? JSON.stringify(p.before) : null, JSON.stringify(p.after));
+        for (const ph of p.photos) this.q.photo.run(id, commitId, ph.mime, ph.bytes);
+        if (p.op === 'add') assigned[p.ref] = p.after.code;
+        changed.push({ id, lon: p.after.lon, lat: p.after.lat, classCode: p.after.classCode, state: p.after.state, active: !p.after.retiredAt });
+      }
+      this.components.applyChanges(changed);
+      return { commit: this.commitInfo(commitId)!, codes: plans.map((p) => p.after.code), assigned, problems: problems.filter((p) => p.severity !== 'error'), cells: cellCodes };
+    })();
+  }
+
+  commitInfo(id: number): CommitInfo | null {
+    const r = this.q.commitById.get(id);
+    return r ? toCommit(r) : null;
+  }
+
+  /** The commit log, newest first. */
+  commits(limit: number, beforeId?: number): CommitInfo[] {
+    return (this.db.prepare(`SELECT ${COMMIT_COLUMNS} FROM edit_commits c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?`).all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as any[]).map(toCommit);
+  }
+
+  commitDetail(id: number): CommitDetail {
+    const commit = this.commitInfo(id);
+    if (!commit) throw new ApiError('NOT_FOUND', `no commit ${id}`, { field: 'id' });
+    const comps = this.db.prepare('SELECT v.version, v.op, v.before, v.after FROM component_versions v WHERE v.commit_id = ? ORDER BY v.component_id').all(id) as any[];
+    const cells = this.db.prepare('SELECT v.version, v.op, v.before, v.after FROM grid_versions v WHERE v.commit_id = ? ORDER BY v.cell_id').all(id) as any[];
+    return {
+      commit,
+      components: comps.map((r) => {
+        const after = JSON.parse(r.after) as ComponentRecord;
+        return { code: after.code, version: r.version, op: r.op, before: r.before ? JSON.parse(r.before) : null, after };
+      }),
+      cells: cells.map((r) => {
+        const after = JSON.parse(r.after) as CellRecord;
+        return { code: after.code, version: r.version, op: r.op, before: r.before ? JSON.parse(r.before) : null, after };
+      }),
+    };
+  }
+
+  /** Every version of a component, newest first; the census (version 1 without a commit) last. */
+  history(code: string): ComponentVersion[] {
+    const cur = this.current(code);
+    if (!cur) throw new ApiError('NOT_FOUND', `no component with code ${code}`, { field: 'code' });
+    const rows = this.db.prepare('SELECT version, op, before, after, commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC').all(cur.id) as any[];
+    const out: ComponentVersion[] = rows.map((r) => ({
+      version: r.version, op: r.op, commit: this.commitInfo(r.commit_id), before: r.before ? JSON.parse(r.before) : null, after: JSON.parse(r.after),
+    }));
+    const oldest = rows[rows.length - 1];
+    if (!oldest) out.push({ version: cur.version, op: 'census', commit: null, before: null, after: cur.rec });
+    else if (oldest.version > 1 && oldest.before) out.push({ version: oldest.version - 1, op: 'census', commit: null, before: null, after: JSON.parse(oldest.before) });
+    return out;
+  }
+
+  /** Reverts a whole commit as a new commit. Components changed again since are conflicts unless `force` lists
+   * them (reapply the revert over the newer change) or `skip` does (keep theirs). */
+  revertPlans(id: number, opts: { force?: string[]; skip?: string[] }): { plans: Plan[]; conflicts: EditConflict[]; problems: EditProblem[]; detail: CommitDetail } {
+    const detail = this.commitDetail(id);
+    if (detail.commit.revertedBy) throw new ApiError('CONFLICT', `commit ${id} was already reverted by commit ${detail.commit.revertedBy}`);
+    const plans: Plan[] = [];
+    const conflicts: EditConflict[] = [];
+    const problems: EditProblem[] = [];
+    const force = new Set(opts.force ?? []);
+    const skip = new Set(opts.skip ?? []);
+    detail.components.forEach((v, index) => {
+      if (skip.has(v.after.code)) return;
+      const cur = this.current(v.after.code)!;
+      const target: ComponentRecord = v.before ? structuredClone(v.before) : { ...structuredClone(v.after), retiredAt: new Date(this.opts.now()).toISOString() };
+      if (cur.version !== v.version && !force.has(v.after.code)) {
+        conflicts.push({
+          index, code: v.after.code, baseVersion: v.version, theirsVersion: cur.version, base: v.after, theirs: cur.rec, yours: target,
+          fields: differingFields(cur.rec, target), theirCommit: this.commitInfo((this.q.lastCommitOf.get(cur.id) as { commit_id: number }).commit_id),
+        });
+        return;
+      }
+      const op: Plan['op'] = !v.before ? 'retire' : cur.rec.retiredAt && !target.retiredAt ? 'restore' : !cur.rec.retiredAt && target.retiredAt ? 'retire' : 'update';
+      if (!target.retiredAt) checkRecord(target, this.env, { index, ref: target.code }, problems, { givenGrid: target.gridCode });
+      plans.push({ index, ref: target.code, op, id: cur.id, version: cur.version + 1, before: cur.rec, after: target, photos: [] });
+    });
+    return { plans, conflicts, problems, detail };
+  }
+
+  /** Component records that differ from today's as of time `t`: id → the record then (null = did not exist). */
+  asOfOverrides(t: number): Map<number, ComponentRecord | null> {
+    const rows = this.db.prepare(`SELECT v.component_id AS id, v.before FROM component_versions v JOIN edit_commits c ON c.id = v.commit_id
+      WHERE c.at > ? ORDER BY c.at DESC, v.version DESC`).all(t) as { id: number; before: string | null }[];
+    const out = new Map<number, ComponentRecord | null>();
+    // Newest first, so the last write per id is the earliest change after t: its before-image is the state at t.
+    for (const r of rows) out.set(r.id, r.before ? JSON.parse(r.before) : null);
+    return out;
+  }
+
+  /** Every component record as it was at time `t` (active then), in id order. */
+  *recordsAsOf(t: number | null): Generator<{ id: number; rec: ComponentRecord }> {
+    const over = t === null ? new Map<number, ComponentRecord | null>() : this.asOfOverrides(t);
+    for (const r of this.db.prepare(`SELECT ${RECORD_COLUMNS} FROM components ORDER BY id`).raw().iterate() as Iterable<RecordRow>) {
+      const id = r[0];
+      if (over.has(id)) {
+        const rec = over.get(id);
+        if (rec && !rec.retiredAt) yield { id, rec };
+      } else if (!r[17]) yield { id, rec: rowToRecord(r).rec };
+    }
+  }
+
+  invalidate(): void {
+    this.attrCache = null;
+    this.deptCodes = null;
+  }
+}
+
+/** Refuses a commit with errors (BAD_INPUT + the problem list) or conflicts (CONFLICT + the diffs). */
+export function refuseOnProblems(problems: EditProblem[], conflicts: EditConflict[]): void {
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (conflicts.length) {
+    throw new ApiError('CONFLICT', `${conflicts.length} component(s) were changed by another editor since your draft began: ${conflicts.slice(0, 5).map((c) => c.code).join(', ')}; choose theirs or yours for each`, { conflicts, problems: errors });
+  }
+  if (errors.length) {
+    const first = errors[0];
+    throw new ApiError('BAD_INPUT', `${errors.length} problem(s) stop this commit; the first: ${first.ref} ${first.field}: ${first.message}`, { problems: errors, field: first.field });
+  }
+}
+
+function applyPatch(rec: ComponentRecord, c: { lon?: number; lat?: number; geometry?: ComponentRecord['geometry']; gridCode?: string; fields?: Partial<ComponentFields> }): void {
+  if (c.lon !== undefined) rec.lon = c.lon;
+  if (c.lat !== undefined) rec.lat = c.lat;
+  if (c.geometry !== undefined) rec.geometry = c.geometry;
+  if (c.gridCode !== undefined) rec.gridCode = c.gridCode;
+  for (const [k, v] of Object.entries(c.fields ?? {})) (rec as any)[k] = k === 'attrs' && v ? { ...(v as object) } : v;
+}
