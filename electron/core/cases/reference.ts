@@ -1,4 +1,4 @@
-// The centre-editable case tables (channels, working calendar, stage limits, routing, event-class attributes):
+// The centre-editable tables (channels, working calendar, stage limits, routing, event- and component-class attributes):
 // loaded from data/*.json into a database whose tables are still empty, then read from the database only.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -63,6 +63,13 @@ export function loadReferenceData(db: Db): void {
       }
       const np = db.prepare('UPDATE event_classes SET public = 0 WHERE code = ?');
       for (const c of rules().nonPublicEventClasses) np.run(c);
+    }
+    if (empty(db, 'component_class_attributes')) {
+      const ins = db.prepare('INSERT INTO component_class_attributes (class_code, key, label, type, required, options, ord) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const hasClass = db.prepare('SELECT 1 FROM component_classes WHERE code = ?');
+      read<{ attributes: { class: string; key: string; label: string; type: string; required: boolean; options?: string[] }[] }>('component-attributes.json').attributes.forEach((a, i) => {
+        if (hasClass.get(a.class)) ins.run(a.class, a.key, a.label, a.type, a.required ? 1 : 0, a.options ? JSON.stringify(a.options) : null, i);
+      });
     }
   })();
 }
