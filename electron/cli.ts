@@ -14,6 +14,10 @@ import { startReplicaServer } from './core/replication/server.ts';
 import { replicaClient, type ReplicaClient } from './core/replication/client.ts';
 import { verifyReplica } from './core/replication/verify.ts';
 import { restore } from './core/replication/restore.ts';
+import { runImport } from './core/gis/importer.ts';
+import { exportToFile } from './core/gis/exporter.ts';
+import { GIS_FORMATS, type GisFormat, type ImportReport } from '../shared/gis.ts';
+import { CRS_DEFS } from '../shared/crs.ts';
 
 const USAGE = `cityops — digital city management centre (数字化城管)
 
@@ -29,6 +33,15 @@ Usage:
   cityops apikey revoke --db FILE --id N                     revoke a key
   cityops apikey list --db FILE                              keys (never the key itself)
   cityops cases generate --db FILE --count N [--seed N]      add N historical cases (benchmarks, training)
+
+Component and grid layers (部件、单元网格):
+  cityops import --db FILE --layer components|grid --file PATH [--crs EPSG:NNNN] [--dry-run] [--strict]
+                 [--map FIELD=COLUMN,…] [--message TEXT] [--json]
+                                                             GeoJSON, Shapefile (.zip), GeoPackage or CSV;
+                                                             a report per row; one commit, or nothing
+  cityops export --db FILE --layer components|grid --format gpkg|geojson|shp|csv --out PATH
+                 [--crs EPSG:NNNN] [--class CODE] [--as-of DATE]
+                                                             CRSs: ${Object.keys(CRS_DEFS).join(', ')}
 
 Off-site disaster recovery (异地容灾):
   cityops replica --dir DIR --token TOKEN [--host 127.0.0.1] [--port 8732] [--max-bytes N]
@@ -83,6 +96,16 @@ async function main(argv: string[]): Promise<void> {
     at: { type: 'string' },
     'dry-run': { type: 'boolean' },
     seq: { type: 'string' },
+    layer: { type: 'string' },
+    file: { type: 'string' },
+    crs: { type: 'string' },
+    strict: { type: 'boolean' },
+    map: { type: 'string' },
+    message: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    class: { type: 'string' },
+    'as-of': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let values: Record<string, string | boolean | undefined>;
@@ -255,8 +278,81 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'import':
+    case 'export': {
+      const layer = values.layer as string | undefined;
+      if (layer !== 'components' && layer !== 'grid') die(`${cmd} needs --layer components or --layer grid`);
+      const crs = values.crs as string | undefined;
+      if (crs !== undefined && !CRS_DEFS[crs]) die(`unsupported CRS ${crs}; use one of ${Object.keys(CRS_DEFS).join(', ')}`);
+      const core = openCore(needDb());
+      try {
+        if (cmd === 'import') cliImport(core, layer, crs, values);
+        else cliExport(core, layer, crs, values);
+      } finally {
+        core.close();
+      }
+      return;
+    }
     default:
       die(`unknown command ${cmd}\n\n${USAGE}`);
+  }
+}
+
+/** `cityops import`: prints the report; exit 0 when applied (or a clean dry run), 1 when refused or rows failed. */
+function cliImport(core: Core, layer: 'components' | 'grid', crs: string | undefined, v: Record<string, string | boolean | undefined>): void {
+  const file = (v.file as string | undefined) ?? die('import needs --file PATH');
+  const mapping: Record<string, string> = {};
+  for (const pair of ((v.map as string | undefined) ?? '').split(',').filter(Boolean)) {
+    const [field, col] = pair.split('=');
+    if (!field || !col) die(`--map takes FIELD=COLUMN pairs separated by commas, got ${pair}`);
+    mapping[field.trim()] = col.trim();
+  }
+  const tty = process.stderr.isTTY;
+  let report: ImportReport;
+  try {
+    report = runImport(core, path.resolve(file), path.basename(file), {
+      layer, crs, mapping, strict: !!v.strict, dryRun: !!v['dry-run'], message: v.message as string | undefined, actor: 'system@cli',
+      onProgress: (phase, done, total) => tty && process.stderr.write(`\r${phase} ${done}/${total}   `),
+    });
+  } catch (e) {
+    if (tty) process.stderr.write('\n');
+    const r = (e as ApiError).details?.report as ImportReport | undefined;
+    if (r) printReport(r, !!v.json);
+    die((e as Error).message, 1);
+  }
+  if (tty) process.stderr.write('\n');
+  printReport(report, !!v.json);
+  if (report.counts.error > 0) process.exitCode = 1;
+}
+
+function printReport(r: ImportReport, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const c = r.counts;
+  process.stdout.write(`${r.file}: ${r.format}, ${r.rows} rows, CRS ${r.crs} (${r.crsFrom})${r.encoding ? `, ${r.encoding}` : ''}\n`);
+  process.stdout.write(`mapping: ${Object.entries(r.mapping).map(([f, col]) => `${f}←${col}`).join(', ') || '(none)'}\n`);
+  for (const p of r.problems) process.stdout.write(`row ${p.row}${p.code ? ` ${p.code}` : ''}: ${p.severity} ${p.field}: ${p.message}\n`);
+  if (r.more) process.stdout.write(`… and ${r.more} more problems\n`);
+  process.stdout.write(`add ${c.add}, update ${c.update}, unchanged ${c.unchanged}; rows with errors ${c.error}; warnings ${c.warning}, fixed ${c.fixed}, filled ${c.filled}\n`);
+  process.stdout.write(r.commitId ? `imported as commit ${r.commitId}\n` : 'nothing was written\n');
+}
+
+/** `cityops export`. */
+function cliExport(core: Core, layer: 'components' | 'grid', crs: string | undefined, v: Record<string, string | boolean | undefined>): void {
+  const format = v.format as GisFormat | undefined;
+  if (!format || !GIS_FORMATS.includes(format)) die(`export needs --format ${GIS_FORMATS.join('|')}`);
+  const out = (v.out as string | undefined) ?? die('export needs --out PATH');
+  const asOfRaw = v['as-of'] as string | undefined;
+  const asOf = asOfRaw === undefined ? undefined : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(asOfRaw) ? `${asOfRaw}T23:59:59.999+08:00` : asOfRaw);
+  if (asOf !== undefined && Number.isNaN(asOf)) die(`--as-of must be a date (YYYY-MM-DD) or an ISO 8601 time, got ${asOfRaw}`);
+  const t = Date.now();
+  try {
+    const n = exportToFile(core, { layer, format, crs, classCode: v.class as string | undefined, asOf }, path.resolve(out));
+    process.stdout.write(`exported ${n} ${layer === 'grid' ? 'cells' : 'components'} to ${out} (${format}, ${crs ?? (format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490')}) in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  } catch (e) {
+    die((e as Error).message, 1);
   }
 }
 

@@ -9,7 +9,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { crsConverter } from '../../../shared/crs.ts';
 import { parseGridCode } from '../../../shared/codes.ts';
 import { ringBBox } from '../../../shared/geo.ts';
-import { differingFields, type ComponentChange, type ComponentFields, type ShapeGeometry, type CellRecord } from '../../../shared/editing.ts';
+import { differingFields, type ComponentChange, type ComponentFields, type ComponentRecord, type ShapeGeometry, type CellRecord } from '../../../shared/editing.ts';
 import { IMPORT_FIELDS, guessMapping, type ImportLayer, type ImportReport, type ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import type { Db } from '../db/connection.ts';
@@ -231,7 +231,7 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
   const valid: Plan[] = [];
   for (const p of plans) {
     if (bad.has(p.index)) continue;
-    if (p.op === 'update' && p.before && differingFields(p.before, p.after).every((f) => f === 'chDate')) {
+    if (p.op === 'update' && p.before && sameRecord(p.before, p.after)) {
       report.counts.unchanged++;
       continue;
     }
@@ -241,6 +241,33 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
   }
   return apply(ctx, report, problems, opts, valid.length, () =>
     valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid).commit.id : null);
+}
+
+/** Coordinates closer than this (degrees, ≈ 1 cm) are the same place: a reprojected round trip is not a change. */
+const SAME_PLACE = 1e-7;
+
+/** True when an import row would not change a component (its change date aside). */
+function sameRecord(a: ComponentRecord, b: ComponentRecord): boolean {
+  const diff = differingFields(a, b).filter((f) => f !== 'chDate');
+  const close = (p: number[], q: number[]) => Math.abs(p[0] - q[0]) < SAME_PLACE && Math.abs(p[1] - q[1]) < SAME_PLACE;
+  return diff.every((f) => {
+    if (f === 'lon' || f === 'lat') return close([a.lon, a.lat], [b.lon, b.lat]);
+    if (f !== 'geometry' || !a.geometry || !b.geometry || a.geometry.type !== b.geometry.type) return false;
+    const pa = a.geometry.type === 'Polygon' ? a.geometry.coordinates.flat() : a.geometry.coordinates;
+    const pb = b.geometry.type === 'Polygon' ? b.geometry.coordinates.flat() : (b.geometry.coordinates as LonLat[]);
+    if (pa.length !== pb.length) return false;
+    // A shapefile stores outer rings clockwise: the same ring walked the other way is the same polygon.
+    const rb = a.geometry.type === 'Polygon' ? pb.slice().reverse() : pb;
+    return pa.every((p, i) => close(p, pb[i])) || pa.every((p, i) => close(p, rb[i]));
+  });
+}
+
+/** True when two rings have the same vertices within SAME_PLACE (in either direction). */
+function sameRing(a: LonLat[], b: LonLat[]): boolean {
+  if (a.length !== b.length) return false;
+  const close = (p: LonLat, q: LonLat) => Math.abs(p[0] - q[0]) < SAME_PLACE && Math.abs(p[1] - q[1]) < SAME_PLACE;
+  const r = b.slice().reverse();
+  return a.every((p, i) => close(p, b[i])) || a.every((p, i) => close(p, r[i]));
 }
 
 function changeCode(c: ComponentChange): string | null {
@@ -270,7 +297,7 @@ function importCells(ctx: ImportContext, src: SourceLayer, report: ImportReport,
     if (ring.length < 4) return t.rowErr(row, code, 'geometry', 'a cell ring needs at least three corners');
     if (kinks(turfPolygon([ring])).features.length) return t.rowErr(row, code, 'geometry', 'the cell outline crosses itself');
     const cur = ctx.gridEditor.row(code);
-    if (cur && cur.ring === JSON.stringify(ring) && !cur.retired_at) {
+    if (cur && !cur.retired_at && sameRing(JSON.parse(cur.ring), ring)) {
       report.counts.unchanged++;
       return;
     }

@@ -138,8 +138,8 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
   const covers = new Set(compTable.classes.filter((c) => /井盖|箅子/.test(c.name)).map((c) => c.code));
   const serials = new Map<string, number>();
   const insComp = db.prepare(
-    `INSERT INTO components (id, code, class_code, dept1, dept2, dept3, grid_code, state, or_date, ch_date, data_source, note, lon, lat, geometry)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO components (id, code, class_code, dept1, dept2, dept3, grid_code, state, or_date, ch_date, data_source, note, lon, lat, geometry, attrs)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insCompBox = db.prepare('INSERT INTO components_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   const date = (y0: number, y1: number) => {
@@ -147,6 +147,9 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
     return new Date(t).toISOString().slice(0, 10);
   };
   const notes = ['临近路口', '位于人行道', '位于绿化带内', '位于小区出入口', '沿河步道旁'];
+  // 古树名木 carry their required class attributes (data/component-attributes.json); taken from the id, not the
+  // random stream, so every other value of the sample city stays as it was.
+  const oldTree = (id: number) => JSON.stringify({ species: ['银杏', '香樟', '榉树', '朴树', '国槐'][id % 5], grade: ['三级', '二级', '一级'][id % 3] });
   let id = 0;
   city.cells.forEach((cell, ci) => {
     if (ci % 500 === 0) progress('components', ci / city.cells.length);
@@ -167,7 +170,8 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
       const ds = rand();
       const dataSource = ds < 0.8 ? '实测' : ds < 0.9 ? '地形图' : ds < 0.98 ? '基础地理数据' : '其他';
       const note = rand() < 0.03 ? notes[Math.floor(rand() * notes.length)] : null;
-      insComp.run(id, formatComponentCode(ADMIN_CODE, p.classCode, serial), p.classCode, dept1, dept2, dept3, cell.code, state, orDate, chDate, dataSource, note, p.lon, p.lat, p.geometry ? JSON.stringify(p.geometry) : null);
+      insComp.run(id, formatComponentCode(ADMIN_CODE, p.classCode, serial), p.classCode, dept1, dept2, dept3, cell.code, state, orDate, chDate, dataSource, note, p.lon, p.lat, p.geometry ? JSON.stringify(p.geometry) : null,
+        p.classCode === '0401' ? oldTree(id) : null);
       let b: [number, number, number, number] = [p.lon, p.lat, p.lon, p.lat];
       if (p.geometry) b = ringBBox(p.geometry.type === 'Polygon' ? p.geometry.coordinates[0] : p.geometry.coordinates);
       insCompBox.run(id, b[0], b[2], b[1], b[3]);
