@@ -20,12 +20,19 @@ import { IntakeForm } from './features/cases/IntakeForm.tsx';
 import { AlertsDialog } from './features/alerts/AlertsDialog.tsx';
 import { typingOrModified } from './features/keys.ts';
 import { DrConsole } from './features/dr/DrConsole.tsx';
+import { Draft } from './features/editing/draft.ts';
+import { EditPanel } from './features/editing/EditPanel.tsx';
+import { CommitLog } from './features/editing/History.tsx';
+import { ImportExportDialog } from './features/editing/ImportExport.tsx';
+import type { EditCallbacks } from './map/editing.ts';
 import type {
   AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, ReplicationStatus, SearchHit, Settings, Street, User,
 } from '../shared/model.ts';
 
 /** Roles that take in cases (the contract's access list for cases.intake). */
 const INTAKE_ROLES = ['operator', 'shift_leader', 'supervisor', 'leader', 'admin'];
+/** Roles that edit the component and grid layers (the contract's access list for components.commit). */
+const EDIT_ROLES = ['gis_editor', 'admin'];
 
 /** Login gate: restores the tab's session, or shows the login screen. */
 export function App() {
@@ -89,8 +96,26 @@ function Workspace({ user }: { user: User }) {
   const [toast, setToast] = useState<string | null>(null);
   const [leftTab, setLeftTab] = useState<'cases' | 'layers'>('cases');
   const [refreshKey, setRefreshKey] = useState(0);
+  const [componentsKey, setComponentsKey] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [logOpen, setLogOpen] = useState(false);
+  const [ioOpen, setIoOpen] = useState(false);
+  const [asOf, setAsOf] = useState('');
   const ctl = useRef<MapController | null>(null);
   const webgl = useMemo(() => hasWebGL(), []);
+  const canEdit = EDIT_ROLES.includes(user.role);
+  // The editor's draft lives on this workstation (and in localStorage) until it is committed.
+  const draft = useMemo(() => new Draft(`cityops.draft.${user.name}`, window.localStorage), [user.name]);
+  const editHandlers = useRef<EditCallbacks | null>(null);
+  // The map is created once; its editing callbacks go to whatever the open edit panel registered.
+  const editProxy = useMemo<EditCallbacks | undefined>(() => {
+    if (!canEdit) return undefined;
+    const to = <K extends keyof EditCallbacks>(k: K) => ((...a: Parameters<EditCallbacks[K]>) => (editHandlers.current?.[k] as (...x: unknown[]) => void)?.(...a)) as EditCallbacks[K];
+    return {
+      onPoint: to('onPoint'), onShape: to('onShape'), onModified: to('onModified'), onTranslated: to('onTranslated'), onBox: to('onBox'),
+      onSplitLine: to('onSplitLine'), onPickCell: to('onPickCell'), onSelection: to('onSelection'), onSnapIndex: to('onSnapIndex'),
+    };
+  }, [canEdit]);
 
   useEffect(() => {
     (async () => {
@@ -123,6 +148,22 @@ function Workspace({ user }: { user: User }) {
         if (ev.type === 'settings.changed') setData((d) => (d ? { ...d, settings: ev.payload } : d));
         if (ev.type === 'cases.changed' || ev.type === 'alerts.raised' || ev.type === 'sms.changed') {
           if (!bumpTimer.current) bumpTimer.current = setTimeout(() => { bumpTimer.current = null; setRefreshKey((k) => k + 1); }, 30);
+        }
+        if (ev.type === 'components.changed') {
+          // A commit anywhere: the map in view, the grid (when cells changed), open panels and counts follow.
+          void ctl.current?.refreshComponents();
+          if (ev.payload.cells?.length) void ctl.current?.reloadCells();
+          setComponentsKey((k) => k + 1);
+          setSelection((s) => {
+            if (s?.kind === 'component' && ev.payload.codes.includes(s.component.code)) {
+              void call('components.get', { code: s.component.code }).then((c) => ctl.current?.select({ kind: 'component', component: c }));
+            }
+            if (s?.kind === 'cell' && ev.payload.cells?.includes(s.cell.code)) {
+              void call('grid.cell', { code: s.cell.code }).then((cell) => ctl.current?.select({ kind: 'cell', cell }));
+            }
+            return s;
+          });
+          void call('components.stats', {}).then((counts) => setData((d) => (d ? { ...d, counts } : d)));
         }
         if (ev.type === 'replication.status') {
           setReplication(ev.payload.status);
@@ -207,6 +248,9 @@ function Workspace({ user }: { user: User }) {
         <div className="tools">
           <span className="who" data-testid="who">{user.displayName} · {t(`role.${user.role}`)}{user.department ? ` · ${data.departments.find((d) => d.code === user.department)?.name ?? user.department}` : ''}</span>
           <button data-testid="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
+          {canEdit && <button data-testid="toggle-editing" className={editing ? 'active' : ''} onClick={() => setEditing((v) => !v)}>{editing ? t('edit.stop') : t('edit.start')}</button>}
+          <button data-testid="open-commits" onClick={() => setLogOpen(true)}>{t('edit.commits')}</button>
+          <button data-testid="open-io" onClick={() => setIoOpen(true)}>{t('io.title')}</button>
           {(user.role === 'dr_operator' || user.role === 'admin') && <button data-testid="open-dr" onClick={() => setDrOpen(true)}>{t('dr.open')}</button>}
           {user.role === 'admin' && <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>{t('settings.title')}</button>}
           <button data-testid="logout" onClick={() => void logout()}>{t('auth.logout')}</button>
@@ -234,6 +278,8 @@ function Workspace({ user }: { user: User }) {
             onBoundaries={(v) => { setBoundaries(v); ctl.current?.setBoundariesVisible(v); }}
             cases={casesOn}
             onCases={(v) => { setCasesOn(v); ctl.current?.setCasesVisible(v); }}
+            asOf={asOf}
+            onAsOf={(v) => { setAsOf(v); ctl.current?.setAsOf(v ? new Date(v).toISOString() : null); }}
           />
         )}
       </aside>
@@ -247,10 +293,16 @@ function Workspace({ user }: { user: User }) {
           onCursor={setCursor}
           onStatus={setStatus}
           onCase={openCase}
+          edit={editProxy}
         />
+        {asOf && <div className="as-of-banner" data-testid="as-of-banner">{t('edit.asOfShown', { at: asOf.replace('T', ' ') })}</div>}
         {toast && <div className="toast" role="status" data-testid="toast" onClick={() => setAlertsOpen(true)}>{toast}</div>}
       </main>
       <aside className="right">
+        {editing && (
+          <EditPanel draft={draft} classes={data.classes} departments={data.departments} ctl={ctl.current}
+            register={(cb) => { editHandlers.current = cb; }} onToast={setToast} />
+        )}
         {intake ? (
           <IntakeForm
             user={user} channels={data.channels} eventClasses={data.eventClasses} componentClasses={data.classes}
@@ -263,9 +315,13 @@ function Workspace({ user }: { user: User }) {
             id={caseId} refreshKey={refreshKey} departments={data.departments} channels={data.channels} settings={data.settings}
             onLocate={(lon, lat) => ctl.current?.selectCase(caseId, [lon, lat])}
             onClose={() => { setCaseId(null); ctl.current?.selectCase(null); }}
+            componentsKey={componentsKey}
           />
         ) : (
-          <DetailPanel selection={selection} onClose={() => ctl.current?.select(null)} onGrid={(c) => void showCell(c)} />
+          <DetailPanel
+            selection={selection} onClose={() => ctl.current?.select(null)} onGrid={(c) => void showCell(c)} refreshKey={componentsKey}
+            onEdit={editing ? (code) => void call('components.record', { code }).then((r) => { draft.take([r]); ctl.current?.edit?.setDraft(draft.list()); ctl.current?.edit?.select([code]); }) : undefined}
+          />
         )}
       </aside>
       <StatusBar webgl={webgl} cursor={cursor} status={status} online={online}>
@@ -280,6 +336,8 @@ function Workspace({ user }: { user: User }) {
       </StatusBar>
       {settingsOpen && <SettingsDialog settings={data.settings} replication={replication} onClose={() => setSettingsOpen(false)} />}
       {drOpen && <DrConsole onClose={() => setDrOpen(false)} />}
+      {logOpen && <CommitLog canRevert={canEdit} refreshKey={componentsKey} onClose={() => setLogOpen(false)} onToast={setToast} />}
+      {ioOpen && <ImportExportDialog canImport={canEdit} onClose={() => setIoOpen(false)} onToast={setToast} />}
       {alertsOpen && (
         <AlertsDialog user={user} refreshKey={refreshKey} onOpenCase={openCase}
           onClose={() => { setAlertsOpen(false); void call('alerts.list', {}).then((a) => setAlertCount(a.length)); }} />

@@ -24,6 +24,18 @@ export function MapView(props: MapViewProps) {
         onCursor: (c) => cbRef.current.onCursor(c),
         onStatus: (s) => cbRef.current.onStatus(s),
         onCase: (id) => cbRef.current.onCase?.(id),
+        // Editing callbacks go through the ref too, so the latest handlers always answer.
+        edit: props.edit && {
+          onPoint: (p) => cbRef.current.edit!.onPoint(p),
+          onShape: (g) => cbRef.current.edit!.onShape(g),
+          onModified: (k, p, g) => cbRef.current.edit!.onModified(k, p, g),
+          onTranslated: (k, x, y) => cbRef.current.edit!.onTranslated(k, x, y),
+          onBox: (b) => cbRef.current.edit!.onBox(b),
+          onSplitLine: (l) => cbRef.current.edit!.onSplitLine(l),
+          onPickCell: (p) => cbRef.current.edit!.onPickCell(p),
+          onSelection: (k) => cbRef.current.edit!.onSelection(k),
+          onSnapIndex: (i) => cbRef.current.edit!.onSnapIndex(i),
+        },
       },
       { webgl: props.webgl, bounds: props.bounds },
     );

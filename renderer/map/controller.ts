@@ -23,6 +23,7 @@ import { createComponentsLayer, setComponents, type ComponentsLayer, type Loaded
 import { InteractionSnapshot } from './layers/snapshot.ts';
 import { createShapesLayer, setShapes, SHAPES_RES } from './layers/shapes.ts';
 import { createCasesLayer, setCasePoints, type CasePoint } from './layers/cases.ts';
+import { EditTools, type EditCallbacks, type EditTool } from './editing.ts';
 
 /** What the map shows in the detail panel. */
 export type Selection = { kind: 'component'; component: Component } | { kind: 'cell'; cell: GridCell } | null;
@@ -42,6 +43,8 @@ export interface MapCallbacks {
   onStatus(s: MapStatus): void;
   /** A case point was clicked. */
   onCase?(id: number): void;
+  /** Editing tools report here. */
+  edit?: EditCallbacks;
 }
 
 const HOVER_PX = 7;
@@ -74,6 +77,10 @@ export class MapController {
   private lastQuery = '';
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
+  /** The component layer as of this time (ISO), or today's (null). */
+  private asOf: string | null = null;
+  /** Draft layer, editing tools and snapping (GIS editors). */
+  readonly edit: EditTools | null;
 
   constructor(target: HTMLElement, private readonly cb: MapCallbacks, opts: { webgl: boolean; bounds: BBox }) {
     this.webgl = opts.webgl;
@@ -98,6 +105,7 @@ export class MapController {
       }),
     });
     this.map.getView().fit(extent, { padding: [20, 20, 20, 20] });
+    this.edit = cb.edit ? new EditTools(this.map, [this.cells.getSource()!, this.boundaries.getSource()!], cb.edit) : null;
     this.highlight.getSource()!.addFeatures([this.hoverCell, this.hoverFeature, this.selectedFeature]);
     this.hoverFeature.setStyle(new Style({ image: new Circle({ radius: 9, stroke: new Stroke({ color: '#fab005', width: 3 }), fill: new Fill({ color: 'rgba(250,176,5,0.25)' }) }) }));
     this.hoverCell.setStyle(new Style({ stroke: new Stroke({ color: 'rgba(250,176,5,0.9)', width: 2 }) }));
@@ -139,6 +147,29 @@ export class MapController {
     setCells(this.cells, cells);
     setBoundaries(this.boundaries, [...communities, ...streets]);
     await components;
+  }
+
+  /** Turns an editing tool on (null: off). */
+  setEditTool(tool: EditTool | null): void {
+    this.edit?.setTool(tool, this.batch?.packed);
+  }
+
+  /** Shows the component layer as of a past time (ISO 8601), or today's (null). */
+  setAsOf(iso: string | null): void {
+    this.asOf = iso;
+    void this.refreshView();
+  }
+
+  /** Reloads components in view after a commit somewhere (pushed): the same view, fresh data. */
+  refreshComponents(): Promise<void> {
+    this.lastQuery = '';
+    return this.refreshView();
+  }
+
+  /** Reloads the grid after a grid edit. */
+  async reloadCells(): Promise<void> {
+    const cells = await call('grid.cells', {});
+    if (!this.disposed) setCells(this.cells, cells);
   }
 
   setVisibleClasses(codes: string[] | null): void {
@@ -237,7 +268,7 @@ export class MapController {
     const [w, s, e, n] = transformExtent(ext, 'EPSG:3857', 'EPSG:4326');
     const bbox: BBox = [Math.max(-180, w), Math.max(-85, s), Math.min(180, e), Math.min(85, n)];
     // The initial fit ends in a moveend for the view that load() already asked for: do not ask twice.
-    const query = JSON.stringify([bbox, view.getResolution(), this.visibleClasses]);
+    const query = JSON.stringify([bbox, view.getResolution(), this.visibleClasses, this.asOf]);
     if (query === this.lastQuery) return;
     this.lastQuery = query;
     const no = ++this.requestNo;
@@ -247,13 +278,15 @@ export class MapController {
       setShapes(this.shapes, []);
     } else {
       const classes = this.visibleClasses ?? undefined;
+      const asOf = this.asOf ?? undefined;
       const [bytes, shapes] = await Promise.all([
-        call('components.view', { bbox, resolution: view.getResolution()!, classes, maxFeatures: this.webgl ? 30_000 : 20_000 }),
-        view.getResolution()! < SHAPES_RES ? call('components.shapes', { bbox, classes }) : Promise.resolve([]),
+        call('components.view', { bbox, resolution: view.getResolution()!, classes, maxFeatures: this.webgl ? 30_000 : 20_000, asOf }),
+        view.getResolution()! < SHAPES_RES ? call('components.shapes', { bbox, classes, asOf }) : Promise.resolve([]),
       ]);
       if (no !== this.requestNo || this.disposed) return;
       this.batch = setComponents(this.components, decodePacked(bytes), this.majorOfClass);
       setShapes(this.shapes, shapes);
+      this.edit?.setSnapPoints(this.batch.packed);
     }
     const p = this.batch.packed;
     this.map.once('rendercomplete', () => {
@@ -304,7 +337,8 @@ export class MapController {
       fn([lon, lat]);
       return;
     }
-    if (this.cases.getVisible() && this.cb.onCase) {
+    // While editing, a click is about components and cells: case points on top of them do not catch it.
+    if (this.cases.getVisible() && this.cb.onCase && !this.edit?.active) {
       const hit = this.map.forEachFeatureAtPixel(e.pixel, (f) => f, { layerFilter: (l) => l === this.cases, hitTolerance: 4 });
       if (hit) {
         this.cb.onCase(Number(hit.getId()));

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
 import { RULES, type CaseAction } from '../../../shared/workflow.ts';
 import { LIMIT_UNITS, type LimitUnit } from '../../../shared/calendar.ts';
-import type { CaseDetail as Detail, ChannelInfo, Department, DuplicateHit, Settings } from '../../../shared/model.ts';
+import type { CaseDetail as Detail, ChannelInfo, Component, Department, DuplicateHit, Settings } from '../../../shared/model.ts';
 import { clockBadge, fullTime, readPhoto } from './format.ts';
 import { typingOrModified } from '../keys.ts';
 
@@ -27,6 +27,8 @@ export interface CaseDetailProps {
   settings: Settings;
   onLocate(lon: number, lat: number): void;
   onClose(): void;
+  /** Bumped when components change (a commit somewhere): the cited component is read again. */
+  componentsKey?: number;
 }
 
 export function CaseDetail(p: CaseDetailProps) {
@@ -37,6 +39,11 @@ export function CaseDetail(p: CaseDetailProps) {
   const [photos, setPhotos] = useState<Record<number, string>>({});
   const [dups, setDups] = useState<DuplicateHit[]>([]);
   const [busy, setBusy] = useState(false);
+  const [component, setComponent] = useState<Component | null>(null);
+  useEffect(() => {
+    if (!c?.componentCode) return setComponent(null);
+    call('components.get', { code: c.componentCode }).then(setComponent).catch(() => setComponent(null));
+  }, [c?.componentCode, p.componentsKey]);
 
   const load = () => call('cases.get', { id: p.id }).then((d) => { setC(d); setError(null); }).catch((e) => setError(String(e.message)));
   useEffect(() => { setForm(null); setC(null); void load(); }, [p.id]);
@@ -129,7 +136,12 @@ export function CaseDetail(p: CaseDetailProps) {
           <tr><th>{t('cases.description')}</th><td data-testid="case-description">{c.description}</td></tr>
           <tr><th>{t('cases.place')}</th><td>{c.address ?? ''} <button className="link" onClick={() => p.onLocate(c.lon, c.lat)}>{t('cases.locate')}</button></td></tr>
           <tr><th>{t('cases.grid')}</th><td className="mono">{c.gridCode}</td></tr>
-          {c.componentCode && <tr><th>{t('cases.component')}</th><td className="mono">{c.componentCode}</td></tr>}
+          {c.componentCode && (
+            <tr><th>{t('cases.component')}</th><td>
+              <span className="mono">{c.componentCode}</span>
+              {component && <span data-testid="case-component" className="small"> · {component.name} · <span className={`state s-${component.state}`}>{component.state}</span> · {t('panel.grid')} <span className="mono">{component.gridCode}</span> · v{component.version}</span>}
+            </td></tr>
+          )}
           <tr><th>{t('cases.channel')}</th><td>{p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}</td></tr>
           {(c.reporterName || c.reporterPhone) && <tr><th>{t('cases.reporter')}</th><td>{c.reporterName ?? ''} {c.reporterPhone ?? ''} {c.callback ? `（${t('cases.callback')}）` : ''}</td></tr>}
           <tr><th>{t('cases.dept')}</th><td data-testid="case-dept">{deptName(c.deptCode)}{c.assigneeDept && c.assigneeDept !== c.deptCode ? ` → ${deptName(c.assigneeDept)}` : ''}</td></tr>

@@ -1,9 +1,12 @@
 // Right panel: all CJ/T 214 attributes of the selected component, or the selected grid cell.
 import { useTranslation } from 'react-i18next';
 import type { Selection } from '../../map/controller.ts';
+import { ComponentHistory } from '../editing/History.tsx';
 
 /** The attribute panel. */
-export function DetailPanel({ selection, onClose, onGrid }: { selection: Selection; onClose(): void; onGrid(code: string): void }) {
+export function DetailPanel({ selection, onClose, onGrid, onEdit, refreshKey = 0 }: {
+  selection: Selection; onClose(): void; onGrid(code: string): void; onEdit?(code: string): void; refreshKey?: number;
+}) {
   const { t } = useTranslation();
   if (!selection) return <div className="detail empty">{t('panel.empty')}</div>;
   if (selection.kind === 'component') {
@@ -26,7 +29,15 @@ export function DetailPanel({ selection, onClose, onGrid }: { selection: Selecti
       [t('panel.lonlat'), <span className="mono">{c.lon.toFixed(6)}, {c.lat.toFixed(6)}</span>],
       [t('panel.version'), String(c.version)],
     ];
-    return <Table title={t('panel.component')} rows={rows} onClose={onClose} testid="component-panel" />;
+    return (
+      <>
+        <Table title={t('panel.component')} rows={rows} onClose={onClose} testid="component-panel" />
+        <div className="detail">
+          {onEdit && <button data-testid="edit-component" onClick={() => onEdit(c.code)}>{t('edit.editThis')}</button>}
+          <ComponentHistory code={c.code} refreshKey={refreshKey} />
+        </div>
+      </>
+    );
   }
   const g = selection.cell;
   const rows: [string, React.ReactNode][] = [

@@ -22,6 +22,9 @@ export interface LayerTreeProps {
   onBoundaries(v: boolean): void;
   cases: boolean;
   onCases(v: boolean): void;
+  /** The component layer as of this local date-time (history view), or '' for today. */
+  asOf: string;
+  onAsOf(v: string): void;
 }
 
 /** The left-panel layer tree. */
@@ -67,6 +70,11 @@ export function LayerTree(p: LayerTreeProps) {
         <span><span className="dot" style={{ background: CASE_COLOURS.overdue }} />{t('cases.overdue')}</span>
         <span><span className="dot ring" style={{ background: CASE_COLOURS.overdue3x }} />{t('cases.overdue3x')}</span>
       </div>
+      <label className="row as-of">
+        {t('edit.asOf')}
+        <input type="datetime-local" data-testid="as-of" value={p.asOf} onChange={(e) => p.onAsOf(e.target.value)} />
+        {p.asOf && <button onClick={() => p.onAsOf('')}>{t('edit.asOfNow')}</button>}
+      </label>
       <div className="row head">
         <span>{t('layers.components')}</span>
         <span className="count">{fmt(total)}</span>

@@ -1,0 +1,154 @@
+// End to end in Chromium: GIS editors edit the component layer while a call-taker works. Editor 1 adds a lamp on
+// the map (undo and redo on the way) and commits; then edits a component that an open case cites, and the
+// call-taker's case panel shows the change live. Editor 2 edited the same component from the same version: the
+// commit is refused with a side-by-side diff, "reapply mine" resolves it, and both edits survive. The commit log
+// reverts a commit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS } from '../paths.ts';
+import { addUsers, passwordOf, smallDbCopy, startServe } from '../helpers.ts';
+import { launchChromium, loginPage } from './browser.ts';
+import { toMercator } from '../../shared/geo.ts';
+
+let server: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let gis1: Page;
+let gis2: Page;
+let op: Page;
+const errors: string[] = [];
+let target: { code: string; lon: number; lat: number; version: number };
+let caseNo = '';
+
+/** Calls the API as a user (for setup and for checking what the UI did). */
+async function api(user: string, method: string, input: unknown): Promise<any> {
+  const login = await (await fetch(`${server.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: user, password: passwordOf(user) }) })).json();
+  const r = await (await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.result.token}` }, body: JSON.stringify(input) })).json();
+  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+  return r.result;
+}
+
+/** Centres the map on a lon/lat at a zoom and waits for the components in view to load. */
+async function centreOn(p: Page, lon: number, lat: number, zoom: number): Promise<void> {
+  const before = await p.evaluate(() => document.body.dataset.mapReady);
+  const [x, y] = toMercator(lon, lat);
+  await p.evaluate(([x, y, z]) => { const v = (window as any).__cityopsMap.getView(); v.setCenter([x, y]); v.setZoom(z); }, [x, y, zoom]);
+  await p.waitForFunction((b) => document.body.dataset.mapReady !== b, before, { timeout: 30_000 });
+}
+/** Clicks the map at a lon/lat. */
+async function clickAt(p: Page, lon: number, lat: number): Promise<void> {
+  const [x, y] = toMercator(lon, lat);
+  const [px, py] = await p.evaluate(([x, y]) => (window as any).__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
+  const box = (await p.locator('[data-testid=map]').boundingBox())!;
+  await p.mouse.click(box.x + px, box.y + py);
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = smallDbCopy();
+  await addUsers(file, [{ name: 'gis1', role: 'gis_editor' }, { name: 'gis2', role: 'gis_editor' }, { name: 'op', role: 'operator' }]);
+  server = await startServe(file);
+  // A manhole cover near the centre of the district, and a hotline case that cites it.
+  const comps = await api('op', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 200 });
+  const c = comps.find((x: any) => x.classCode === '0101' && x.state === '完好');
+  target = { code: c.code, lon: c.lon, lat: c.lat, version: c.version };
+  caseNo = (await api('op', 'cases.intake', { channel: 'hotline', kind: 'component', componentCode: c.code, description: '井盖松动，有响声' })).caseNo;
+  browser = await launchChromium();
+  const page = async () => (await browser.newContext({ viewport: { width: 1500, height: 900 } })).newPage();
+  [gis1, gis2, op] = [await page(), await page(), await page()];
+  for (const p of [gis1, gis2, op]) p.on('pageerror', (e) => errors.push(e.message));
+  await loginPage(gis1, server.url + '/', 'gis1', passwordOf('gis1'));
+  await loginPage(gis2, server.url + '/', 'gis2', passwordOf('gis2'));
+  await loginPage(op, server.url + '/', 'op', passwordOf('op'));
+  for (const p of [gis1, gis2]) await p.waitForFunction(() => !!document.body.dataset.mapReady, null, { timeout: 60_000 });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('editing the component layer in the browser', () => {
+  it('adds a lamp by clicking the map, with undo and redo, and commits it with a message', async () => {
+    await gis1.click('[data-testid=toggle-editing]');
+    await gis1.waitForSelector('[data-testid=edit-panel]');
+    await centreOn(gis1, 119.9201, 32.4601, 18);
+    await gis1.click('[data-testid=tool-point]');
+    await gis1.selectOption('[data-testid=add-class]', '0118');
+    await clickAt(gis1, 119.9201, 32.4601);
+    await gis1.waitForSelector('[data-testid=draft-list] li');
+    expect(await gis1.locator('[data-testid=draft-list] li').count()).toBe(1);
+    await gis1.keyboard.press('Control+z');
+    await expect.poll(() => gis1.locator('[data-testid=draft-list] li').count()).toBe(0);
+    await gis1.keyboard.press('Control+y');
+    await expect.poll(() => gis1.locator('[data-testid=draft-list] li').count()).toBe(1);
+    await gis1.selectOption('[data-testid=a-lamp]', 'LED');
+    await gis1.fill('[data-testid=commit-message]', '新装路灯');
+    await gis1.click('[data-testid=validate]');
+    await gis1.waitForSelector('[data-testid=problems]');
+    expect(await gis1.textContent('[data-testid=problems]')).toMatch(/已补全/); // the cell and 主管部门 filled in
+    expect(Number(await gis1.evaluate(() => document.body.dataset.snapBuildMs))).toBeGreaterThanOrEqual(0);
+    await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-editing.png') });
+    await gis1.click('[data-testid=commit]');
+    await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已提交 #\d+/);
+    expect(await gis1.locator('[data-testid=draft-list] li').count()).toBe(0);
+    const log = await api('op', 'components.commits', { limit: 1 });
+    expect(log[0]).toMatchObject({ message: '新装路灯', actor: 'gis1', added: 1 });
+    const rec = (await api('op', 'components.commitDetail', { id: log[0].id })).components[0].after;
+    expect(rec).toMatchObject({ classCode: '0118', attrs: { lamp: 'LED' } });
+    expect(Math.abs(rec.lon - 119.9201)).toBeLessThan(0.00002);
+  });
+
+  it('two editors change the same component: the later commit shows the diff, "reapply mine" keeps both edits, and the open case follows live', async () => {
+    // The call-taker opens the case that cites the component.
+    await op.click('[data-testid=cases-panel] [data-testid=case-list] li');
+    await op.waitForSelector('[data-testid=case-component]');
+    expect(await op.textContent('[data-testid=case-component]')).toContain('完好');
+    // Both editors take the component into their drafts from the same version.
+    await gis2.click('[data-testid=toggle-editing]');
+    for (const p of [gis1, gis2]) {
+      await centreOn(p, target.lon, target.lat, 19);
+      await p.click('[data-testid=tool-select]');
+      await clickAt(p, target.lon, target.lat);
+      await p.waitForSelector('[data-testid=edit-component]');
+      expect(await p.textContent('[data-testid=attr-code]')).toBe(target.code);
+      await p.click('[data-testid=edit-component]');
+      await p.waitForSelector('[data-testid=item-form]');
+    }
+    await gis1.selectOption('[data-testid=f-state]', '破损');
+    await gis1.fill('[data-testid=commit-message]', '井盖破损');
+    await gis1.click('[data-testid=commit]');
+    await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已提交/);
+    // The call-taker's open case panel shows the new state without a reload.
+    await expect.poll(() => op.textContent('[data-testid=case-component]'), { timeout: 5000 }).toContain('破损');
+    await gis2.fill('[data-testid=f-note]', '盖板松动');
+    await gis2.fill('[data-testid=commit-message]', '补充备注');
+    await gis2.click('[data-testid=commit]');
+    await gis2.waitForSelector('[data-testid=conflict-dialog]');
+    const diff = await gis2.textContent(`[data-testid=conflict-${target.code}]`);
+    expect(diff).toContain('井盖破损'); // their commit message
+    expect(diff).toMatch(/完好[\s\S]*破损/); // base and theirs side by side
+    expect(diff).toContain('盖板松动'); // yours
+    await gis2.screenshot({ path: path.join(ARTIFACTS, 'e2e-conflict.png') });
+    await gis2.click(`[data-testid=mine-${target.code}]`);
+    await gis2.click('[data-testid=resolve-conflicts]');
+    await expect.poll(() => gis2.textContent('[data-testid=toast]')).toMatch(/已提交/);
+    const rec = await api('op', 'components.record', { code: target.code });
+    expect(rec.record).toMatchObject({ state: '破损', note: '盖板松动' });
+    expect(rec.version).toBe(target.version + 2);
+    // History in the component panel lists both commits.
+    await expect.poll(() => gis1.textContent('[data-testid=component-history]'), { timeout: 5000 }).toContain('补充备注');
+  });
+
+  it('the commit log reverts a whole commit as a new commit', async () => {
+    await gis1.click('[data-testid=open-commits]');
+    await gis1.waitForSelector('[data-testid=commit-log]');
+    const first = (await api('op', 'components.commits', { limit: 10 })).find((c: any) => c.message === '新装路灯');
+    await gis1.click(`[data-testid=revert-${first.id}]`);
+    await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已撤销/);
+    const log = await api('op', 'components.commits', { limit: 1 });
+    expect(log[0]).toMatchObject({ kind: 'revert', reverts: first.id, retired: 1 });
+    await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-commit-log.png') });
+    expect(errors, errors.join("\n")).toEqual([]);
+  });
+});
