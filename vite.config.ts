@@ -12,10 +12,11 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
-      // bench/naive.html is the benchmark's baseline page (scripts/bench/render.ts), not part of the app.
+      // bench/*.html are benchmark pages (scripts/bench/render.ts, editing.ts), not part of the app.
       input: {
         main: fileURLToPath(new URL('./renderer/index.html', import.meta.url)),
         naive: fileURLToPath(new URL('./renderer/bench/naive.html', import.meta.url)),
+        snap: fileURLToPath(new URL('./renderer/bench/snap.html', import.meta.url)),
       },
     },
   },

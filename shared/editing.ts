@@ -143,7 +143,13 @@ export const RECORD_FIELDS: (keyof ComponentRecord)[] = [
 
 /** The fields whose values differ between two records. */
 export function differingFields(a: ComponentRecord, b: ComponentRecord): string[] {
-  return RECORD_FIELDS.filter((f) => JSON.stringify(a[f] ?? null) !== JSON.stringify(b[f] ?? null));
+  const out: string[] = [];
+  for (const f of RECORD_FIELDS) {
+    const x = a[f] ?? null, y = b[f] ?? null;
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null || JSON.stringify(x) !== JSON.stringify(y)) out.push(f);
+  }
+  return out;
 }
 
 /** The code or ref a change is about. */
@@ -155,7 +161,8 @@ export function changeKey(c: ComponentChange): string {
 export function normalizeDate(s: string): string | null {
   const m = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})$/.exec(s.trim());
   if (!m) return null;
-  const iso = `${m[1]}-${m[2]}-${m[3]}`;
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  return d <= days ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }

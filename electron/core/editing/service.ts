@@ -135,7 +135,8 @@ export class EditService {
   }
 
   /** Resolves and checks changes without writing: the records they would write, the problems and the conflicts. */
-  plan(changes: ComponentChange[], opts: { allowCodes?: boolean } = {}): { plans: Plan[]; problems: EditProblem[]; conflicts: EditConflict[] } {
+  plan(changes: ComponentChange[], opts: { allowCodes?: boolean; lookup?: (code: string) => ReturnType<EditService['current']> } = {}): { plans: Plan[]; problems: EditProblem[]; conflicts: EditConflict[] } {
+    const current = opts.lookup ?? ((code: string) => this.current(code));
     const problems: EditProblem[] = [];
     const conflicts: EditConflict[] = [];
     const plans: Plan[] = [];
@@ -161,7 +162,7 @@ export class EditService {
         if (c.code) {
           if (!opts.allowCodes) return err('code', 'codes of new components are assigned by the centre');
           code = c.code;
-          if (newCodes.has(code) || this.current(code)) return err('code', `code ${code} is already used`);
+          if (newCodes.has(code) || current(code)) return err('code', `code ${code} is already used`);
         } else {
           if (!this.catalog.componentClass(c.classCode)) return err('classCode', `component class ${c.classCode} does not exist in the class table`);
           try {
@@ -181,13 +182,13 @@ export class EditService {
         plans.push({ index, ref, op: 'add', id: null, version: 1, before: null, after: rec, photos });
         return;
       }
-      const cur = this.current(c.code);
+      const cur = current(c.code);
       if (!cur) return err('code', `no component with code ${c.code}`);
       if (cur.version !== c.baseVersion) {
         conflicts.push(this.conflict(index, c, cur));
         return;
       }
-      const after: ComponentRecord = structuredClone(cur.rec);
+      const after = cloneRecord(cur.rec);
       if (c.op === 'retire') {
         if (cur.rec.retiredAt) return err('code', `component ${c.code} is already retired`);
         after.retiredAt = new Date(this.opts.now()).toISOString();
@@ -354,6 +355,13 @@ export class EditService {
     return out;
   }
 
+  /** Every current record by code, in one scan (imports of many rows: one read instead of a look-up per row). */
+  allCurrent(): Map<string, { id: number; version: number; rec: ComponentRecord }> {
+    const out = new Map<string, { id: number; version: number; rec: ComponentRecord }>();
+    for (const r of this.db.prepare(`SELECT ${RECORD_COLUMNS} FROM components`).raw().iterate() as Iterable<RecordRow>) out.set(r[1], rowToRecord(r));
+    return out;
+  }
+
   /** Every component record as it was at time `t` (active then), in id order. */
   *recordsAsOf(t: number | null): Generator<{ id: number; rec: ComponentRecord }> {
     const over = t === null ? new Map<number, ComponentRecord | null>() : this.asOfOverrides(t);
@@ -382,6 +390,11 @@ export function refuseOnProblems(problems: EditProblem[], conflicts: EditConflic
     const first = errors[0];
     throw new ApiError('BAD_INPUT', `${errors.length} problem(s) stop this commit; the first: ${first.ref} ${first.field}: ${first.message}`, { problems: errors, field: first.field });
   }
+}
+
+/** A copy safe to change field by field (the geometry is replaced whole, never changed in place). */
+function cloneRecord(r: ComponentRecord): ComponentRecord {
+  return { ...r, attrs: r.attrs ? { ...r.attrs } : null };
 }
 
 function applyPatch(rec: ComponentRecord, c: { lon?: number; lat?: number; geometry?: ComponentRecord['geometry']; gridCode?: string; fields?: Partial<ComponentFields> }): void {

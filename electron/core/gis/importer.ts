@@ -74,6 +74,10 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
   else if (src.format === 'csv' && (mapping.x || (!mapping.lon && !mapping.wkt))) throw new ApiError('BAD_INPUT', `${name} has projected x/y columns and no CRS: give it with --crs (e.g. EPSG:4549)`, { field: 'crs' });
   else [crs, crsFrom] = ['EPSG:4490', 'default'];
   const conv = isGeographic(crs) ? null : crsConverter(crs, 'EPSG:4490');
+  const tr = (p: Position): LonLat => {
+    if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number') throw new Error('bad coordinate');
+    return conv ? conv([p[0], p[1]]) : [p[0], p[1]];
+  };
   const report: ImportReport = {
     file: name, format: src.format, layer: opts.layer, crs, crsFrom, encoding: src.encoding, columns: src.columns, mapping, rows: src.features.length,
     counts: { add: 0, update: 0, unchanged: 0, error: 0, warning: 0, fixed: 0, filled: 0 }, problems: [], more: 0, strict: !!opts.strict, commitId: null,
@@ -110,10 +114,6 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
       geom = { type: geom.type.slice(5), coordinates: parts[0] } as Geometry;
     }
     if (!['Point', 'LineString', 'Polygon'].includes(geom.type)) return `unsupported geometry ${geom.type}`;
-    const tr = (p: Position): LonLat => {
-      if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'number') throw new Error('bad coordinate');
-      return conv ? conv([p[0], p[1]]) : [p[0], p[1]];
-    };
     try {
       if (geom.type === 'Point') return { type: 'Point', coordinates: tr(geom.coordinates) };
       if (geom.type === 'LineString') return { type: 'LineString', coordinates: geom.coordinates.map(tr) };
@@ -164,6 +164,9 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
   const changes: ComponentChange[] = [];
   const rowOf: number[] = [];
   const attrDefs = (cls: string) => ctx.edits.env.classAttributes(cls);
+  // Many rows: every current record in one scan; few: a look-up per row.
+  const all = src.features.length > 5000 ? ctx.edits.allCurrent() : null;
+  const lookup = (code: string) => (all ? all.get(code) ?? null : ctx.edits.current(code));
   src.features.forEach((f, i) => {
     const row = i + 1;
     const code = t.value(f.props, 'code') === undefined ? undefined : String(t.value(f.props, 'code'));
@@ -212,7 +215,7 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
     const point = g.type === 'Point' ? (g.coordinates as LonLat) : null;
     const geometry = point ? undefined : (g as ShapeGeometry);
     const [lon, lat] = point ?? (geometry!.type === 'Polygon' ? geometry!.coordinates[0][0] : geometry!.coordinates[0]);
-    const cur = code ? ctx.edits.current(code) : null;
+    const cur = code ? lookup(code) : null;
     if (cur) {
       changes.push({ op: 'update', code: code!, baseVersion: cur.version, lon, lat, geometry, gridCode: gridCode && /^\d{15}$/.test(gridCode) ? gridCode : undefined, fields });
     } else {
@@ -221,7 +224,7 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
     rowOf.push(row);
     if ((i + 1) % 50_000 === 0) opts.onProgress?.('checking', i + 1, src.features.length);
   });
-  const { plans, problems: found } = ctx.edits.plan(changes, { allowCodes: true });
+  const { plans, problems: found } = ctx.edits.plan(changes, { allowCodes: true, lookup });
   const bad = new Set<number>();
   for (const p of found) {
     const row = rowOf[p.index];

@@ -6,47 +6,72 @@ const TYPES: Record<number, Geometry['type']> = { 1: 'Point', 2: 'LineString', 3
 
 /** Reads one WKB geometry (ISO and EWKB-style Z/M flags; Z and M values are dropped). */
 export function readWkb(buf: Buffer, start = 0): Geometry {
-  let o = start;
-  const geom = (): Geometry => {
-    const le = buf[o] === 1;
-    o += 1;
-    const raw = le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
-    o += 4;
-    let type = raw & 0xffff, dims = 2;
-    if (raw & 0x80000000) dims++; // EWKB Z
-    if (raw & 0x40000000) dims++; // EWKB M
-    if (raw & 0x20000000) o += 4; // EWKB SRID
+  return new WkbReader(buf, start).geometry();
+}
+
+/** A cursor over WKB bytes (methods, not per-call closures: an import reads hundreds of thousands). */
+class WkbReader {
+  private le = true;
+  private dims = 2;
+  constructor(private readonly buf: Buffer, private o: number) {}
+
+  private u32(): number {
+    const v = this.le ? this.buf.readUInt32LE(this.o) : this.buf.readUInt32BE(this.o);
+    this.o += 4;
+    return v;
+  }
+  private f64(): number {
+    const v = this.le ? this.buf.readDoubleLE(this.o) : this.buf.readDoubleBE(this.o);
+    this.o += 8;
+    return v;
+  }
+  private point(): Position {
+    const p = [this.f64(), this.f64()];
+    for (let k = 2; k < this.dims; k++) this.f64();
+    return p;
+  }
+  private points(): Position[] {
+    const n = this.u32();
+    const out: Position[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.point();
+    return out;
+  }
+  private rings(): Position[][] {
+    const n = this.u32();
+    const out: Position[][] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.points();
+    return out;
+  }
+  private parts<T>(): T[] {
+    const n = this.u32();
+    const out: T[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = (this.geometry() as unknown as { coordinates: T }).coordinates;
+    return out;
+  }
+
+  geometry(): Geometry {
+    this.le = this.buf[this.o] === 1;
+    this.o += 1;
+    const raw = this.u32();
+    let type = raw & 0xffff;
+    this.dims = 2;
+    if (raw & 0x80000000) this.dims++; // EWKB Z
+    if (raw & 0x40000000) this.dims++; // EWKB M
+    if (raw & 0x20000000) this.o += 4; // EWKB SRID
     if (type > 1000) {
-      dims += Math.floor(type / 1000) === 3 ? 2 : 1;
+      this.dims += Math.floor(type / 1000) === 3 ? 2 : 1;
       type %= 1000;
     }
-    const d = () => {
-      const v = le ? buf.readDoubleLE(o) : buf.readDoubleBE(o);
-      o += 8;
-      return v;
-    };
-    const u = () => {
-      const v = le ? buf.readUInt32LE(o) : buf.readUInt32BE(o);
-      o += 4;
-      return v;
-    };
-    const pt = (): Position => {
-      const p = [d(), d()];
-      for (let k = 2; k < dims; k++) d();
-      return p;
-    };
-    const pts = () => Array.from({ length: u() }, pt);
     switch (TYPES[type]) {
-      case 'Point': return { type: 'Point', coordinates: pt() };
-      case 'LineString': return { type: 'LineString', coordinates: pts() };
-      case 'Polygon': return { type: 'Polygon', coordinates: Array.from({ length: u() }, pts) };
-      case 'MultiPoint': return { type: 'MultiPoint', coordinates: Array.from({ length: u() }, () => (geom() as { coordinates: Position }).coordinates) };
-      case 'MultiLineString': return { type: 'MultiLineString', coordinates: Array.from({ length: u() }, () => (geom() as { coordinates: Position[] }).coordinates) };
-      case 'MultiPolygon': return { type: 'MultiPolygon', coordinates: Array.from({ length: u() }, () => (geom() as { coordinates: Position[][] }).coordinates) };
+      case 'Point': return { type: 'Point', coordinates: this.point() };
+      case 'LineString': return { type: 'LineString', coordinates: this.points() };
+      case 'Polygon': return { type: 'Polygon', coordinates: this.rings() };
+      case 'MultiPoint': return { type: 'MultiPoint', coordinates: this.parts<Position>() };
+      case 'MultiLineString': return { type: 'MultiLineString', coordinates: this.parts<Position[]>() };
+      case 'MultiPolygon': return { type: 'MultiPolygon', coordinates: this.parts<Position[][]>() };
       default: throw new Error(`unsupported WKB geometry type ${raw}`);
     }
-  };
-  return geom();
+  }
 }
 
 /** Writes a Point, LineString or Polygon as little-endian WKB. */
