@@ -76,7 +76,8 @@ export class EditTools {
       zIndex: 20,
       style: (f) => (this.selected.getArray().includes(f as Feature) ? styles.selected : styles[(f.get('op') as keyof typeof styles) ?? 'update']),
     });
-    map.addLayer(this.layer);
+    // Before the last layer (the cases layer stays last; tests and tools find it there). zIndex sets drawing order.
+    map.getLayers().insertAt(Math.max(0, map.getLayers().getLength() - 1), this.layer);
   }
 
   private style(color: string, cross = false): Style[] {
