@@ -200,8 +200,9 @@ export const contract = {
     'Line and polygon geometries of the components meeting a box (drawn at street zoom), today or as of a date.',
   ),
   'components.stats': method<ClassCount[]>()(empty, 'Component counts per class.'),
-  'components.record': method<{ id: number; version: number; record: ComponentRecord }>()(
-    z.strictObject({ code: componentCode }), 'A component as the editor sees it: the whole record with its shape, attributes and version.'),
+  'components.record': method<{ id: number; version: number; record: ComponentRecord; photoIds: number[] }>()(
+    z.strictObject({ code: componentCode }), 'A component as the editor sees it: the whole record with its shape, attributes, version and photos.'),
+  'components.photo': method<Uint8Array>()(z.strictObject({ id }), 'The bytes of one component photo.', { binary: true }),
   'components.classAttributes': method<ClassAttribute[]>()(empty, 'Class-specific attributes (the edit form is generated from them).'),
   'components.nextCode': method<{ code: string }>()(z.strictObject({ classCode }), 'The code the next new component of a class would get.', { access: ['gis_editor'] }),
   'components.validate': method<{ ok: boolean; problems: EditProblem[]; conflicts: EditConflict[] }>()(

@@ -163,7 +163,13 @@ export class Core implements CoreLike {
       'components.record': (i) => {
         const c = this.edits.current(i.code);
         if (!c) throw new ApiError('NOT_FOUND', `no component with code ${i.code}`, { field: 'code' });
-        return { id: c.id, version: c.version, record: c.rec };
+        const photoIds = (this.db.prepare('SELECT id FROM component_photos WHERE component_id = ? ORDER BY id').all(c.id) as { id: number }[]).map((r) => r.id);
+        return { id: c.id, version: c.version, record: c.rec, photoIds };
+      },
+      'components.photo': (i) => {
+        const r = this.db.prepare('SELECT data FROM component_photos WHERE id = ?').get(i.id) as { data: Buffer } | undefined;
+        if (!r) throw new ApiError('NOT_FOUND', `no component photo ${i.id}`, { field: 'id' });
+        return new Uint8Array(r.data);
       },
       'components.classAttributes': () => this.edits.classAttributes(),
       'components.nextCode': (i) => ({ code: this.edits.nextCode(i.classCode) }),

@@ -10,6 +10,7 @@ import { decodePacked } from '../../shared/packed.ts';
 import type { CommitResult, ComponentChange, EditConflict } from '../../shared/editing.ts';
 
 const T0 = Date.parse('2026-11-24T09:00:00+08:00');
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d9b2a10000000049454e44ae426082', 'hex').toString('base64');
 let now = T0;
 let file: string;
 let core: Core;
@@ -58,12 +59,14 @@ describe('a commit of an edit session', () => {
   it('adds a component with the next free code of its class and the cell of its location, and records history', async () => {
     const next = (await ok('gis1', 'components.nextCode', { classCode: '0101' })).code;
     expect(next).toMatch(new RegExp(`^${admin}0101\\d{6}$`));
-    const r = await commit('gis1', '新增上水井盖', [{ op: 'add', ref: 'a', classCode: '0101', lon: 119.9201, lat: 32.4601, fields: { attrs: { material: '铸铁' } } }]);
+    const r = await commit('gis1', '新增上水井盖', [{ op: 'add', ref: 'a', classCode: '0101', lon: 119.9201, lat: 32.4601, fields: { attrs: { material: '铸铁' } }, photos: [{ mime: 'image/png', data: PNG }] }]);
     expect(r.assigned.a).toBe(next);
     const cell = await ok('gis1', 'grid.locate', { lon: 119.9201, lat: 32.4601 });
     const rec = await ok('disp', 'components.record', { code: next });
     expect(rec.record).toMatchObject({ classCode: '0101', gridCode: cell.code, dept1: expect.any(String), state: '完好', attrs: { material: '铸铁' } });
     expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'filled', field: 'dept1' }), expect.objectContaining({ severity: 'filled', field: 'gridCode' })]));
+    expect(rec.photoIds).toHaveLength(1);
+    expect(Buffer.from(await ok('disp', 'components.photo', { id: rec.photoIds[0] })).subarray(1, 4).toString()).toBe('PNG');
     const h = await ok('disp', 'components.history', { code: next });
     expect(h).toHaveLength(1);
     expect(h[0]).toMatchObject({ version: 1, op: 'add', before: null, commit: { actor: 'gis1', message: '新增上水井盖', kind: 'edit', added: 1 } });
@@ -96,12 +99,13 @@ describe('a commit of an edit session', () => {
         { op: 'add', ref: 'cls', classCode: '0199', lon: 119.921, lat: 32.461 },
         { op: 'update', code: sample.code, baseVersion: sample.version, fields: { dept1: 'NOPE' } },
         { op: 'add', ref: 'tree', classCode: '0401', lon: 119.921, lat: 32.461 },
+        { op: 'add', ref: 'pic', classCode: '0118', lon: 119.921, lat: 32.461, photos: [{ mime: 'image/jpeg', data: PNG }] },
       ],
     });
     expect(r.ok).toBe(false);
     expect(r.error.code).toBe('BAD_INPUT');
     const problems = r.error.details.problems.map((p: any) => `${p.ref}:${p.field}`);
-    expect(problems).toEqual(expect.arrayContaining(['far:location', 'bad:attrs.dbh', 'bad:orDate', 'cls:classCode', `${sample.code}:dept1`, 'tree:attrs.species', 'tree:attrs.grade']));
+    expect(problems).toEqual(expect.arrayContaining(['far:location', 'bad:attrs.dbh', 'bad:orDate', 'cls:classCode', `${sample.code}:dept1`, 'tree:attrs.species', 'tree:attrs.grade', 'pic:photos']));
     expect(problems).not.toContain('ok:location');
     expect(r.error.details.problems.find((p: any) => p.ref === 'far')).toMatchObject({ lon: 120.5, lat: 32.461 });
     expect(fingerprint(file)).toBe(before);

@@ -1,7 +1,7 @@
 // Right panel: all CJ/T 214 attributes of the selected component, or the selected grid cell.
 import { useTranslation } from 'react-i18next';
 import type { Selection } from '../../map/controller.ts';
-import { ComponentHistory } from '../editing/History.tsx';
+import { ComponentHistory, ComponentPhotos } from '../editing/History.tsx';
 
 /** The attribute panel. */
 export function DetailPanel({ selection, onClose, onGrid, onEdit, refreshKey = 0 }: {
@@ -34,6 +34,7 @@ export function DetailPanel({ selection, onClose, onGrid, onEdit, refreshKey = 0
         <Table title={t('panel.component')} rows={rows} onClose={onClose} testid="component-panel" />
         <div className="detail">
           {onEdit && <button data-testid="edit-component" onClick={() => onEdit(c.code)}>{t('edit.editThis')}</button>}
+          <ComponentPhotos code={c.code} refreshKey={refreshKey} />
           <ComponentHistory code={c.code} refreshKey={refreshKey} />
         </div>
       </>

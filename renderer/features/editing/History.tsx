@@ -34,6 +34,29 @@ export function ComponentHistory({ code, refreshKey }: { code: string; refreshKe
   );
 }
 
+/** Photos of a component (added in edits), shown from blob URLs. */
+export function ComponentPhotos({ code, refreshKey }: { code: string; refreshKey: number }) {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    const made: string[] = [];
+    (async () => {
+      const { photoIds } = await call('components.record', { code });
+      for (const id of photoIds) {
+        const bytes = await call('components.photo', { id });
+        made.push(URL.createObjectURL(new Blob([bytes as BlobPart])));
+      }
+      if (live) setUrls(made);
+    })().catch(() => {});
+    return () => {
+      live = false;
+      for (const u of made) URL.revokeObjectURL(u);
+    };
+  }, [code, refreshKey]);
+  if (!urls.length) return null;
+  return <div className="photos" data-testid="component-photos">{urls.map((u) => <img key={u} src={u} alt="" />)}</div>;
+}
+
 /** The commit log: newest first, each with what it changed and (for editors) revert. */
 export function CommitLog({ canRevert, refreshKey, onClose, onToast }: { canRevert: boolean; refreshKey: number; onClose(): void; onToast(m: string): void }) {
   const { t } = useTranslation();
