@@ -157,7 +157,6 @@ export class EditTools {
         this.cb.onSelection(this.selected.getArray().map((f) => String(f.getId())));
       });
       add(select);
-      add(this.moveSelected());
       // Single features are reshaped vertex by vertex (Alt+click removes a vertex).
       const modify = new Modify({ source: this.source, pixelTolerance: 8 });
       modify.on('modifyend', (e) => {
@@ -171,6 +170,8 @@ export class EditTools {
         }
       });
       add(modify);
+      // Added after Modify so it sees a press first: with several features selected, a drag moves them all.
+      add(this.moveSelected());
       const box = new DragBox({ condition: platformModifierKeyOnly });
       box.on('boxend', () => this.cb.onBox(transformExtent(box.getGeometry().getExtent(), 'EPSG:3857', 'EPSG:4326') as BBox));
       add(box);

@@ -4,7 +4,8 @@
 // commit is refused with a side-by-side diff, "reapply mine" resolves it, and both edits survive. The commit log
 // reverts a commit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS } from '../paths.ts';
@@ -117,8 +118,11 @@ describe('editing the component layer in the browser', () => {
     }
     await gis1.selectOption('[data-testid=f-state]', '破损');
     await gis1.fill('[data-testid=commit-message]', '井盖破损');
+    const opMap = await op.evaluate(() => document.body.dataset.mapReady);
     await gis1.click('[data-testid=commit]');
     await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已提交/);
+    // The call-taker's map reloads its view by itself (pushed), without a page reload.
+    await expect.poll(() => op.evaluate(() => document.body.dataset.mapReady), { timeout: 5000 }).not.toBe(opMap);
     // The call-taker's open case panel shows the new state without a reload.
     await expect.poll(() => op.textContent('[data-testid=case-component]'), { timeout: 5000 }).toContain('破损');
     await gis2.fill('[data-testid=f-note]', '盖板松动');
@@ -140,6 +144,82 @@ describe('editing the component layer in the browser', () => {
     await expect.poll(() => gis1.textContent('[data-testid=component-history]'), { timeout: 5000 }).toContain('补充备注');
   });
 
+  it('selects several components with Ctrl+drag and moves them together; the draft holds one move each', async () => {
+    await centreOn(gis1, target.lon, target.lat, 18);
+    await gis1.click('[data-testid=tool-select]');
+    const [x, y] = toMercator(target.lon, target.lat);
+    const [px, py] = await gis1.evaluate(([x, y]) => (window as any).__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
+    const box = (await gis1.locator('[data-testid=map]').boundingBox())!;
+    const [cx, cy] = [box.x + px, box.y + py];
+    await gis1.keyboard.down('Control');
+    await gis1.mouse.move(cx - 120, cy - 120);
+    await gis1.mouse.down();
+    await gis1.mouse.move(cx, cy, { steps: 4 });
+    await gis1.mouse.move(cx + 120, cy + 120, { steps: 4 });
+    await gis1.mouse.up();
+    await gis1.keyboard.up('Control');
+    await expect.poll(() => gis1.locator('[data-testid=draft-list] li').count()).toBeGreaterThan(1);
+    const n = await gis1.locator('[data-testid=draft-list] li').count();
+    // Drag the target: every selected component moves by the same delta.
+    await gis1.mouse.move(cx, cy);
+    await gis1.mouse.down();
+    await gis1.mouse.move(cx + 20, cy + 10, { steps: 5 });
+    await gis1.mouse.move(cx + 40, cy + 20, { steps: 5 });
+    await gis1.mouse.up();
+    await expect.poll(() => gis1.textContent('[data-testid=commit]')).toBe(`提交 (${n})`);
+    await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-multi-move.png') });
+    await gis1.click('text=放弃草稿');
+    expect(await gis1.locator('[data-testid=draft-list] li').count()).toBe(0);
+  });
+
+  it('splits a cell along a drawn line and merges the pieces back, with the grid redrawn on the other workstation', async () => {
+    const cell = await api('op', 'grid.locate', { lon: 119.9501, lat: 32.4801 });
+    const [w, s2, e, n] = cell.bbox;
+    const midX = (w + e) / 2;
+    await centreOn(gis1, midX, (s2 + n) / 2, 17);
+    await gis1.click('[data-testid=tool-split]');
+    gis1.once('dialog', (d) => void d.accept());
+    await clickAt(gis1, midX, s2 - 0.0004);
+    const [x, y] = toMercator(midX, n + 0.0004);
+    const [px, py] = await gis1.evaluate(([x, y]) => (window as any).__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
+    const box = (await gis1.locator('[data-testid=map]').boundingBox())!;
+    await gis1.mouse.dblclick(box.x + px, box.y + py);
+    await expect.poll(() => gis1.textContent('[data-testid=toast]'), { timeout: 10_000 }).toMatch(/网格已更新/);
+    const west = await api('op', 'grid.locate', { lon: w + (midX - w) * 0.3, lat: (s2 + n) / 2 });
+    const east = await api('op', 'grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 });
+    expect(new Set([west.code, east.code])).toEqual(new Set([cell.code, expect.any(String)]));
+    expect(west.code).not.toBe(east.code);
+    await gis1.click('[data-testid=tool-merge]');
+    await clickAt(gis1, w + (midX - w) * 0.3, (s2 + n) / 2);
+    await clickAt(gis1, midX + (e - midX) * 0.7, (s2 + n) / 2);
+    await expect.poll(() => gis1.textContent('[data-testid=picked-cells]')).toMatch(/\d{15}, \d{15}/);
+    await gis1.click('[data-testid=merge-cells]');
+    await expect.poll(async () => (await api('op', 'grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 })).code, { timeout: 10_000 }).toBe(cell.code);
+    expect((await api('op', 'grid.cell', { code: cell.code })).areaM2).toBeCloseTo(cell.areaM2, -1);
+  });
+
+  it('imports a file through the dialog (upload, report, apply) and exports the layer as a download', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-io-'));
+    const file = path.join(dir, '新增路灯.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [[119.9301, 32.4702], [119.93015, 32.47025]].map((c, i) => ({ type: 'Feature', properties: { ClassCode: '0118', 备注: `导入${i}` }, geometry: { type: 'Point', coordinates: c } })) }));
+    await gis1.click('[data-testid=open-io]');
+    await gis1.waitForSelector('[data-testid=io-dialog]');
+    await gis1.setInputFiles('[data-testid=import-file]', file);
+    await gis1.click('[data-testid=import-preview]');
+    await expect.poll(() => gis1.textContent('[data-testid=import-report]')).toMatch(/新增 2/);
+    expect(await gis1.inputValue('[data-testid=map-note]')).toBe('备注');
+    await gis1.click('[data-testid=import-apply]');
+    await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已导入，提交 #\d+/);
+    await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-import.png') });
+    await gis1.selectOption('[data-testid=export-format]', 'geojson');
+    const [download] = await Promise.all([gis1.waitForEvent('download'), gis1.click('[data-testid=export-download]')]);
+    const out = path.join(dir, 'export.geojson');
+    await download.saveAs(out);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.features.length).toBe((await api('op', 'app.info', {})).components);
+    await gis1.click('[data-testid=io-dialog] [aria-label]');
+  });
+
   it('the commit log reverts a whole commit as a new commit', async () => {
     await gis1.click('[data-testid=open-commits]');
     await gis1.waitForSelector('[data-testid=commit-log]');
@@ -149,6 +229,20 @@ describe('editing the component layer in the browser', () => {
     const log = await api('op', 'components.commits', { limit: 1 });
     expect(log[0]).toMatchObject({ kind: 'revert', reverts: first.id, retired: 1 });
     await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-commit-log.png') });
-    expect(errors, errors.join("\n")).toEqual([]);
+    await gis1.click('[data-testid=commit-log] [aria-label]');
+  });
+
+  it('shows the layer as of a past time: the imported lamps are not there yet', async () => {
+    await centreOn(op, 119.93012, 32.47022, 19);
+    const count = () => op.evaluate(() => (window as any).__cityopsMap.getLayers().item(2).getSource().getFeatures().length);
+    const now = await count();
+    await op.click('[data-testid=tab-layers]');
+    const before = await op.evaluate(() => document.body.dataset.mapReady);
+    await op.fill('[data-testid=as-of]', '2026-01-01T08:00');
+    await op.waitForSelector('[data-testid=as-of-banner]');
+    await op.waitForFunction((b) => document.body.dataset.mapReady !== b, before);
+    expect(await count()).toBe(now - 2);
+    await op.screenshot({ path: path.join(ARTIFACTS, 'e2e-as-of.png') });
+    expect(errors, errors.join('\n')).toEqual([]);
   });
 });

@@ -216,7 +216,7 @@ export function EditPanel(p: EditPanelProps) {
           ))}
         </ul>
       )}
-      {selected.length > 1 && <p className="small">{t('edit.selected', { n: selected.length })}</p>}
+      {selected.filter((k) => draft.get(k)).length > 1 && <p className="small">{t('edit.selected', { n: selected.filter((k) => draft.get(k)).length })}</p>}
       {item && <ItemForm key={item.key} item={item} cls={klass.get(item.classCode)} attrs={attrs.filter((a) => a.classCode === item.classCode)} departments={p.departments} draft={draft} />}
       <div className="edit-commit">
         <input data-testid="commit-message" placeholder={t('edit.message')} value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} />
