@@ -159,8 +159,8 @@ export const contract = {
     'Street or community outlines.',
   ),
   'grid.cells': method<PackedCells>()(
-    z.strictObject({ bbox: bboxSchema.optional() }),
-    'Unit grid cells in a compact column form (all, or those meeting a bbox).',
+    z.strictObject({ bbox: bboxSchema.optional(), asOf: asOf.optional() }),
+    'Unit grid cells in a compact column form (all, or those meeting a bbox; today\'s or as of a past time).',
   ),
   'grid.cell': method<GridCell>()(z.strictObject({ code: gridCode }), 'One unit grid cell with area and component count.'),
   'grid.locate': method<GridCell>()(

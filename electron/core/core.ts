@@ -146,7 +146,12 @@ export class Core implements CoreLike {
       'grid.streets': () => this.grid.streets(),
       'grid.communities': () => this.grid.communities(),
       'grid.boundaries': (i) => this.grid.boundaries(i.kind),
-      'grid.cells': (i) => this.grid.cells(i.bbox as BBox | undefined),
+      'grid.cells': (i) => {
+        if (!i.asOf) return this.grid.cells(i.bbox as BBox | undefined);
+        const b = i.bbox as BBox | undefined;
+        const cells = this.gridEditor.cellsAsOf(Date.parse(i.asOf)).filter((c) => !b || c.ring.some(([x, y]) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]));
+        return this.grid.packRecords(cells);
+      },
       'grid.cell': (i) => this.grid.cell(i.code),
       'grid.locate': (i) => this.grid.locate(i.lon, i.lat),
       'components.view': (i) =>

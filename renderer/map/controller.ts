@@ -158,6 +158,7 @@ export class MapController {
   setAsOf(iso: string | null): void {
     this.asOf = iso;
     void this.refreshView();
+    void this.reloadCells();
   }
 
   /** Reloads components in view after a commit somewhere (pushed): the same view, fresh data. */
@@ -168,7 +169,7 @@ export class MapController {
 
   /** Reloads the grid after a grid edit. */
   async reloadCells(): Promise<void> {
-    const cells = await call('grid.cells', {});
+    const cells = await call('grid.cells', this.asOf ? { asOf: this.asOf } : {});
     if (!this.disposed) setCells(this.cells, cells);
   }
 

@@ -250,6 +250,10 @@ describe('grid edits', () => {
     expect(merged.componentCount).toBe(before);
     const gone = new Database(file, { readonly: true }).prepare('SELECT retired_at FROM grid_cells WHERE code = ?').get(fresh) as { retired_at: string };
     expect(gone.retired_at).not.toBeNull();
+    // The grid as of before the split has the cell whole; as of between split and merge, in two pieces.
+    const has = async (asOf: string, code: string) => (await ok('gis1', 'grid.cells', { bbox: cell.bbox, asOf })).codes.includes(code);
+    expect(await has(new Date(T0 - 1).toISOString(), fresh)).toBe(false);
+    expect((await ok('gis1', 'grid.cells', { bbox: cell.bbox })).codes).not.toContain(fresh);
   });
 
   it('refuses a line that misses the cell, cells of different communities and cells that do not touch; nothing changes', async () => {

@@ -67,6 +67,11 @@ export class GridService {
     return this.pack(this.q.cellsInBox.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3] }) as CellRow[]);
   }
 
+  /** Packs cell records that are not today's rows (the grid as of a past time). */
+  packRecords(cells: { code: string; communityCode: string; ring: LonLat[] }[]): PackedCells {
+    return this.pack(cells.map((c, i) => ({ id: i, code: c.code, community_code: c.communityCode, ring: JSON.stringify(c.ring), area_m2: 0, min_lon: 0, min_lat: 0, max_lon: 0, max_lat: 0 })));
+  }
+
   private pack(rows: CellRow[]): PackedCells {
     const communities: string[] = [];
     const commIdx = new Map<string, number>();
