@@ -98,6 +98,43 @@ describe('shipping to a replica', () => {
     expect(fileDigests(out)).toEqual(fileDigests(c.file));
   });
 
+  it('edits, a grid split and a bulk import (shipped as a snapshot) reach the replica: a restore equals the centre', async () => {
+    const c = centre();
+    const dir = path.join(tmp(), 'replica');
+    const rep = c.startReplication({ target: dir, mode: 'async' });
+    await until(() => rep.status().state === 'ok');
+    const ok = async (method: string, input: unknown) => {
+      const r = await c.invoke(method, input, ctx);
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.result as any;
+    };
+    const added = await ok('components.commit', { message: '新增', changes: [{ op: 'add', ref: 'a', classCode: '0118', lon: 119.9201, lat: 32.4601 }] });
+    const rec = await ok('components.record', { code: added.assigned.a });
+    await ok('components.commit', { message: '移位', changes: [{ op: 'update', code: added.assigned.a, baseVersion: rec.version, lon: 119.9202 }] });
+    const cell = await ok('grid.locate', { lon: 119.9401, lat: 32.4701 });
+    const midX = (cell.bbox[0] + cell.bbox[2]) / 2;
+    await ok('grid.split', { code: cell.code, line: [[midX, cell.bbox[1] - 0.001], [midX, cell.bbox[3] + 0.001]], message: '拆分' });
+    // 20,001 new lamps: more than the bulk threshold, so they travel in a snapshot rather than 40,000 entries.
+    const file = path.join(tmp(), 'lamps.geojson');
+    const features = Array.from({ length: 20_001 }, (_, i) => ({ type: 'Feature', properties: { ClassCode: '0118' }, geometry: { type: 'Point', coordinates: [119.90 + (i % 200) * 0.0002, 32.44 + Math.floor(i / 200) * 0.0003] } }));
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
+    const before = c.changelog.head().seq;
+    const { runImport } = await import('../../electron/core/gis/importer.ts');
+    const report = runImport(c, file, 'lamps.geojson', { layer: 'components', actor: 't', message: '批量导入' });
+    expect(report.counts).toMatchObject({ add: 20_001, error: 0 });
+    expect(c.changelog.head().seq - before).toBeLessThan(10); // a marker, not one entry per row
+    rep.notify();
+    await until(() => rep.status().lagChanges === 0 && rep.status().state === 'ok', 30_000);
+    const out = path.join(tmp(), 'restored.db');
+    const r = await restore({ client: new DirReplicaClient(dir), to: out });
+    expect(r.integrity).toBe('ok');
+    expect(fileDigests(out)).toEqual(fileDigests(c.file));
+    const restored = new Database(out, { readonly: true });
+    expect(restored.prepare('SELECT count(*) AS n FROM component_versions').get()).toEqual(
+      new Database(c.file, { readonly: true }).prepare('SELECT count(*) AS n FROM component_versions').get());
+    restored.close();
+  });
+
   it('async mode over HTTP: the replica goes away, the centre keeps working and alarms, then catches up with no gap', async () => {
     const c = centre();
     const events: PushEvent[] = [];
