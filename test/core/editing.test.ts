@@ -222,10 +222,17 @@ describe('history', () => {
 
 describe('grid edits', () => {
   it('splits a cell along a line: a new code from the community, components re-assigned, topology checked', async () => {
-    const cell = await ok('gis1', 'grid.locate', { lon: 119.9401, lat: 32.4701 });
-    const [a, b, c, d] = cell.bbox;
-    const midX = (a + c) / 2;
-    const before = (cell.componentCount as number);
+    // A cell with components on both sides of a north–south line through it.
+    const comps = await ok('gis1', 'components.inExtent', { bbox: [119.93, 32.46, 119.95, 32.48], limit: 5000 });
+    const byCell = new Map<string, number[]>();
+    for (const x of comps) byCell.set(x.gridCode, [...(byCell.get(x.gridCode) ?? []), x.lon]);
+    const [code, lons] = [...byCell].filter(([, l]) => l.length >= 4).sort((p, q) => q[1].length - p[1].length)[0];
+    lons.sort((p, q) => p - q);
+    const cell = await ok('gis1', 'grid.cell', { code });
+    const [, b, , d] = cell.bbox;
+    const midX = (lons[1] + lons[2]) / 2;
+    const before = cell.componentCount as number;
+    expect(before).toBeGreaterThanOrEqual(4);
     const ev = events.length;
     const r = await ok('gis1', 'grid.split', { code: cell.code, line: [[midX, b - 0.001], [midX, d + 0.001]], message: '按道路拆分' });
     expect(r.cells).toHaveLength(2);
@@ -236,6 +243,7 @@ describe('grid edits', () => {
     const f = await ok('gis1', 'grid.cell', { code: fresh });
     expect(k.areaM2 + f.areaM2).toBeCloseTo(cell.areaM2, -1);
     expect(k.componentCount + f.componentCount).toBe(before);
+    expect(Math.min(k.componentCount, f.componentCount)).toBeGreaterThanOrEqual(2);
     // Every component is in the cell its point lies in.
     for (const comp of await ok('gis1', 'components.inExtent', { bbox: cell.bbox, limit: 2000 })) {
       expect((await ok('gis1', 'grid.locate', { lon: comp.lon, lat: comp.lat })).code).toBe(comp.gridCode);
@@ -254,6 +262,14 @@ describe('grid edits', () => {
     const has = async (asOf: string, code: string) => (await ok('gis1', 'grid.cells', { bbox: cell.bbox, asOf })).codes.includes(code);
     expect(await has(new Date(T0 - 1).toISOString(), fresh)).toBe(false);
     expect((await ok('gis1', 'grid.cells', { bbox: cell.bbox })).codes).not.toContain(fresh);
+    // Reverting the merge brings both pieces back, with their components.
+    const rv = await ok('gis1', 'components.revert', { id: m.commit.id });
+    expect(rv.cells.sort()).toEqual([kept, fresh].sort());
+    expect((await ok('gis1', 'grid.cell', { code: fresh })).componentCount).toBe(f.componentCount);
+    expect((await ok('gis1', 'grid.cell', { code: kept })).componentCount).toBe(k.componentCount);
+    for (const comp of await ok('gis1', 'components.inExtent', { bbox: cell.bbox, limit: 2000 })) {
+      expect((await ok('gis1', 'grid.locate', { lon: comp.lon, lat: comp.lat })).code).toBe(comp.gridCode);
+    }
   });
 
   it('refuses a line that misses the cell, cells of different communities and cells that do not touch; nothing changes', async () => {

@@ -214,7 +214,7 @@ export class EditService {
     const base = this.recordAt(cur.id, c.baseVersion) ?? cur.rec;
     const yours = structuredClone(base);
     if (c.op === 'update') applyPatch(yours, c);
-    else if (c.op === 'retire') yours.retiredAt = 'retire';
+    else if (c.op === 'retire') yours.retiredAt = new Date(this.opts.now()).toISOString();
     else yours.retiredAt = null;
     const last = this.q.lastCommitOf.get(cur.id) as { commit_id: number } | undefined;
     return {
@@ -339,7 +339,9 @@ export class EditService {
         return;
       }
       const op: Plan['op'] = !v.before ? 'retire' : cur.rec.retiredAt && !target.retiredAt ? 'restore' : !cur.rec.retiredAt && target.retiredAt ? 'retire' : 'update';
-      if (!target.retiredAt) checkRecord(target, this.env, { index, ref: target.code }, problems, { givenGrid: target.gridCode });
+      // A grid commit's components go back to cells the same revert restores: the grid as it is now would
+      // "fix" them into the wrong cells, so only component commits are checked against it.
+      if (!target.retiredAt && !detail.cells.length) checkRecord(target, this.env, { index, ref: target.code }, problems, { givenGrid: target.gridCode });
       plans.push({ index, ref: target.code, op, id: cur.id, version: cur.version + 1, before: cur.rec, after: target, photos: [] });
     });
     return { plans, conflicts, problems, detail };
