@@ -152,6 +152,8 @@ describe('CSV', () => {
     const [x, y] = crsConverter('EPSG:4490', 'EPSG:4528')([119.9201, 32.4601]);
     writeFileSync(f('xy.csv'), `ClassCode,x,y\n0118,${x},${y}\n`);
     expect(refused(f('xy.csv')).message).toMatch(/--crs/);
+    writeFileSync(f('nocoord.csv'), 'ClassCode,备注\n0118,x\n');
+    expect(refused(f('nocoord.csv')).message).toMatch(/no coordinate columns/);
     expect(imp(f('xy.csv'), { dryRun: true, crs: 'EPSG:4528' }).counts).toMatchObject({ add: 1, error: 0 });
     writeFileSync(f('wkt.csv'), 'ClassCode,WKT\n0211,"LINESTRING (119.92 32.461, 119.9205 32.461)"\n0405,"POLYGON ((119.92 32.46, 119.9203 32.46, 119.9203 32.4603, 119.92 32.46))"\n');
     expect(imp(f('wkt.csv'), { dryRun: true }).counts).toMatchObject({ add: 2, error: 0 });

@@ -71,7 +71,8 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
   if (src.crs) [crs, crsFrom] = [src.crs, 'file'];
   else if (opts.crs) [crs, crsFrom] = [opts.crs, 'option'];
   else if (src.unknownCrs) throw new ApiError('BAD_INPUT', `${name} is in a CRS CityOps does not know (${src.unknownCrs}); give one of EPSG:4490, 4326, 3857, 4549, 4528, 2385 with --crs`, { field: 'crs' });
-  else if (src.format === 'csv' && (mapping.x || (!mapping.lon && !mapping.wkt))) throw new ApiError('BAD_INPUT', `${name} has projected x/y columns and no CRS: give it with --crs (e.g. EPSG:4549)`, { field: 'crs' });
+  else if (src.format === 'csv' && !mapping.lon && !mapping.x && !mapping.wkt) throw new ApiError('BAD_INPUT', `${name} has no coordinate columns: map lon/lat, x/y or WKT (columns: ${src.columns.join(', ')})`, { field: 'mapping' });
+  else if (src.format === 'csv' && mapping.x && !mapping.lon) throw new ApiError('BAD_INPUT', `${name} has projected x/y columns and no CRS: give it with --crs (e.g. EPSG:4549)`, { field: 'crs' });
   else [crs, crsFrom] = ['EPSG:4490', 'default'];
   const conv = isGeographic(crs) ? null : crsConverter(crs, 'EPSG:4490');
   const tr = (p: Position): LonLat => {

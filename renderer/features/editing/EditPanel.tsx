@@ -50,12 +50,17 @@ export function EditPanel(p: EditPanelProps) {
     return () => ctl?.setEditTool(null);
   }, [ctl, tool]);
   useEffect(() => ctl?.edit?.setDraft(items), [ctl, draft.version]);
+  // The class to add follows the tool: point classes for the point tool, line or polygon classes for drawing.
+  useEffect(() => {
+    const want = tool === 'line' ? 'line' : tool === 'polygon' ? 'polygon' : tool === 'point' ? 'point' : null;
+    if (want && klass.get(addClass)?.geometry !== want) setAddClass(p.classes.find((c) => c.geometry === want)?.code ?? addClass);
+  }, [tool]);
 
   // Map callbacks: the latest closures answer (registered on every render).
   const geometryKind = klass.get(addClass)?.geometry ?? 'point';
   p.register({
     onPoint: ([lon, lat]) => {
-      if (geometryKind !== 'point') return setError(t('edit.line') + '/' + t('edit.polygon'));
+      if (geometryKind !== 'point') return;
       setActive(draft.add(addClass, lon, lat));
       setProblems(null);
     },
