@@ -36,6 +36,7 @@ export class ComponentRenderCache {
   private state!: Uint8Array;
   private index!: KDBush;
   private dead!: Uint8Array;
+  private deadCount = 0;
   private loaded = false;
   private classIdx = new Map<string, number>();
   private readonly stateIdx = new Map<string, number>(COMPONENT_STATES.map((s, i) => [s, i]));
@@ -58,7 +59,10 @@ export class ComponentRenderCache {
     }
     for (const c of changes) {
       const i = this.indexOf(c.id);
-      if (i >= 0) this.dead[i] = 1;
+      if (i >= 0 && !this.dead[i]) {
+        this.dead[i] = 1;
+        this.deadCount++;
+      }
       if (!c.active) {
         this.overlay.delete(c.id);
         continue;
@@ -106,6 +110,7 @@ export class ComponentRenderCache {
     this.cls = new Uint16Array(n);
     this.state = new Uint8Array(n);
     this.dead = new Uint8Array(n);
+    this.deadCount = 0;
     this.overlay.clear();
     this.index = new KDBush(Math.max(1, n));
     for (let i = 0; i < n; i++) {
@@ -128,18 +133,26 @@ export class ComponentRenderCache {
     if (!this.loaded) this.load();
     const [minX, minY] = toMercator(q.bbox[0], q.bbox[1]);
     const [maxX, maxY] = toMercator(q.bbox[2], q.bbox[3]);
-    // Static entries still alive, then overlay entries in the box: one column set for both.
     const base = this.ids.length === 0 ? [] : this.index.range(minX, minY, maxX, maxY);
-    const X: number[] = [], Y: number[] = [], ID: number[] = [], CLS: number[] = [], ST: number[] = [];
-    for (const i of base) {
-      if (this.dead[i] || (q.classIdx && !q.classIdx.has(this.cls[i]))) continue;
-      X.push(this.x[i]); Y.push(this.y[i]); ID.push(this.ids[i]); CLS.push(this.cls[i]); ST.push(this.state[i]);
+    let X: ArrayLike<number> = this.x, Y: ArrayLike<number> = this.y, ID: ArrayLike<number> = this.ids, CLS: ArrayLike<number> = this.cls, ST: ArrayLike<number> = this.state;
+    let hits: number[];
+    if (this.overlay.size === 0 && this.deadCount === 0) {
+      // Nothing committed since the build: the static columns as they are.
+      hits = q.classIdx ? base.filter((i) => q.classIdx!.has(this.cls[i])) : base;
+    } else {
+      // Static entries still alive, then overlay entries in the box, gathered into one column set.
+      const x: number[] = [], y: number[] = [], id: number[] = [], cls: number[] = [], st: number[] = [];
+      for (const i of base) {
+        if (this.dead[i] || (q.classIdx && !q.classIdx.has(this.cls[i]))) continue;
+        x.push(this.x[i]); y.push(this.y[i]); id.push(this.ids[i]); cls.push(this.cls[i]); st.push(this.state[i]);
+      }
+      for (const [oid, o] of this.overlay) {
+        if (o.x < minX || o.x > maxX || o.y < minY || o.y > maxY || (q.classIdx && !q.classIdx.has(o.cls))) continue;
+        x.push(o.x); y.push(o.y); id.push(oid); cls.push(o.cls); st.push(o.state);
+      }
+      [X, Y, ID, CLS, ST] = [x, y, id, cls, st];
+      hits = x.map((_, k) => k);
     }
-    for (const [id, o] of this.overlay) {
-      if (o.x < minX || o.x > maxX || o.y < minY || o.y > maxY || (q.classIdx && !q.classIdx.has(o.cls))) continue;
-      X.push(o.x); Y.push(o.y); ID.push(id); CLS.push(o.cls); ST.push(o.state);
-    }
-    const hits = X.map((_, k) => k);
     const total = hits.length;
     let chosen = hits;
     let decimated = false;
