@@ -36,6 +36,13 @@ async function centreOn(p: Page, lon: number, lat: number, zoom: number): Promis
   const [x, y] = toMercator(lon, lat);
   await p.evaluate(([x, y, z]) => { const v = (window as any).__cityopsMap.getView(); v.setCenter([x, y]); v.setZoom(z); }, [x, y, zoom]);
   await p.waitForFunction((b) => document.body.dataset.mapReady !== b, before, { timeout: 30_000 });
+  // A refresh already in flight (a pushed commit) may have answered first: wait until the map is quiet.
+  for (let last = ''; ;) {
+    await new Promise((r) => setTimeout(r, 400));
+    const now = await p.evaluate(() => document.body.dataset.mapReady ?? '');
+    if (now === last) return;
+    last = now;
+  }
 }
 /** Clicks the map at a lon/lat. */
 async function clickAt(p: Page, lon: number, lat: number): Promise<void> {
@@ -74,7 +81,8 @@ describe('editing the component layer in the browser', () => {
     await gis1.click('[data-testid=toggle-editing]');
     await gis1.waitForSelector('[data-testid=edit-panel]');
     await centreOn(gis1, 119.9201, 32.4601, 18);
-    await gis1.click('[data-testid=tool-point]');
+    await gis1.keyboard.press('p'); // the point tool's key
+    await expect.poll(() => gis1.getAttribute('[data-testid=tool-point]', 'aria-pressed')).toBe('true');
     await gis1.selectOption('[data-testid=add-class]', '0118');
     await clickAt(gis1, 119.9201, 32.4601);
     await gis1.waitForSelector('[data-testid=draft-list] li');

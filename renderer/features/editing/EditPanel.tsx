@@ -1,6 +1,6 @@
 // The GIS editor's panel (部件在线更新): tools, the draft with undo/redo, the attribute form generated from the
 // class, validation with a clickable problem list, commit with a message, and the conflict dialog.
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
 import { COMPONENT_STATES, DATA_SOURCES, type ComponentClass, type Department, type LonLat } from '../../../shared/model.ts';
@@ -22,6 +22,8 @@ export interface EditPanelProps {
 }
 
 const TOOLS: EditTool[] = ['select', 'point', 'line', 'polygon', 'split', 'merge'];
+/** Keyboard shortcut of each tool (outside text fields). */
+const TOOL_KEYS: Record<EditTool, string> = { select: 'v', point: 'p', line: 'l', polygon: 'g', split: 's', merge: 'm' };
 
 /** The editing panel. */
 export function EditPanel(p: EditPanelProps) {
@@ -33,6 +35,8 @@ export function EditPanel(p: EditPanelProps) {
   const [addClass, setAddClass] = useState(p.classes.find((c) => c.code === '0101')?.code ?? p.classes[0]?.code ?? '');
   const [active, setActive] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
+  const selectedRef = useRef<string[]>([]);
+  selectedRef.current = selected;
   const [message, setMessage] = useState('');
   const [problems, setProblems] = useState<EditProblem[] | null>(null);
   const [conflicts, setConflicts] = useState<EditConflict[] | null>(null);
@@ -86,12 +90,23 @@ export function EditPanel(p: EditPanelProps) {
     },
   });
 
-  // Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z) outside text fields.
+  // Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z) outside text fields; tool keys; Delete retires the selection; Esc drops a
+  // drawing in progress.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement | null;
       if (el && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) return;
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      // Single keys belong to the case panel's actions while one is open.
+      if (!e.ctrlKey && !e.metaKey && !e.altKey && !document.querySelector('[data-testid=case-detail]')) {
+        const tk = TOOLS.find((k) => TOOL_KEYS[k] === e.key.toLowerCase());
+        if (tk) setTool(tk);
+        else if (e.key === 'Escape') ctl?.setEditTool(tool);
+        else if (e.key === 'Delete') for (const k of selectedRef.current) if (draft.get(k)) draft.retire(k);
+        else return;
+        e.preventDefault();
+        return;
+      }
+      if (e.altKey) return;
       const k = e.key.toLowerCase();
       if (k === 'z' && !e.shiftKey) draft.undo();
       else if (k === 'y' || (k === 'z' && e.shiftKey)) draft.redo();
@@ -100,7 +115,7 @@ export function EditPanel(p: EditPanelProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [draft]);
+  }, [draft, ctl, tool]);
 
   async function takeBox(bbox: [number, number, number, number]) {
     const found = await call('components.inExtent', { bbox, limit: 500 });
@@ -189,7 +204,7 @@ export function EditPanel(p: EditPanelProps) {
       <div className="detail-head"><h3>{t('edit.tab')}</h3></div>
       <div className="edit-tools" role="toolbar">
         {TOOLS.map((k) => (
-          <button key={k} data-testid={`tool-${k}`} className={tool === k ? 'active' : ''} aria-pressed={tool === k} onClick={() => setTool(k)}>{t(`edit.${k}`)}</button>
+          <button key={k} data-testid={`tool-${k}`} className={tool === k ? 'active' : ''} aria-pressed={tool === k} onClick={() => setTool(k)}>{t(`edit.${k}`)}<kbd>{TOOL_KEYS[k].toUpperCase()}</kbd></button>
         ))}
       </div>
       {(tool === 'point' || tool === 'line' || tool === 'polygon') && (
