@@ -101,6 +101,7 @@ export const en: typeof zhCN = {
     crs: 'CRS', crsAuto: 'from the file', upload: 'Upload', uploading: 'Uploading {{pct}}%', preview: 'Check', mapping: 'Field mapping', column: 'Column',
     strict: 'Strict (nothing is imported if any row has an error)', apply: 'Import', applied: 'Imported as commit #{{id}}', nothing: 'Nothing was written',
     counts: '{{rows}} rows: {{add}} new, {{update}} updated, {{unchanged}} unchanged, {{error}} with errors, {{warning}} warnings, {{fixed}} fixed, {{filled}} filled',
-    row: 'Row', more: '{{n}} more problems not listed', format: 'Format', class: 'Class (optional)', asOf: 'As of (optional)', download: 'Download', phase: '{{phase}} {{done}}/{{total}}',
+    row: 'Row', more: '{{n}} more problems not listed', format: 'Format', class: 'Class (optional)', asOf: 'As of (optional)', phases: { reading: 'Reading the file…', checking: 'Checking rows {{done}}/{{total}}', writing: 'Writing {{total}} rows…', done: 'Done' },
+    download: 'Download',
   },
 };

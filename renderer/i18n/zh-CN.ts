@@ -99,6 +99,7 @@ export const zhCN = {
     crs: '坐标系', crsAuto: '按文件', upload: '上传', uploading: '上传中 {{pct}}%', preview: '检查', mapping: '字段对应', column: '文件列',
     strict: '严格模式（任一行有错则全部不导入）', apply: '导入', applied: '已导入，提交 #{{id}}', nothing: '没有写入任何数据',
     counts: '共 {{rows}} 行：新增 {{add}}，更新 {{update}}，未变 {{unchanged}}，错误 {{error}} 行，警告 {{warning}}，已修正 {{fixed}}，已补全 {{filled}}',
-    row: '行', more: '另有 {{n}} 条问题未列出', format: '格式', class: '类别（可选）', asOf: '截至（可选）', download: '下载', phase: '{{phase}} {{done}}/{{total}}',
+    row: '行', more: '另有 {{n}} 条问题未列出', format: '格式', class: '类别（可选）', asOf: '截至（可选）', phases: { reading: '读取文件…', checking: '逐行检查 {{done}}/{{total}}', writing: '写入 {{total}} 行…', done: '完成' },
+    download: '下载',
   },
 };

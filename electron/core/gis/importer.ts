@@ -223,7 +223,7 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
       changes.push({ op: 'add', ref: `row ${row}`, classCode, lon, lat, geometry, code, gridCode: gridCode && /^\d{15}$/.test(gridCode) ? gridCode : undefined, fields });
     }
     rowOf.push(row);
-    if ((i + 1) % 50_000 === 0) opts.onProgress?.('checking', i + 1, src.features.length);
+    if ((i + 1) % 20_000 === 0) opts.onProgress?.('checking', i + 1, src.features.length);
   });
   const { plans, problems: found } = ctx.edits.plan(changes, { allowCodes: true, lookup });
   const bad = new Set<number>();

@@ -32,7 +32,7 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
   const [mapping, setMapping] = useState<Record<string, string> | undefined>(undefined);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [strict, setStrict] = useState(false);
-  const [phase, setPhase] = useState<string | null>(null);
+  const [phase, setPhase] = useState<{ text: string; done: number; total: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Export
@@ -43,7 +43,10 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
   const [xAsOf, setXAsOf] = useState('');
 
   useEffect(() => subscribe((ev) => {
-    if (ev.type === 'import.progress' && ev.payload.uploadId === uploadId) setPhase(t('io.phase', ev.payload));
+    // The core pushes its phases while it works (reading, checking every 20,000 rows, writing).
+    if (ev.type === 'import.progress' && ev.payload.uploadId === uploadId) {
+      setPhase({ text: t(`io.phases.${ev.payload.phase}`, ev.payload), done: ev.payload.done, total: Math.max(1, ev.payload.total) });
+    }
   }), [uploadId]);
 
   const upload = async (): Promise<string> => {
@@ -107,7 +110,8 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
               <option value="components">{t('io.components')}</option><option value="grid">{t('io.grid')}</option></select></label>
             <label>{t('io.file')} <input type="file" data-testid="import-file" accept=".geojson,.json,.zip,.gpkg,.csv" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setUploadId(null); setSent(0); setMapping(undefined); setReport(null); }} /></label>
             <label>{t('io.crs')} <select value={crs} onChange={(e) => setCrs(e.target.value as Crs | '')}><option value="">{t('io.crsAuto')}</option>{CRSS.map((c) => <option key={c} value={c}>{c} {CRS_NAMES[c]}</option>)}</select></label>
-            {file && <progress data-testid="upload-progress" max={100} value={pct} />} {busy && (phase ?? (pct < 100 ? t('io.uploading', { pct }) : ''))}
+            {file && <progress data-testid="upload-progress" max={100} value={pct} />} {busy && pct < 100 && t('io.uploading', { pct })}
+            {busy && phase && <><progress data-testid="import-progress" max={phase.total} value={phase.done} /> {phase.text}</>}
             {report && mapping && (
               <details open>
                 <summary>{t('io.mapping')}</summary>
