@@ -131,7 +131,7 @@ export class Core implements CoreLike {
     this.dr = new DrService(this.db, this.file, this.now);
     this.adminCode = (this.db.prepare("SELECT value FROM meta WHERE key = 'admin_code'").get() as { value: string } | undefined)?.value ?? '';
     this.edits = new EditService(this.db, this.catalog, this.grid, this.components, { adminCode: this.adminCode, bounds: this.bounds, now: this.now });
-    this.gridEditor = new GridEditor(this.db, this.grid, this.edits, this.adminCode);
+    this.gridEditor = new GridEditor(this.db, this.grid, this.edits, this.adminCode, this.now);
     if (opts.requireSeeded !== false || this.hasDepartments()) loadReferenceData(this.db);
     const userOf = (ctx: HandlerContext) => ctx.user!;
     const caseWrite = (r: { detail: import('../../shared/model.ts').CaseDetail; change: CaseChange }) => {

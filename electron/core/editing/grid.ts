@@ -39,7 +39,7 @@ const polyArea = (f: Feature<Polygon | MultiPolygon>) =>
 export class GridEditor {
   private readonly q: Record<string, Statement>;
 
-  constructor(private readonly db: Db, private readonly grid: GridService, private readonly edits: EditService, private readonly adminCode: string) {
+  constructor(private readonly db: Db, private readonly grid: GridService, private readonly edits: EditService, private readonly adminCode: string, private readonly now: () => number = Date.now) {
     this.q = {
       cell: db.prepare('SELECT id, code, community_code, ring, area_m2, version, retired_at FROM grid_cells WHERE code = ?'),
       cellById: db.prepare('SELECT id, code, community_code, ring, area_m2, version, retired_at FROM grid_cells WHERE id = ?'),
@@ -144,7 +144,7 @@ export class GridEditor {
     const moves = gone.flatMap((g) => this.componentMoves(g.code, () => true, keep.code));
     return this.edits.write({ kind: 'grid', message, actor }, moves, [], uniq, (commitId) => {
       this.writeCell(commitId, keep, { ...this.record(keep), ring, areaM2: ringAreaM2(ring) }, 'update');
-      const at = new Date().toISOString();
+      const at = new Date(this.now()).toISOString();
       for (const g of gone) this.writeCell(commitId, g, { ...this.record(g), retiredAt: at }, 'retire');
       this.grid.invalidate();
     });
@@ -155,7 +155,7 @@ export class GridEditor {
     const rows = detail.cells.map((v) => {
       const cur = this.q.cell.get(v.code) as CellRow;
       if (cur.version !== v.version) throw new ApiError('CONFLICT', `cell ${v.code} changed again after commit ${detail.commit.id} (version ${cur.version}); revert the later commit first`);
-      const target: CellRecord = v.before ?? { ...v.after, retiredAt: new Date().toISOString() };
+      const target: CellRecord = v.before ?? { ...v.after, retiredAt: new Date(this.now()).toISOString() };
       return { cur, target, op: (!v.before ? 'retire' : v.after.retiredAt && !target.retiredAt ? 'restore' : 'update') as 'retire' | 'restore' | 'update' };
     });
     return {

@@ -240,10 +240,10 @@ export class EditService {
   }
 
   /** Applies an edit session's changes as one commit, or refuses all of them. */
-  commit(input: { message: string; changes: ComponentChange[] }, actor: string, kind: CommitInfo['kind'] = 'edit', allowCodes = false): CommitResult {
-    const { plans, problems, conflicts } = this.plan(input.changes, { allowCodes });
+  commit(input: { message: string; changes: ComponentChange[] }, actor: string): CommitResult {
+    const { plans, problems, conflicts } = this.plan(input.changes);
     refuseOnProblems(problems, conflicts);
-    return this.write({ kind, message: input.message, actor }, plans, problems);
+    return this.write({ kind: 'edit', message: input.message, actor }, plans, problems);
   }
 
   /** Writes planned records as one commit (inside a transaction: all or nothing). */

@@ -54,6 +54,8 @@ export function EditPanel(p: EditPanelProps) {
     return () => ctl?.setEditTool(null);
   }, [ctl, tool]);
   useEffect(() => ctl?.edit?.setDraft(items), [ctl, draft.version]);
+  // Editing off: the draft stays (in storage) but leaves the map.
+  useEffect(() => () => ctl?.edit?.setDraft([]), [ctl]);
   // The class to add follows the tool: point classes for the point tool, line or polygon classes for drawing.
   useEffect(() => {
     const want = tool === 'line' ? 'line' : tool === 'polygon' ? 'polygon' : tool === 'point' ? 'point' : null;
