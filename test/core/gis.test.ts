@@ -11,6 +11,7 @@ import { Core } from '../../electron/core/core.ts';
 import { runImport, type ImportOptions } from '../../electron/core/gis/importer.ts';
 import { exportToFile } from '../../electron/core/gis/exporter.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { crsConverter } from '../../shared/crs.ts';
 import { distanceM } from '../../shared/geo.ts';
 import { ROOT } from '../paths.ts';
@@ -209,6 +210,29 @@ describe('bad input changes nothing', () => {
     expect(r.commitId).not.toBeNull();
     expect(core.info().components).toBe(before + 3);
     expect(core.edits.commitDetail(r.commitId!).components.map((c) => c.op)).toEqual(['add', 'add', 'add']);
+  });
+});
+
+describe('import over the API (upload in chunks, preview, apply)', () => {
+  const ctx = { actor: 't', via: 'test' as const, user: SYSTEM_USER };
+  const call = (m: string, i: unknown) => core.invoke(m, i, ctx) as Promise<any>;
+  it('takes a file in chunks, previews without writing, applies as one commit, and refuses bad chunks and mappings', async () => {
+    const body = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { ClassCode: '0305' }, geometry: { type: 'Point', coordinates: [119.9211, 32.4611] } }] }));
+    const first = await call('import.upload', { name: 'bins.geojson', offset: 0, data: body.subarray(0, 50).toString('base64') });
+    expect(first.ok).toBe(true);
+    const id = first.result.uploadId;
+    expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 10, data: 'AAAA' })).error.code).toBe('BAD_INPUT');
+    expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 50, data: body.subarray(50).toString('base64') })).result.bytes).toBe(body.length);
+    expect((await call('import.upload', { uploadId: 'f'.repeat(32), name: 'x', offset: 0, data: '' })).error.code).toBe('NOT_FOUND');
+    const before = fingerprint(db);
+    const preview = await call('import.preview', { uploadId: id, layer: 'components' });
+    expect(preview.result.counts).toMatchObject({ add: 1, error: 0 });
+    expect((await call('import.preview', { uploadId: id, layer: 'components', mapping: { note: 'NoSuchColumn' } })).error.message).toMatch(/NoSuchColumn/);
+    expect((await call('import.apply', { uploadId: id, layer: 'components', mapping: { nonsense: 'ClassCode' } })).error.code).toBe('BAD_INPUT');
+    expect(fingerprint(db)).toBe(before);
+    const applied = await call('import.apply', { uploadId: id, layer: 'components', message: '新增垃圾箱' });
+    expect(applied.result.commitId).toEqual(expect.any(Number));
+    expect(core.edits.commitDetail(applied.result.commitId).commit).toMatchObject({ kind: 'import', added: 1, message: '新增垃圾箱' });
   });
 });
 
