@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync, copyFileSync, s
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
+import { featureCollection as turfFc, intersect as turfIntersect, polygon as turfPolygon } from '@turf/turf';
 import { Core } from '../../electron/core/core.ts';
 import { runImport, type ImportOptions } from '../../electron/core/gis/importer.ts';
 import { exportToFile } from '../../electron/core/gis/exporter.ts';
@@ -210,6 +211,43 @@ describe('bad input changes nothing', () => {
     expect(r.commitId).not.toBeNull();
     expect(core.info().components).toBe(before + 3);
     expect(core.edits.commitDetail(r.commitId!).components.map((c) => c.op)).toEqual(['add', 'add', 'add']);
+  });
+});
+
+describe('grid import', () => {
+  it('replaces a cell by two pieces from a file: one updated, one added, components re-assigned; an overlapping cell is refused', () => {
+    const copy = smallDbCopy();
+    const c = new Core({ dbPath: copy });
+    try {
+      // The cell with the most components, cut in two along its middle meridian.
+      const top = c.db.prepare('SELECT grid_code AS code, count(*) AS n FROM components GROUP BY grid_code ORDER BY n DESC LIMIT 1').get() as { code: string; n: number };
+      const cell = c.grid.cell(top.code);
+      const [w, s2, e, n] = cell.bbox;
+      const mid = (w + e) / 2;
+      const half = (a: number, b: number) => turfPolygon([[[a, s2 - 0.01], [b, s2 - 0.01], [b, n + 0.01], [a, n + 0.01], [a, s2 - 0.01]]]);
+      const west = turfIntersect(turfFc([turfPolygon([cell.ring]), half(w - 0.01, mid)]))!;
+      const east = turfIntersect(turfFc([turfPolygon([cell.ring]), half(mid, e + 0.01)]))!;
+      const newCode = `${cell.code.slice(0, 12)}999`;
+      const feature = (code: string, g: unknown) => ({ type: 'Feature', properties: { BGID: code }, geometry: g });
+      writeFileSync(f('cells.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature(cell.code, west.geometry), feature(newCode, east.geometry)] }));
+      const r = runImport(c, f('cells.geojson'), 'cells.geojson', { layer: 'grid', actor: 'test' });
+      expect(r.counts).toMatchObject({ add: 1, update: 1, error: 0 });
+      const moved = c.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(newCode) as { n: number };
+      const stayed = c.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(cell.code) as { n: number };
+      expect(moved.n + stayed.n).toBe(top.n);
+      expect(moved.n).toBeGreaterThan(0);
+      for (const comp of c.components.inExtent(cell.bbox, 500)) expect(c.grid.locate(comp.lon, comp.lat).code).toBe(comp.gridCode);
+      expect(c.edits.commitDetail(r.commitId!).cells.map((x) => x.op).sort()).toEqual(['add', 'update']);
+      // The east piece again under another new code: it overlaps the cell just added.
+      const before = fingerprint(copy);
+      writeFileSync(f('overlap.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature(`${cell.code.slice(0, 12)}998`, east.geometry)] }));
+      const bad = runImport(c, f('overlap.geojson'), 'overlap.geojson', { layer: 'grid', actor: 'test' });
+      expect(bad.problems[0]).toMatchObject({ severity: 'error', field: 'geometry', message: expect.stringMatching(/overlaps cell/) });
+      expect(bad.commitId).toBeNull();
+      expect(fingerprint(copy)).toBe(before);
+    } finally {
+      c.close();
+    }
   });
 });
 
