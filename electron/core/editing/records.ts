@@ -110,8 +110,9 @@ export function checkRecord(rec: ComponentRecord, env: CheckEnv, at: { index: nu
     else if (c.value.admin !== env.adminCode) p('error', 'code', `code ${rec.code} belongs to district ${c.value.admin}, not this centre's ${env.adminCode}`);
     else if (c.value.classCode !== rec.classCode) p('error', 'code', `code ${rec.code} names class ${c.value.classCode}, but the record is class ${rec.classCode}`);
   }
-  for (const g of geometryProblems(rec.geometry, k.geometry, env.bounds)) p('error', g.field, g.message);
-  if (rec.geometry && k.geometry !== 'point' && !out.some((x) => x.index === at.index && x.field === 'geometry' && x.severity === 'error')) {
+  const bad = geometryProblems(rec.geometry, k.geometry, env.bounds);
+  for (const g of bad) p('error', g.field, g.message);
+  if (rec.geometry && k.geometry !== 'point' && !bad.length) {
     [rec.lon, rec.lat] = representativePoint(rec.geometry);
   }
   if (!Number.isFinite(rec.lon) || !Number.isFinite(rec.lat) || !inBounds(env.bounds, rec.lon, rec.lat)) {
