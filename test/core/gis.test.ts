@@ -268,7 +268,11 @@ describe('import over the API (upload in chunks, preview, apply)', () => {
     expect((await call('import.preview', { uploadId: id, layer: 'components', mapping: { note: 'NoSuchColumn' } })).error.message).toMatch(/NoSuchColumn/);
     expect((await call('import.apply', { uploadId: id, layer: 'components', mapping: { nonsense: 'ClassCode' } })).error.code).toBe('BAD_INPUT');
     expect(fingerprint(db)).toBe(before);
+    const phases: string[] = [];
+    const off = core.subscribe((e) => { if (e.type === 'import.progress' && e.payload.uploadId === id) phases.push(e.payload.phase); });
     const applied = await call('import.apply', { uploadId: id, layer: 'components', message: '新增垃圾箱' });
+    off();
+    expect(phases).toEqual(['reading', 'checking', 'writing', 'done']);
     expect(applied.result.commitId).toEqual(expect.any(Number));
     expect(core.edits.commitDetail(applied.result.commitId).commit).toMatchObject({ kind: 'import', added: 1, message: '新增垃圾箱' });
   });
