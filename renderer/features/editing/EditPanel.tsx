@@ -283,7 +283,7 @@ function ItemForm({ item, cls, attrs, departments, draft }: { item: DraftItem; c
   const set = (patch: Partial<ComponentFields>) => draft.setFields(item.key, patch);
   const attrValues = value('attrs') ?? {};
   const dept = (k: 'dept1' | 'dept2' | 'dept3', label: string, required = false) => (
-    <label className="field">{label}{required && <em> *</em>}
+    <label className="field"><span>{label}{required && <em> *</em>}</span>
       <select data-testid={`f-${k}`} value={value(k) ?? ''} onChange={(e) => set({ [k]: e.target.value || null })}>
         <option value="">{required ? `（${cls?.defaultDept ?? ''}）` : '—'}</option>
         {departments.map((d) => <option key={d.code} value={d.code}>{'　'.repeat(d.level - 2)}{d.name} ({d.code})</option>)}
@@ -320,7 +320,7 @@ function ItemForm({ item, cls, attrs, departments, draft }: { item: DraftItem; c
           set({ attrs: Object.keys(next).length ? next : null });
         };
         return (
-          <label key={a.key} className="field">{a.label}{a.required && <em> *</em>}
+          <label key={a.key} className="field"><span>{a.label}{a.required && <em> *</em>}</span>
             {a.type === 'choice' ? (
               <select data-testid={`a-${a.key}`} value={v === undefined ? '' : String(v)} onChange={(e) => put(e.target.value)}>
                 <option value="">—</option>{a.options?.map((o) => <option key={o}>{o}</option>)}
