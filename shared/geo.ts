@@ -39,6 +39,11 @@ export function ringBBox(ring: LonLat[]): BBox {
   return [a, b, c, d];
 }
 
+/** True when two [minX, minY, maxX, maxY] boxes meet (touching counts). */
+export function boxesMeet(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
 /** Signed planar area of a flat ring (shoelace), in the ring's own units². Positive = counter-clockwise. */
 export function signedArea(coords: ArrayLike<number>, start = 0, end = coords.length): number {
   let s = 0;

@@ -28,7 +28,9 @@ import { verifyReplica } from './replication/verify.ts';
 import { DrService } from './replication/dr.ts';
 import { EditService, refuseOnProblems } from './editing/service.ts';
 import { GridEditor } from './editing/grid.ts';
-import { ComponentRenderCache } from './components/renderCache.ts';
+import { ComponentRenderCache, type RenderRow } from './components/renderCache.ts';
+import { recordBox } from './editing/records.ts';
+import { boxesMeet, ringBBox } from '../../shared/geo.ts';
 import { UploadStore } from './gis/uploads.ts';
 import { runImport } from './gis/importer.ts';
 import { exportLayer } from './gis/exporter.ts';
@@ -44,6 +46,9 @@ class Refused extends Error {
     super('refused');
   }
 }
+
+/** Codes a components.changed event carries at most (beyond, it carries none). */
+const MAX_PUSHED_CODES = 5000;
 
 /** Version reported by app.info. */
 export const CITYOPS_VERSION = '0.1.0';
@@ -149,8 +154,7 @@ export class Core implements CoreLike {
       'grid.cells': (i) => {
         if (!i.asOf) return this.grid.cells(i.bbox as BBox | undefined);
         const b = i.bbox as BBox | undefined;
-        const cells = this.gridEditor.cellsAsOf(Date.parse(i.asOf)).filter((c) => !b || c.ring.some(([x, y]) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]));
-        return this.grid.packRecords(cells);
+        return this.grid.pack(this.gridEditor.cellsAsOf(Date.parse(i.asOf)).filter((c) => !b || boxesMeet(ringBBox(c.ring), b)));
       },
       'grid.cell': (i) => this.grid.cell(i.code),
       'grid.locate': (i) => this.grid.locate(i.lon, i.lat),
@@ -199,12 +203,9 @@ export class Core implements CoreLike {
       },
       'import.apply': (i, ctx) => {
         const u = this.uploads.get(i.uploadId);
-        const report = runImport(this, u.file, u.name, { ...i, actor: userOf(ctx).name, onProgress: this.importProgress(i.uploadId) });
-        if (report.commitId) {
-          const d = this.edits.commitDetail(report.commitId);
-          this.committed({ commit: d.commit, codes: d.components.length <= 5000 ? d.components.map((c) => c.code) : [], assigned: {}, problems: [], cells: d.cells.map((c) => c.code) });
-        }
-        return report;
+        return runImport(this, u.file, u.name, {
+          ...i, actor: userOf(ctx).name, onProgress: this.importProgress(i.uploadId), onCommit: (r) => void this.committed(r),
+        });
       },
       'export.file': (i) => this.exportBytes(i),
       'search.query': (i) => this.search.query(i.q, i.limit),
@@ -279,11 +280,12 @@ export class Core implements CoreLike {
     };
   }
 
-  /** Announces a commit to every workstation (after the group commit: see emit) and forgets cached layer views. */
+  /** Announces a commit to every workstation (after the group commit: see emit) and forgets cached layer views.
+   * A very large commit (an import) goes out without its codes: clients reload their views on any commit. */
   private committed(r: CommitResult): CommitResult {
     this.asOfView = null;
-    if (r.cells.length) this.grid.invalidate();
-    this.emit({ type: 'components.changed', payload: { ids: [], codes: r.codes, commitId: r.commit.id, cells: r.cells } });
+    const codes = r.codes.length <= MAX_PUSHED_CODES ? r.codes : [];
+    this.emit({ type: 'components.changed', payload: { ids: [], codes, commitId: r.commit.id, cells: r.cells } });
     return r;
   }
 
@@ -298,7 +300,7 @@ export class Core implements CoreLike {
   private asOfCache(t: number): ComponentRenderCache {
     if (this.asOfView?.t !== t) {
       const rows = () => {
-        const out: [number, number, number, string, string][] = [];
+        const out: RenderRow[] = [];
         for (const { id, rec } of this.edits.recordsAsOf(t)) out.push([id, rec.lon, rec.lat, rec.classCode, rec.state]);
         return out;
       };
@@ -315,8 +317,7 @@ export class Core implements CoreLike {
     const out = today.filter((s) => !over.has(s.id));
     for (const [id, rec] of over) {
       if (!rec?.geometry || rec.retiredAt || (classes && !classes.includes(rec.classCode))) continue;
-      const pts = rec.geometry.type === 'Polygon' ? rec.geometry.coordinates[0] : rec.geometry.coordinates;
-      if (pts.some(([x, y]) => x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3])) out.push({ id, code: rec.code, classCode: rec.classCode, geometry: rec.geometry });
+      if (boxesMeet(recordBox(rec), bbox)) out.push({ id, code: rec.code, classCode: rec.classCode, geometry: rec.geometry });
     }
     return out;
   }

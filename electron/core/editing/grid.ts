@@ -14,7 +14,7 @@ import type { LonLat } from '../../../shared/model.ts';
 import type { CellRecord, CommitDetail, CommitResult, ComponentRecord } from '../../../shared/editing.ts';
 import type { GridService } from '../grid/service.ts';
 import { RECORD_COLUMNS, rowToRecord, type RecordRow } from './records.ts';
-import type { EditService, Plan } from './service.ts';
+import { stateAt, type EditService, type Plan } from './service.ts';
 
 export interface CellRow { id: number; code: string; community_code: string; ring: string; area_m2: number; version: number; retired_at: string | null }
 
@@ -50,6 +50,8 @@ export class GridEditor {
       rtreeIns: db.prepare('INSERT INTO grid_cells_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       version: db.prepare('INSERT INTO grid_versions (cell_id, version, commit_id, op, before, after) VALUES (?, ?, ?, ?, ?, ?)'),
       components: db.prepare(`SELECT ${RECORD_COLUMNS} FROM components WHERE grid_code = ? AND retired_at IS NULL`).raw(),
+      componentsInBox: db.prepare(`SELECT ${RECORD_COLUMNS} FROM components WHERE retired_at IS NULL AND id IN
+        (SELECT id FROM components_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`).raw(),
     };
   }
 
@@ -60,12 +62,7 @@ export class GridEditor {
 
   /** Every cell as it was at time `t` (active then): today's cells with later changes undone from history. */
   cellsAsOf(t: number | null): CellRecord[] {
-    const over = new Map<number, CellRecord | null>();
-    if (t !== null) {
-      const rows = this.db.prepare(`SELECT v.cell_id AS id, v.before FROM grid_versions v JOIN edit_commits c ON c.id = v.commit_id
-        WHERE c.at > ? ORDER BY c.at DESC, v.version DESC`).all(t) as { id: number; before: string | null }[];
-      for (const r of rows) over.set(r.id, r.before ? JSON.parse(r.before) : null);
-    }
+    const over = t === null ? new Map<number, CellRecord | null>() : stateAt<CellRecord>(this.db, 'grid_versions', 'cell_id', t);
     const out: CellRecord[] = [];
     for (const c of this.db.prepare('SELECT id, code, community_code, ring, area_m2, version, retired_at FROM grid_cells ORDER BY code').all() as CellRow[]) {
       const rec = over.has(c.id) ? over.get(c.id)! : this.record(c);
@@ -176,16 +173,13 @@ export class GridEditor {
   componentsToRelocate(boxes: [number, number, number, number][], locate: (lon: number, lat: number) => string | null): Plan[] {
     const out: Plan[] = [];
     const seen = new Set<number>();
-    const q = this.db.prepare(`SELECT ${RECORD_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')} FROM components c JOIN components_rtree r ON r.id = c.id
-      WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND c.retired_at IS NULL`).raw();
     for (const [a, b, c, d] of boxes) {
-      for (const r of q.all(a, c, b, d) as RecordRow[]) {
-        const { id, version, rec } = rowToRecord(r);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const cell = locate(rec.lon, rec.lat);
-        if (!cell || cell === rec.gridCode) continue;
-        out.push({ index: out.length, ref: rec.code, op: 'update', id, version: version + 1, before: rec, after: { ...rec, gridCode: cell }, photos: [] });
+      for (const r of this.q.componentsInBox.all(a, c, b, d) as RecordRow[]) {
+        const row = rowToRecord(r);
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        const cell = locate(row.rec.lon, row.rec.lat);
+        if (cell && cell !== row.rec.gridCode) out.push(movePlan(row, cell, out.length));
       }
     }
     return out;
@@ -195,10 +189,8 @@ export class GridEditor {
   private componentMoves(fromCell: string, where: (p: LonLat) => boolean, toCell: string): Plan[] {
     const out: Plan[] = [];
     for (const r of this.q.components.all(fromCell) as RecordRow[]) {
-      const { id, version, rec } = rowToRecord(r);
-      if (!where([rec.lon, rec.lat])) continue;
-      const after: ComponentRecord = { ...rec, gridCode: toCell };
-      out.push({ index: out.length, ref: rec.code, op: 'update', id, version: version + 1, before: rec, after, photos: [] });
+      const row = rowToRecord(r);
+      if (where([row.rec.lon, row.rec.lat])) out.push(movePlan(row, toCell, out.length));
     }
     return out;
   }
@@ -219,6 +211,12 @@ export class GridEditor {
     this.q.rtreeIns.run(id, a, c, b, d);
     this.q.version.run(id, version, commitId, op, cur ? JSON.stringify(this.record(cur)) : null, JSON.stringify(rec));
   }
+}
+
+/** The plan that moves a component into another cell. */
+function movePlan({ id, version, rec }: ReturnType<typeof rowToRecord>, toCell: string, index: number): Plan {
+  const after: ComponentRecord = { ...rec, gridCode: toCell };
+  return { index, ref: rec.code, op: 'update', id, version: version + 1, before: rec, after, photos: [] };
 }
 
 /** A polygon covering everything to the left of a polyline, the line extended ~2 km past both ends so it crosses

@@ -3,6 +3,7 @@
 import { kinks, pointOnFeature, booleanPointInPolygon, polygon as turfPolygon } from '@turf/turf';
 import { parseComponentCode } from '../../../shared/codes.ts';
 import { COMPONENT_STATES, type BBox, type ComponentClass } from '../../../shared/model.ts';
+import { ringBBox } from '../../../shared/geo.ts';
 import { normalizeDate, type ClassAttribute, type ComponentRecord, type EditProblem, type ShapeGeometry } from '../../../shared/editing.ts';
 
 /** Columns of a component row in record order. */
@@ -33,12 +34,7 @@ export function recordValues(rec: ComponentRecord): unknown[] {
 /** Bounding box of a record: its geometry, or its point. */
 export function recordBox(rec: ComponentRecord): BBox {
   if (!rec.geometry) return [rec.lon, rec.lat, rec.lon, rec.lat];
-  const pts = rec.geometry.type === 'Polygon' ? rec.geometry.coordinates[0] : rec.geometry.coordinates;
-  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
-  for (const [x, y] of pts) {
-    a = Math.min(a, x); b = Math.min(b, y); c = Math.max(c, x); d = Math.max(d, y);
-  }
-  return [a, b, c, d];
+  return ringBBox(rec.geometry.type === 'Polygon' ? rec.geometry.coordinates[0] : rec.geometry.coordinates);
 }
 
 /** The point a line or polygon component is placed by (its cell, its map marker): the middle vertex of a line,

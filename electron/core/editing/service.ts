@@ -349,12 +349,7 @@ export class EditService {
 
   /** Component records that differ from today's as of time `t`: id → the record then (null = did not exist). */
   asOfOverrides(t: number): Map<number, ComponentRecord | null> {
-    const rows = this.db.prepare(`SELECT v.component_id AS id, v.before FROM component_versions v JOIN edit_commits c ON c.id = v.commit_id
-      WHERE c.at > ? ORDER BY c.at DESC, v.version DESC`).all(t) as { id: number; before: string | null }[];
-    const out = new Map<number, ComponentRecord | null>();
-    // Newest first, so the last write per id is the earliest change after t: its before-image is the state at t.
-    for (const r of rows) out.set(r.id, r.before ? JSON.parse(r.before) : null);
-    return out;
+    return stateAt<ComponentRecord>(this.db, 'component_versions', 'component_id', t);
   }
 
   /** Every current record by code, in one scan (imports of many rows: one read instead of a look-up per row). */
@@ -380,6 +375,17 @@ export class EditService {
     this.attrCache = null;
     this.deptCodes = null;
   }
+}
+
+/** Rows of a history table (component or grid versions) changed after time `t`: id → the image at `t`, the
+ * before-image of the earliest change after it (null = the row did not exist then). */
+export function stateAt<T>(db: Db, table: 'component_versions' | 'grid_versions', idColumn: 'component_id' | 'cell_id', t: number): Map<number, T | null> {
+  const rows = db.prepare(`SELECT v.${idColumn} AS id, v.before FROM ${table} v JOIN edit_commits c ON c.id = v.commit_id
+    WHERE c.at > ? ORDER BY c.at DESC, v.version DESC`).all(t) as { id: number; before: string | null }[];
+  const out = new Map<number, T | null>();
+  // Newest first, so the last write per id is the earliest change after t.
+  for (const r of rows) out.set(r.id, r.before ? JSON.parse(r.before) : null);
+  return out;
 }
 
 /** Refuses a commit with errors (BAD_INPUT + the problem list) or conflicts (CONFLICT + the diffs). */

@@ -9,7 +9,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { crsConverter } from '../../../shared/crs.ts';
 import { parseGridCode } from '../../../shared/codes.ts';
 import { ringBBox } from '../../../shared/geo.ts';
-import { differingFields, type ComponentChange, type ComponentFields, type ComponentRecord, type ShapeGeometry, type CellRecord } from '../../../shared/editing.ts';
+import { differingFields, type CommitResult, type ComponentChange, type ComponentFields, type ComponentRecord, type ShapeGeometry, type CellRecord } from '../../../shared/editing.ts';
 import { IMPORT_FIELDS, guessMapping, type ImportLayer, type ImportReport, type ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import type { Db } from '../db/connection.ts';
@@ -47,6 +47,8 @@ export interface ImportOptions {
   message?: string;
   actor: string;
   onProgress?: (phase: 'reading' | 'checking' | 'writing' | 'done', done: number, total: number) => void;
+  /** Told about the commit an import wrote (inside its transaction). */
+  onCommit?: (r: CommitResult) => void;
 }
 
 /** Reads and checks a file; with dryRun false, applies it. Bad files throw ApiError BAD_INPUT and change nothing;
@@ -145,14 +147,18 @@ function finish(report: ImportReport, problems: ImportRowProblem[]): void {
 }
 
 /** Refuses a strict import with errors, or applies the valid plans as one commit. */
-function apply(ctx: ImportContext, report: ImportReport, problems: ImportRowProblem[], opts: ImportOptions, rows: number, write: () => number | null): ImportReport {
+function apply(ctx: ImportContext, report: ImportReport, problems: ImportRowProblem[], opts: ImportOptions, rows: number, write: () => CommitResult | null): ImportReport {
   finish(report, problems);
   if (opts.dryRun) return report;
   if (opts.strict && report.counts.error > 0) {
     throw new ApiError('BAD_INPUT', `strict import refused: ${report.counts.error} row(s) have errors; nothing was imported`, { report });
   }
   opts.onProgress?.('writing', 0, rows);
-  report.commitId = rows > BULK_ROWS ? ctx.changelog.bulk(`import ${report.file}`, write) : write();
+  const commit = rows > BULK_ROWS ? ctx.changelog.bulk(`import ${report.file}`, write) : write();
+  if (commit) {
+    report.commitId = commit.commit.id;
+    opts.onCommit?.(commit);
+  }
   opts.onProgress?.('done', rows, rows);
   return report;
 }
@@ -244,7 +250,7 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
     valid.push(p);
   }
   return apply(ctx, report, problems, opts, valid.length, () =>
-    valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid).commit.id : null);
+    valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid) : null);
 }
 
 /** Coordinates closer than this (degrees, ≈ 1 cm) are the same place: a reprojected round trip is not a change. */
@@ -362,6 +368,6 @@ function importCells(ctx: ImportContext, src: SourceLayer, report: ImportReport,
     return ctx.edits.write({ kind: 'import', message: opts.message ?? `导入网格 ${report.file}`, actor: opts.actor }, moves, [], valid.map((v) => v.rec.code), (commitId) => {
       for (const v of valid) ctx.gridEditor.writeCell(commitId, v.cur ?? null, v.rec, v.cur ? (v.cur.retired_at ? 'restore' : 'update') : 'add');
       ctx.gridEditor.invalidateGrid();
-    }).commit.id;
+    });
   });
 }

@@ -1,6 +1,8 @@
 // Well-known binary and text for the geometry types of the two layers (points, lines, polygons and their multi
 // forms on input), and the GeoPackage geometry blob around WKB (GeoPackage 1.3 §2.1.3).
 import type { Geometry, Position } from 'geojson';
+import { ringBBox } from '../../../shared/geo.ts';
+import type { LonLat } from '../../../shared/model.ts';
 
 const TYPES: Record<number, Geometry['type']> = { 1: 'Point', 2: 'LineString', 3: 'Polygon', 4: 'MultiPoint', 5: 'MultiLineString', 6: 'MultiPolygon' };
 
@@ -108,6 +110,11 @@ export function writeWkb(g: Geometry): Buffer {
   return b;
 }
 
+/** Every vertex of a point, line or polygon. */
+export function positionsOf(g: Geometry): Position[] {
+  return g.type === 'Point' ? [g.coordinates] : g.type === 'LineString' ? g.coordinates : g.type === 'Polygon' ? g.coordinates.flat() : [];
+}
+
 /** Reads a GeoPackage geometry blob (header + WKB); null for an empty geometry. */
 export function readGpkgGeometry(blob: Buffer): Geometry | null {
   if (blob.length < 8 || blob[0] !== 0x47 || blob[1] !== 0x50) throw new Error('not a GeoPackage geometry (no GP magic)');
@@ -130,11 +137,7 @@ export function writeGpkgGeometry(g: Geometry, srsId: number): Buffer {
   head[3] = (isPoint ? 0 : 1 << 1) | 1; // envelope [minx, maxx, miny, maxy] unless a point; little-endian
   head.writeInt32LE(srsId, 4);
   if (!isPoint) {
-    const all = g.type === 'LineString' ? g.coordinates : g.type === 'Polygon' ? g.coordinates.flat() : [];
-    let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
-    for (const [x, y] of all) {
-      a = Math.min(a, x); c = Math.max(c, x); b = Math.min(b, y); d = Math.max(d, y);
-    }
+    const [a, b, c, d] = ringBBox(positionsOf(g) as LonLat[]);
     head.writeDoubleLE(a, 8);
     head.writeDoubleLE(c, 16);
     head.writeDoubleLE(b, 24);

@@ -7,7 +7,9 @@ import { zipSync } from 'fflate';
 import type { Geometry, Position } from 'geojson';
 import type { GisFormat } from '../../../shared/gis.ts';
 import { CRS_WKT, isGeographic } from './prj.ts';
-import { toWkt, writeGpkgGeometry } from './wkb.ts';
+import { positionsOf, toWkt, writeGpkgGeometry } from './wkb.ts';
+import { ringBBox } from '../../../shared/geo.ts';
+import type { LonLat } from '../../../shared/model.ts';
 
 /** One feature to write: geometry in the output CRS, values in column order. */
 export interface OutFeature { geometry: Geometry; values: (string | number | null)[] }
@@ -112,9 +114,7 @@ function shpFiles(type: number, geoms: Geometry[], r: (p: Position) => Position)
   const total = 100 + parts.reduce((s, p) => s + 8 + recLen(p), 0);
   const shp = Buffer.alloc(total);
   const shx = Buffer.alloc(100 + 8 * parts.length);
-  let bb = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const p of parts) for (const ring of p) for (const [x, y] of ring) bb = [Math.min(bb[0], x), Math.min(bb[1], y), Math.max(bb[2], x), Math.max(bb[3], y)];
-  if (!parts.length) bb = [0, 0, 0, 0];
+  const bb = parts.length ? ringBBox(parts.flat(2) as LonLat[]) : [0, 0, 0, 0];
   for (const [buf, len] of [[shp, total], [shx, shx.length]] as const) {
     buf.writeInt32BE(9994, 0);
     buf.writeInt32BE(len / 2, 24);
@@ -138,8 +138,7 @@ function shpFiles(type: number, geoms: Geometry[], r: (p: Position) => Position)
       return;
     }
     const pts = p.flat();
-    const b = [Math.min(...pts.map((q) => q[0])), Math.min(...pts.map((q) => q[1])), Math.max(...pts.map((q) => q[0])), Math.max(...pts.map((q) => q[1]))];
-    b.forEach((v, k) => shp.writeDoubleLE(v, o + 8 * k));
+    ringBBox(pts as LonLat[]).forEach((v, k) => shp.writeDoubleLE(v, o + 8 * k));
     o += 32;
     shp.writeInt32LE(p.length, o);
     shp.writeInt32LE(pts.length, o + 4);
@@ -232,17 +231,13 @@ function writeGpkg(file: string, l: OutLayer): void {
     const gtype = types.size === 1 ? [...types][0].toUpperCase() : 'GEOMETRY';
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
     db.exec(`CREATE TABLE ${q(l.name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom ${gtype}, ${l.columns.map((c) => `${q(c)} TEXT`).join(', ')})`);
-    let bb = [Infinity, Infinity, -Infinity, -Infinity];
     const r = rounder(l.crs);
     const ins = db.prepare(`INSERT INTO ${q(l.name)} (geom, ${l.columns.map(q).join(', ')}) VALUES (?${', ?'.repeat(l.columns.length)})`);
     db.transaction(() => {
       for (const f of l.features) {
-        const g = roundGeometry(f.geometry, r);
-        const pts = g.type === 'Point' ? [g.coordinates] : g.type === 'LineString' ? g.coordinates : g.type === 'Polygon' ? g.coordinates.flat() : [];
-        for (const [x, y] of pts) bb = [Math.min(bb[0], x), Math.min(bb[1], y), Math.max(bb[2], x), Math.max(bb[3], y)];
-        ins.run(writeGpkgGeometry(g, srsId), ...f.values);
+        ins.run(writeGpkgGeometry(roundGeometry(f.geometry, r), srsId), ...f.values);
       }
-      if (!l.features.length) bb = [0, 0, 0, 0];
+      const bb = l.features.length ? ringBBox(l.features.flatMap((f) => positionsOf(f.geometry)) as LonLat[]) : [0, 0, 0, 0];
       db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(l.name, 'features', l.name, ...bb, srsId);
       db.prepare('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)').run(l.name, 'geom', gtype, srsId);

@@ -63,29 +63,26 @@ export class GridService {
 
   /** Cells in compact column form: rings are flat lon,lat arrays addressed by offsets. */
   cells(bbox?: BBox): PackedCells {
-    if (!bbox) return (this.allCells ??= this.pack(this.q.allCells.all() as CellRow[]));
-    return this.pack(this.q.cellsInBox.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3] }) as CellRow[]);
+    const fromRows = (rows: CellRow[]) => this.pack(rows.map((r) => ({ code: r.code, communityCode: r.community_code, ring: JSON.parse(r.ring) as LonLat[] })));
+    if (!bbox) return (this.allCells ??= fromRows(this.q.allCells.all() as CellRow[]));
+    return fromRows(this.q.cellsInBox.all({ minLon: bbox[0], minLat: bbox[1], maxLon: bbox[2], maxLat: bbox[3] }) as CellRow[]);
   }
 
-  /** Packs cell records that are not today's rows (the grid as of a past time). */
-  packRecords(cells: { code: string; communityCode: string; ring: LonLat[] }[]): PackedCells {
-    return this.pack(cells.map((c, i) => ({ id: i, code: c.code, community_code: c.communityCode, ring: JSON.stringify(c.ring), area_m2: 0, min_lon: 0, min_lat: 0, max_lon: 0, max_lat: 0 })));
-  }
-
-  private pack(rows: CellRow[]): PackedCells {
+  /** Cells in compact column form (today's rows, or records such as the grid as of a past time). */
+  pack(cells: { code: string; communityCode: string; ring: LonLat[] }[]): PackedCells {
     const communities: string[] = [];
     const commIdx = new Map<string, number>();
     const out: PackedCells = { codes: [], community: [], communities, offsets: [0], coords: [] };
-    for (const r of rows) {
-      let ci = commIdx.get(r.community_code);
+    for (const c of cells) {
+      let ci = commIdx.get(c.communityCode);
       if (ci === undefined) {
         ci = communities.length;
-        communities.push(r.community_code);
-        commIdx.set(r.community_code, ci);
+        communities.push(c.communityCode);
+        commIdx.set(c.communityCode, ci);
       }
-      out.codes.push(r.code);
+      out.codes.push(c.code);
       out.community.push(ci);
-      for (const [x, y] of JSON.parse(r.ring) as LonLat[]) out.coords.push(round7(x), round7(y));
+      for (const [x, y] of c.ring) out.coords.push(round7(x), round7(y));
       out.offsets.push(out.coords.length);
     }
     return out;
