@@ -5,8 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { RECORD_FIELDS, type ComponentRecord, type EditConflict } from '../../../shared/editing.ts';
 import { fullTime } from '../cases/format.ts';
 
-/** Field → panel label key. */
+/** Field (of a record, or of an import) → label key: the panel's attribute names where there is one. */
 export const FIELD_LABELS: Record<string, string> = {
+  code: 'panel.code', classCode: 'panel.class', name: 'panel.name', communityCode: 'panel.community',
   gridCode: 'panel.grid', lon: 'panel.lonlat', lat: 'panel.lonlat', geometry: 'edit.polygon', dept1: 'panel.dept1', dept2: 'panel.dept2', dept3: 'panel.dept3',
   state: 'panel.state', orDate: 'panel.orDate', chDate: 'panel.chDate', dataSource: 'panel.dataSource', note: 'panel.note', attrs: 'edit.attrs', retiredAt: 'edit.ops.retire',
 };

@@ -4,14 +4,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError, subscribe } from '../../api/client.ts';
 import { CRS_NAMES } from '../../../shared/crs.ts';
+import { FIELD_LABELS } from './ConflictDialog.tsx';
 import { GIS_FORMATS, IMPORT_FIELDS, type GisFormat, type ImportLayer, type ImportReport } from '../../../shared/gis.ts';
 
-/** Labels of the import fields (the panel's attribute names where there is one). */
-const FIELD_LABEL: Record<string, string> = {
-  code: 'panel.code', classCode: 'panel.class', name: 'panel.name', dept1: 'panel.dept1', dept2: 'panel.dept2', dept3: 'panel.dept3', gridCode: 'panel.grid',
-  state: 'panel.state', orDate: 'panel.orDate', chDate: 'panel.chDate', dataSource: 'panel.dataSource', note: 'panel.note', attrs: 'edit.attrs',
-  communityCode: 'panel.community',
-};
 const CHUNK = 4 * 1024 * 1024; // 4 MB of file per request (≈ 5.4 MB of base64, under the 8 MB limit)
 const CRSS = Object.keys(CRS_NAMES) as ('EPSG:4490' | 'EPSG:4326' | 'EPSG:3857' | 'EPSG:4549' | 'EPSG:4528' | 'EPSG:2385')[];
 type Crs = (typeof CRSS)[number];
@@ -118,7 +113,7 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
                 <table className="mapping">
                   <tbody>
                     {IMPORT_FIELDS[layer].map((f) => (
-                      <tr key={f}><th>{FIELD_LABEL[f] ? `${t(FIELD_LABEL[f])} (${f})` : f}</th><td>
+                      <tr key={f}><th>{FIELD_LABELS[f] ? `${t(FIELD_LABELS[f])} (${f})` : f}</th><td>
                         <select data-testid={`map-${f}`} value={mapping[f] ?? ''} onChange={(e) => { const m = { ...mapping }; if (e.target.value) m[f] = e.target.value; else delete m[f]; setMapping(m); }}>
                           <option value="">—</option>{report.columns.map((c) => <option key={c}>{c}</option>)}
                         </select></td></tr>
