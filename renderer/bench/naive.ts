@@ -11,18 +11,15 @@ import { transformExtent } from 'ol/proj';
 import { decodePacked } from '../../shared/packed.ts';
 import { fromMercator } from '../../shared/geo.ts';
 import { MAJOR_COLORS, OTHER_COLOR } from '../map/styles.ts';
+import type { AppInfo, PackedCells } from '../../shared/model.ts';
+import { api, apiBytes, benchFailed } from './api.ts';
 
-async function api(method: string, input: unknown): Promise<Response> {
-  // The session of this tab (log in on the app page first, then open this page in the same tab).
-  const token = sessionStorage.getItem('cityops.token');
-  return fetch(`../api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
-}
-
-const info = (await (await api('app.info', {})).json()).result;
-const classes = (await (await api('catalog.componentClasses', {})).json()).result as { idx: number; major: string }[];
+const info = await api<AppInfo>('app.info', {});
+const classes = await api<{ idx: number; major: string }[]>('catalog.componentClasses', {});
 const majorOf = new Map(classes.map((c) => [c.idx, c.major]));
-const packed = decodePacked(new Uint8Array(await (await api('components.view', { bbox: info.bounds, resolution: 1, maxFeatures: 400_000 })).arrayBuffer()));
-const cells = (await (await api('grid.cells', {})).json()).result;
+const packed = decodePacked(await apiBytes('components.view', { bbox: info.bounds, resolution: 1, maxFeatures: 400_000 }));
+const cells = await api<PackedCells>('grid.cells', {});
+if (packed.count === 0 || cells.codes.length === 0) benchFailed(`the baseline got ${packed.count} components and ${cells.codes.length} cells`);
 
 const components = {
   type: 'FeatureCollection',

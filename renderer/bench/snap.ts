@@ -12,15 +12,14 @@ import Snap from 'ol/interaction/Snap';
 import { fromLonLat, transformExtent } from 'ol/proj';
 import { decodePacked } from '../../shared/packed.ts';
 import { percentile } from '../../scripts/bench/stats.ts';
+import type { AppInfo, Boundary, PackedCells } from '../../shared/model.ts';
+import { api, apiBytes, benchFailed } from './api.ts';
 
-async function api(method: string, input: unknown): Promise<Response> {
-  const token = sessionStorage.getItem('cityops.token');
-  return fetch(`../api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
-}
-const info = (await (await api('app.info', {})).json()).result;
-const packed = decodePacked(new Uint8Array(await (await api('components.view', { bbox: info.bounds, resolution: 0.01, maxFeatures: 400_000 })).arrayBuffer()));
-const cells = (await (await api('grid.cells', {})).json()).result;
-const bounds = (await (await api('grid.boundaries', { kind: 'community' })).json()).result as { ring: [number, number][] }[];
+const info = await api<AppInfo>('app.info', {});
+const packed = decodePacked(await apiBytes('components.view', { bbox: info.bounds, resolution: 0.01, maxFeatures: 400_000 }));
+const cells = await api<PackedCells>('grid.cells', {});
+const bounds = await api<Boundary[]>('grid.boundaries', { kind: 'community' });
+if (packed.count === 0 || cells.codes.length === 0 || bounds.length === 0) benchFailed(`the snap page got ${packed.count} components, ${cells.codes.length} cells, ${bounds.length} boundaries`);
 
 const extent = transformExtent(info.bounds, 'EPSG:4326', 'EPSG:3857');
 const map = new OlMap({ target: 'map', view: new View({ center: [(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], zoom: 18 }) });

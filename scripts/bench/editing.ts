@@ -110,7 +110,11 @@ const http = await startHttpServer({ core, host: '127.0.0.1', port: 0 });
 const base = http.url;
 const login = async (name: string) => (await (await fetch(`${base}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: passwordOf(name) }) })).json()).result.token as string;
 const [gisToken, dispToken] = [await login('bench-gis'), await login('bench-disp')];
-const post = (token: string, method: string, input: unknown) => fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+const post = async (token: string, method: string, input: unknown) => {
+  const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+  if (!res.ok) throw new Error(`benchmark call ${method} failed: HTTP ${res.status} ${await res.text()}`);
+  return res;
+};
 const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${dispToken}`);
 await new Promise((r) => ws.once('open', r));
 let waiting: ((codes: string[]) => void) | null = null;
@@ -154,8 +158,9 @@ if (!values['no-browser']) {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await loginPage(page, server.url + '/', 'bench-admin', passwordOf('bench-admin'));
     await page.goto(server.url + '/bench/snap.html');
-    await page.waitForFunction(() => document.body.dataset.snapDone, null, { timeout: 600_000 });
+    await page.waitForFunction(() => document.body.dataset.snapDone || document.body.dataset.benchError, null, { timeout: 600_000 });
     const r = await page.evaluate(() => ({ ...document.body.dataset }));
+    if (r.benchError) throw new Error(`snap page: ${r.benchError}`);
     report(`snap index build: ${Number(r.snapPoints).toLocaleString('en')} component points + ${Number(r.snapCells).toLocaleString('en')} cells + boundaries`, `${s(Number(r.snapBuildMs))}`);
     report('snap index update: 1,000 components moved (remove + add)', ms(Number(r.snapUpdateMs)));
     report('snap look-up per pointer move with the whole city indexed, p50 / p95 of 1,000', `${ms(Number(r.snapP50))} / ${ms(Number(r.snapP95))}`);

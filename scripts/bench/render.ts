@@ -35,7 +35,9 @@ async function open(url: string, timeout = 300_000): Promise<{ page: Page; ready
   // Log in once in this tab, then measure a fresh load of the page (the session survives in sessionStorage).
   await loginPage(page, server.url + '/', 'bench-admin', passwordOf('bench-admin'));
   await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.mapReadyAt, null, { timeout });
+  await page.waitForFunction(() => document.body.dataset.mapReadyAt || document.body.dataset.benchError, null, { timeout });
+  const failed = await page.evaluate(() => document.body.dataset.benchError);
+  if (failed) throw new Error(`${url}: ${failed}`);
   return { page, readyAt: Number(await page.evaluate(() => document.body.dataset.mapReadyAt)) };
 }
 
@@ -67,7 +69,7 @@ const PAN_SRC = `async (n) => {
 async function panFrames(page: Page, frames: number): Promise<number[]> {
   return page.evaluate(`(${PAN_SRC})(${frames})`) as Promise<number[]>;
 }
-const heapMB = (page: Page) => page.evaluate(() => ((performance as any).memory.usedJSHeapSize as number) / 1e6);
+const heapMB = (page: Page) => page.evaluate(() => (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 1e6);
 
 // 1. Load → rendercomplete, app, median of N fresh pages.
 const loads: number[] = [];
@@ -82,6 +84,7 @@ report(`app: page load → map rendercomplete, whole city at city zoom (median o
 const app = await open(server.url + '/');
 await app.page.waitForFunction(() => !document.querySelector('[data-testid=visible-count]')?.textContent?.includes('…'));
 const shown = await app.page.textContent('[data-testid=visible-count]');
+if (!/[1-9]/.test(shown ?? '')) throw new Error(`the app shows no components (${shown}); the figures would be of an empty map`);
 await panFrames(app.page, 5); // warm-up
 const appFrames = await panFrames(app.page, 60);
 const appHeap = await heapMB(app.page);
