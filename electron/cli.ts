@@ -130,7 +130,9 @@ async function main(argv: string[]): Promise<void> {
       if (existsSync(file) && !values.force) die(`${file} already exists; pass --force to overwrite it`, 1);
       let last = '';
       const r = seedDatabase(file, {
-        seed, scale, force: !!values.force,
+        seed,
+        scale,
+        force: !!values.force,
         onProgress: (phase, f) => {
           const line = `seeding ${phase} ${Math.round(f * 100)}%`;
           if (line !== last && process.stderr.isTTY) process.stderr.write(`\r${line}   `);
@@ -138,7 +140,9 @@ async function main(argv: string[]): Promise<void> {
         },
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
-      process.stdout.write(`seeded ${r.file}: ${r.streets} streets, ${r.communities} communities, ${r.gridCells} grid cells, ${r.components} components, ${r.departments} departments in ${(r.ms / 1000).toFixed(1)} s\n`);
+      process.stdout.write(
+        `seeded ${r.file}: ${r.streets} streets, ${r.communities} communities, ${r.gridCells} grid cells, ${r.components} components, ${r.departments} departments in ${(r.ms / 1000).toFixed(1)} s\n`,
+      );
       return;
     }
     case 'info': {
@@ -152,7 +156,12 @@ async function main(argv: string[]): Promise<void> {
       const info = core.info();
       core.close();
       if (values.json) process.stdout.write(JSON.stringify(info) + '\n');
-      else process.stdout.write(Object.entries(info).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('\n') + '\n');
+      else
+        process.stdout.write(
+          Object.entries(info)
+            .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+            .join('\n') + '\n',
+        );
       return;
     }
     case 'user add':
@@ -185,12 +194,19 @@ async function main(argv: string[]): Promise<void> {
         const mode = (values.replication as string | undefined) ?? 'async';
         if (mode !== 'sync' && mode !== 'async') die(`--replication must be sync or async, got ${mode}`);
         if (target) {
-          core.startReplication({ target, token: (values['replica-token'] as string | undefined) ?? process.env.CITYOPS_REPLICA_TOKEN, mode: mode as 'sync' | 'async' });
+          core.startReplication({
+            target,
+            token: (values['replica-token'] as string | undefined) ?? process.env.CITYOPS_REPLICA_TOKEN,
+            mode: mode as 'sync' | 'async',
+          });
           process.stderr.write(`cityops: replicating to ${target} (${mode})\n`);
         } else {
           core.startReplicationFromSettings();
         }
-        if (core.auth.count() === 0) process.stderr.write(`cityops: warning: no accounts yet; create one with: cityops user add --db ${file} --name admin --role admin --password-stdin\n`);
+        if (core.auth.count() === 0)
+          process.stderr.write(
+            `cityops: warning: no accounts yet; create one with: cityops user add --db ${file} --name admin --role admin --password-stdin\n`,
+          );
       } catch (e) {
         die((e as Error).message, 1);
       }
@@ -199,7 +215,10 @@ async function main(argv: string[]): Promise<void> {
         process.stderr.write(`cityops: warning: no built UI at ${staticDir} (run npm run build); serving the API only\n`);
       }
       const server = await startHttpServer({
-        core, host: (values.host as string) ?? '127.0.0.1', port, staticDir,
+        core,
+        host: (values.host as string) ?? '127.0.0.1',
+        port,
+        staticDir,
         health: () => ({ db: path.basename(file), components: core.info().components }),
       });
       process.stdout.write(`listening on ${server.url}\n`);
@@ -253,7 +272,9 @@ async function main(argv: string[]): Promise<void> {
             for (const q of r.problems.slice(1)) process.stderr.write(`  also ${q.file}: ${q.problem}\n`);
             process.exitCode = 1;
           } else {
-            process.stdout.write(`verified ${r.snapshots} snapshots and ${r.segments} segments, sequences ${r.firstSeq ?? 0}…${r.lastSeq}: all checksums and the hash chain are intact\n`);
+            process.stdout.write(
+              `verified ${r.snapshots} snapshots and ${r.segments} segments, sequences ${r.firstSeq ?? 0}…${r.lastSeq}: all checksums and the hash chain are intact\n`,
+            );
           }
           return;
         }
@@ -261,15 +282,18 @@ async function main(argv: string[]): Promise<void> {
         let at: number | undefined;
         if (values.at !== undefined) {
           at = Date.parse(values.at as string);
-          if (!/^\d{4}-\d\d-\d\dT/.test(values.at as string) || Number.isNaN(at)) die(`--at must be an ISO-8601 time such as 2026-11-27T10:00:00+08:00, got ${values.at}`);
+          if (!/^\d{4}-\d\d-\d\dT/.test(values.at as string) || Number.isNaN(at))
+            die(`--at must be an ISO-8601 time such as 2026-11-27T10:00:00+08:00, got ${values.at}`);
         }
         const seq = values.seq === undefined ? undefined : Number(values.seq);
         if (seq !== undefined && (!Number.isInteger(seq) || seq < 0)) die(`--seq must be a non-negative integer, got ${values.seq}`);
         const r = await restore({ client, to, seq, at, dryRun: !!values['dry-run'], onProgress: (m) => process.stderr.write(`${m}\n`) });
         const when = new Date(r.at).toISOString();
-        process.stdout.write(`${r.dryRun ? 'dry run: would restore' : `restored ${r.file}:`} sequence ${r.seq} (changes up to ${when}), from snapshot ${r.snapshotSeq} + ${r.applied} changes; ` +
-          `${r.counts.cases} cases, ${r.counts.case_history} case history rows, ${r.counts.components} components, ${r.counts.grid_cells} grid cells, ${r.counts.users} users; ` +
-          `chain verified, integrity_check ${r.integrity}; ${(r.ms / 1000).toFixed(1)} s\n`);
+        process.stdout.write(
+          `${r.dryRun ? 'dry run: would restore' : `restored ${r.file}:`} sequence ${r.seq} (changes up to ${when}), from snapshot ${r.snapshotSeq} + ${r.applied} changes; ` +
+            `${r.counts.cases} cases, ${r.counts.case_history} case history rows, ${r.counts.components} components, ${r.counts.grid_cells} grid cells, ${r.counts.users} users; ` +
+            `chain verified, integrity_check ${r.integrity}; ${(r.ms / 1000).toFixed(1)} s\n`,
+        );
         for (const s of r.skippedSnapshots) process.stderr.write(`note: snapshot ${s.seq} skipped: ${s.problem}\n`);
       } catch (e) {
         die((e as Error).message, 1);
@@ -311,7 +335,13 @@ function cliImport(core: Core, layer: 'components' | 'grid', crs: string | undef
   let report: ImportReport;
   try {
     report = runImport(core, path.resolve(file), path.basename(file), {
-      layer, crs, mapping, strict: !!v.strict, dryRun: !!v['dry-run'], message: v.message as string | undefined, actor: 'system@cli',
+      layer,
+      crs,
+      mapping,
+      strict: !!v.strict,
+      dryRun: !!v['dry-run'],
+      message: v.message as string | undefined,
+      actor: 'system@cli',
       onProgress: (phase, done, total) => tty && process.stderr.write(`\r${phase} ${done}/${total}   `),
     });
   } catch (e) {
@@ -332,10 +362,18 @@ function printReport(r: ImportReport, json: boolean): void {
   }
   const c = r.counts;
   process.stdout.write(`${r.file}: ${r.format}, ${r.rows} rows, CRS ${r.crs} (${r.crsFrom})${r.encoding ? `, ${r.encoding}` : ''}\n`);
-  process.stdout.write(`mapping: ${Object.entries(r.mapping).map(([f, col]) => `${f}←${col}`).join(', ') || '(none)'}\n`);
+  process.stdout.write(
+    `mapping: ${
+      Object.entries(r.mapping)
+        .map(([f, col]) => `${f}←${col}`)
+        .join(', ') || '(none)'
+    }\n`,
+  );
   for (const p of r.problems) process.stdout.write(`row ${p.row}${p.code ? ` ${p.code}` : ''}: ${p.severity} ${p.field}: ${p.message}\n`);
   if (r.more) process.stdout.write(`… and ${r.more} more problems\n`);
-  process.stdout.write(`add ${c.add}, update ${c.update}, unchanged ${c.unchanged}; rows with errors ${c.error}; warnings ${c.warning}, fixed ${c.fixed}, filled ${c.filled}\n`);
+  process.stdout.write(
+    `add ${c.add}, update ${c.update}, unchanged ${c.unchanged}; rows with errors ${c.error}; warnings ${c.warning}, fixed ${c.fixed}, filled ${c.filled}\n`,
+  );
   process.stdout.write(r.commitId ? `imported as commit ${r.commitId}\n` : 'nothing was written\n');
 }
 
@@ -350,7 +388,9 @@ function cliExport(core: Core, layer: 'components' | 'grid', crs: string | undef
   const t = Date.now();
   try {
     const n = exportToFile(core, { layer, format, crs, classCode: v.class as string | undefined, asOf }, path.resolve(out));
-    process.stdout.write(`exported ${n} ${layer === 'grid' ? 'cells' : 'components'} to ${out} (${format}, ${crs ?? (format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490')}) in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `exported ${n} ${layer === 'grid' ? 'cells' : 'components'} to ${out} (${format}, ${crs ?? (format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490')}) in ${((Date.now() - t) / 1000).toFixed(1)} s\n`,
+    );
   } catch (e) {
     die((e as Error).message, 1);
   }
@@ -367,7 +407,9 @@ function openCore(file: string): Core {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Account, API key and history commands. */
@@ -380,10 +422,18 @@ async function admin(cmd: string, core: Core, v: Record<string, string | boolean
       if (!ROLES.includes(role as Role)) die(`unknown role ${role}; roles are ${ROLES.join(', ')}`);
       if (!v['password-stdin']) die('give the password on standard input with --password-stdin (never on the command line)');
       const password = await readStdin();
-      const u = core.auth.addUser({
-        name: need('name'), role: role as Role, department: str('department') ?? null, streetCode: str('street') ?? null,
-        phone: str('phone') ?? null, displayName: str('display-name'), password,
-      }, ctx);
+      const u = core.auth.addUser(
+        {
+          name: need('name'),
+          role: role as Role,
+          department: str('department') ?? null,
+          streetCode: str('street') ?? null,
+          phone: str('phone') ?? null,
+          displayName: str('display-name'),
+          password,
+        },
+        ctx,
+      );
       process.stdout.write(`created user ${u.name} (${u.role}${u.department ? `, ${u.department}` : ''}), id ${u.id}\n`);
       return;
     }

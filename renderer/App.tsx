@@ -26,7 +26,17 @@ import { CommitLog } from './features/editing/History.tsx';
 import { ImportExportDialog } from './features/editing/ImportExport.tsx';
 import type { EditCallbacks } from './map/editing.ts';
 import type {
-  AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, ReplicationStatus, SearchHit, Settings, Street, User,
+  AppInfo,
+  ChannelInfo,
+  ClassCount,
+  ComponentClass,
+  Department,
+  EventClass,
+  ReplicationStatus,
+  SearchHit,
+  Settings,
+  Street,
+  User,
 } from '../shared/model.ts';
 
 /** Roles that take in cases (the contract's access list for cases.intake). */
@@ -43,10 +53,25 @@ export function App() {
   useEffect(() => window.cityops?.onProgress((p) => setProgress(p.fraction >= 1 ? null : p)), []);
   useEffect(() => {
     if (!sessionToken()) return setChecked(true);
-    call('auth.me', {}).then(setUser).catch(() => setSessionToken(null)).finally(() => setChecked(true));
+    call('auth.me', {})
+      .then(setUser)
+      .catch(() => setSessionToken(null))
+      .finally(() => setChecked(true));
   }, []);
-  useEffect(() => onSession((inside) => { if (!inside) setUser(null); }), []);
-  if (!checked) return <div className="splash"><h1>{t('app.title')}</h1><p>{t('status.loading')}</p></div>;
+  useEffect(
+    () =>
+      onSession((inside) => {
+        if (!inside) setUser(null);
+      }),
+    [],
+  );
+  if (!checked)
+    return (
+      <div className="splash">
+        <h1>{t('app.title')}</h1>
+        <p>{t('status.loading')}</p>
+      </div>
+    );
   if (!user) {
     return (
       <>
@@ -110,10 +135,18 @@ function Workspace({ user }: { user: User }) {
   // The map is created once; its editing callbacks go to whatever the open edit panel registered.
   const editProxy = useMemo<EditCallbacks | undefined>(() => {
     if (!canEdit) return undefined;
-    const to = <K extends keyof EditCallbacks>(k: K) => ((...a: Parameters<EditCallbacks[K]>) => (editHandlers.current?.[k] as (...x: unknown[]) => void)?.(...a)) as EditCallbacks[K];
+    const to = <K extends keyof EditCallbacks>(k: K) =>
+      ((...a: Parameters<EditCallbacks[K]>) => (editHandlers.current?.[k] as (...x: unknown[]) => void)?.(...a)) as EditCallbacks[K];
     return {
-      onPoint: to('onPoint'), onShape: to('onShape'), onModified: to('onModified'), onTranslated: to('onTranslated'), onBox: to('onBox'),
-      onSplitLine: to('onSplitLine'), onPickCell: to('onPickCell'), onSelection: to('onSelection'), onSnapIndex: to('onSnapIndex'),
+      onPoint: to('onPoint'),
+      onShape: to('onShape'),
+      onModified: to('onModified'),
+      onTranslated: to('onTranslated'),
+      onBox: to('onBox'),
+      onSplitLine: to('onSplitLine'),
+      onPickCell: to('onPickCell'),
+      onSelection: to('onSelection'),
+      onSnapIndex: to('onSnapIndex'),
     };
   }, [canEdit]);
 
@@ -121,8 +154,13 @@ function Workspace({ user }: { user: User }) {
     (async () => {
       // The map needs only the bounds and the class table; counts for the layer tree follow.
       const [info, classes, settings, eventClasses, departments, channels, streets] = await Promise.all([
-        call('app.info', {}), call('catalog.componentClasses', {}), call('settings.get', {}), call('catalog.eventClasses', {}),
-        call('catalog.departments', {}), call('cases.channels', {}), call('grid.streets', {}),
+        call('app.info', {}),
+        call('catalog.componentClasses', {}),
+        call('settings.get', {}),
+        call('catalog.eventClasses', {}),
+        call('catalog.departments', {}),
+        call('cases.channels', {}),
+        call('grid.streets', {}),
       ]);
       setVisible(new Set(classes.map((c) => c.code)));
       setData({ info, classes, counts: [], settings, eventClasses, departments, channels, streets });
@@ -134,7 +172,10 @@ function Workspace({ user }: { user: User }) {
   useEffect(() => onConnection(setOnline), []);
   // Replication state for the status bar: pushed on changes, polled for the lag.
   useEffect(() => {
-    const poll = () => void call('replication.status', {}).then(setReplication).catch(() => {});
+    const poll = () =>
+      void call('replication.status', {})
+        .then(setReplication)
+        .catch(() => {});
     poll();
     const timer = setInterval(poll, 5000);
     return () => clearInterval(timer);
@@ -147,7 +188,11 @@ function Workspace({ user }: { user: User }) {
       subscribe((ev) => {
         if (ev.type === 'settings.changed') setData((d) => (d ? { ...d, settings: ev.payload } : d));
         if (ev.type === 'cases.changed' || ev.type === 'alerts.raised' || ev.type === 'sms.changed') {
-          if (!bumpTimer.current) bumpTimer.current = setTimeout(() => { bumpTimer.current = null; setRefreshKey((k) => k + 1); }, 30);
+          if (!bumpTimer.current)
+            bumpTimer.current = setTimeout(() => {
+              bumpTimer.current = null;
+              setRefreshKey((k) => k + 1);
+            }, 30);
         }
         if (ev.type === 'components.changed') {
           // A commit anywhere: the map in view, the grid (when cells changed), open panels and counts follow.
@@ -171,7 +216,10 @@ function Workspace({ user }: { user: User }) {
         }
         if (ev.type === 'alerts.raised') {
           setAlertCount((n) => n + ev.payload.length);
-          const msg = ev.payload.slice(0, 3).map((a) => a.message).join('；');
+          const msg = ev.payload
+            .slice(0, 3)
+            .map((a) => a.message)
+            .join('；');
           setToast(msg);
           if (typeof Notification !== 'undefined' && Notification.permission === 'granted') new Notification(t('alerts.title'), { body: msg });
         }
@@ -187,7 +235,9 @@ function Workspace({ user }: { user: User }) {
   // The cases layer: all open cases of the district.
   useEffect(() => {
     if (!data) return;
-    call('cases.map', { bbox: data.info.bounds, limit: 20_000 }).then((pts) => ctl.current?.setCases(pts)).catch(() => {});
+    call('cases.map', { bbox: data.info.bounds, limit: 20_000 })
+      .then((pts) => ctl.current?.setCases(pts))
+      .catch(() => {});
   }, [data?.info, refreshKey]);
 
   const onReady = useCallback((c: MapController) => {
@@ -236,8 +286,19 @@ function Workspace({ user }: { user: User }) {
     setSessionToken(null);
   };
 
-  if (error) return <div className="fatal" role="alert">{error}</div>;
-  if (!data) return <div className="splash" data-testid="splash"><h1>{t('app.title')}</h1><p>{t('status.loading')}</p></div>;
+  if (error)
+    return (
+      <div className="fatal" role="alert">
+        {error}
+      </div>
+    );
+  if (!data)
+    return (
+      <div className="splash" data-testid="splash">
+        <h1>{t('app.title')}</h1>
+        <p>{t('status.loading')}</p>
+      </div>
+    );
   return (
     <div className="app">
       <header className="top">
@@ -246,25 +307,72 @@ function Workspace({ user }: { user: User }) {
         </div>
         <SearchBox onPick={(h) => void pick(h)} />
         <div className="tools">
-          <span className="who" data-testid="who">{user.displayName} · {t(`role.${user.role}`)}{user.department ? ` · ${data.departments.find((d) => d.code === user.department)?.name ?? user.department}` : ''}</span>
-          <button data-testid="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>{t('lang.switch')}</button>
-          {canEdit && <button data-testid="toggle-editing" className={editing ? 'active' : ''} onClick={() => setEditing((v) => !v)}>{editing ? t('edit.stop') : t('edit.start')}</button>}
-          <button data-testid="open-commits" onClick={() => setLogOpen(true)}>{t('edit.commits')}</button>
-          <button data-testid="open-io" onClick={() => setIoOpen(true)}>{t('io.title')}</button>
-          {(user.role === 'dr_operator' || user.role === 'admin') && <button data-testid="open-dr" onClick={() => setDrOpen(true)}>{t('dr.open')}</button>}
-          {user.role === 'admin' && <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>{t('settings.title')}</button>}
-          <button data-testid="logout" onClick={() => void logout()}>{t('auth.logout')}</button>
+          <span className="who" data-testid="who">
+            {user.displayName} · {t(`role.${user.role}`)}
+            {user.department ? ` · ${data.departments.find((d) => d.code === user.department)?.name ?? user.department}` : ''}
+          </span>
+          <button data-testid="lang-switch" onClick={() => setLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
+            {t('lang.switch')}
+          </button>
+          {canEdit && (
+            <button data-testid="toggle-editing" className={editing ? 'active' : ''} onClick={() => setEditing((v) => !v)}>
+              {editing ? t('edit.stop') : t('edit.start')}
+            </button>
+          )}
+          <button data-testid="open-commits" onClick={() => setLogOpen(true)}>
+            {t('edit.commits')}
+          </button>
+          <button data-testid="open-io" onClick={() => setIoOpen(true)}>
+            {t('io.title')}
+          </button>
+          {(user.role === 'dr_operator' || user.role === 'admin') && (
+            <button data-testid="open-dr" onClick={() => setDrOpen(true)}>
+              {t('dr.open')}
+            </button>
+          )}
+          {user.role === 'admin' && (
+            <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>
+              {t('settings.title')}
+            </button>
+          )}
+          <button data-testid="logout" onClick={() => void logout()}>
+            {t('auth.logout')}
+          </button>
         </div>
       </header>
       <aside className="left">
         <div className="left-tabs" role="tablist">
-          <button role="tab" data-testid="tab-cases" aria-selected={leftTab === 'cases'} className={leftTab === 'cases' ? 'active' : ''} onClick={() => setLeftTab('cases')}>{t('tabs.cases')}</button>
-          <button role="tab" data-testid="tab-layers" aria-selected={leftTab === 'layers'} className={leftTab === 'layers' ? 'active' : ''} onClick={() => setLeftTab('layers')}>{t('tabs.layers')}</button>
+          <button
+            role="tab"
+            data-testid="tab-cases"
+            aria-selected={leftTab === 'cases'}
+            className={leftTab === 'cases' ? 'active' : ''}
+            onClick={() => setLeftTab('cases')}
+          >
+            {t('tabs.cases')}
+          </button>
+          <button
+            role="tab"
+            data-testid="tab-layers"
+            aria-selected={leftTab === 'layers'}
+            className={leftTab === 'layers' ? 'active' : ''}
+            onClick={() => setLeftTab('layers')}
+          >
+            {t('tabs.layers')}
+          </button>
         </div>
         {leftTab === 'cases' ? (
           <CasesPanel
-            user={user} refreshKey={refreshKey} selectedId={caseId} onSelect={openCase} onNew={() => setIntake(true)}
-            channels={data.channels} eventClasses={data.eventClasses} streets={data.streets} departments={data.departments} canIntake={canIntake}
+            user={user}
+            refreshKey={refreshKey}
+            selectedId={caseId}
+            onSelect={openCase}
+            onNew={() => setIntake(true)}
+            channels={data.channels}
+            eventClasses={data.eventClasses}
+            streets={data.streets}
+            departments={data.departments}
+            canIntake={canIntake}
           />
         ) : (
           <LayerTree
@@ -273,13 +381,25 @@ function Workspace({ user }: { user: User }) {
             visible={visible}
             onVisible={applyVisible}
             grid={grid}
-            onGrid={(v) => { setGrid(v); ctl.current?.setGridVisible(v); }}
+            onGrid={(v) => {
+              setGrid(v);
+              ctl.current?.setGridVisible(v);
+            }}
             boundaries={boundaries}
-            onBoundaries={(v) => { setBoundaries(v); ctl.current?.setBoundariesVisible(v); }}
+            onBoundaries={(v) => {
+              setBoundaries(v);
+              ctl.current?.setBoundariesVisible(v);
+            }}
             cases={casesOn}
-            onCases={(v) => { setCasesOn(v); ctl.current?.setCasesVisible(v); }}
+            onCases={(v) => {
+              setCasesOn(v);
+              ctl.current?.setCasesVisible(v);
+            }}
             asOf={asOf}
-            onAsOf={(v) => { setAsOf(v); ctl.current?.setAsOf(v ? new Date(v).toISOString() : null); }}
+            onAsOf={(v) => {
+              setAsOf(v);
+              ctl.current?.setAsOf(v ? new Date(v).toISOString() : null);
+            }}
           />
         )}
       </aside>
@@ -289,38 +409,90 @@ function Workspace({ user }: { user: User }) {
           classes={data.classes}
           webgl={webgl}
           onReady={onReady}
-          onSelect={(s) => { setSelection(s); if (s) { setCaseId(null); setIntake(false); ctl.current?.selectCase(null); } }}
+          onSelect={(s) => {
+            setSelection(s);
+            if (s) {
+              setCaseId(null);
+              setIntake(false);
+              ctl.current?.selectCase(null);
+            }
+          }}
           onCursor={setCursor}
           onStatus={setStatus}
           onCase={openCase}
           edit={editProxy}
         />
-        {asOf && <div className="as-of-banner" data-testid="as-of-banner">{t('edit.asOfShown', { at: asOf.replace('T', ' ') })}</div>}
-        {toast && <div className="toast" role="status" data-testid="toast" onClick={() => setAlertsOpen(true)}>{toast}</div>}
+        {asOf && (
+          <div className="as-of-banner" data-testid="as-of-banner">
+            {t('edit.asOfShown', { at: asOf.replace('T', ' ') })}
+          </div>
+        )}
+        {toast && (
+          <div className="toast" role="status" data-testid="toast" onClick={() => setAlertsOpen(true)}>
+            {toast}
+          </div>
+        )}
       </main>
       <aside className="right">
         {editing && (
-          <EditPanel draft={draft} classes={data.classes} departments={data.departments} ctl={ctl.current}
-            register={(cb) => { editHandlers.current = cb; }} onToast={setToast} />
+          <EditPanel
+            draft={draft}
+            classes={data.classes}
+            departments={data.departments}
+            ctl={ctl.current}
+            register={(cb) => {
+              editHandlers.current = cb;
+            }}
+            onToast={setToast}
+          />
         )}
         {intake ? (
           <IntakeForm
-            user={user} channels={data.channels} eventClasses={data.eventClasses} componentClasses={data.classes}
+            user={user}
+            channels={data.channels}
+            eventClasses={data.eventClasses}
+            componentClasses={data.classes}
             onPick={(fn) => ctl.current?.pickPoint(fn)}
-            onDone={(c) => { setIntake(false); openCase(c.id); setRefreshKey((k) => k + 1); }}
-            onCancel={() => { setIntake(false); ctl.current?.pickPoint(null); }}
+            onDone={(c) => {
+              setIntake(false);
+              openCase(c.id);
+              setRefreshKey((k) => k + 1);
+            }}
+            onCancel={() => {
+              setIntake(false);
+              ctl.current?.pickPoint(null);
+            }}
           />
         ) : caseId != null ? (
           <CaseDetail
-            id={caseId} refreshKey={refreshKey} departments={data.departments} channels={data.channels} settings={data.settings}
+            id={caseId}
+            refreshKey={refreshKey}
+            departments={data.departments}
+            channels={data.channels}
+            settings={data.settings}
             onLocate={(lon, lat) => ctl.current?.selectCase(caseId, [lon, lat])}
-            onClose={() => { setCaseId(null); ctl.current?.selectCase(null); }}
+            onClose={() => {
+              setCaseId(null);
+              ctl.current?.selectCase(null);
+            }}
             componentsKey={componentsKey}
           />
         ) : (
           <DetailPanel
-            selection={selection} onClose={() => ctl.current?.select(null)} onGrid={(c) => void showCell(c)} refreshKey={componentsKey}
-            onEdit={editing ? (code) => void call('components.record', { code }).then((r) => { draft.take([r]); ctl.current?.edit?.setDraft(draft.list()); ctl.current?.edit?.select([code]); }) : undefined}
+            selection={selection}
+            onClose={() => ctl.current?.select(null)}
+            onGrid={(c) => void showCell(c)}
+            refreshKey={componentsKey}
+            onEdit={
+              editing
+                ? (code) =>
+                    void call('components.record', { code }).then((r) => {
+                      draft.take([r]);
+                      ctl.current?.edit?.setDraft(draft.list());
+                      ctl.current?.edit?.select([code]);
+                    })
+                : undefined
+            }
           />
         )}
       </aside>
@@ -332,15 +504,24 @@ function Workspace({ user }: { user: User }) {
               : t('dr.status', { state: t(`dr.states.${replication.state}`) })}
           </span>
         )}
-        <button className={alertCount ? 'alarm' : ''} data-testid="alerts-button" onClick={() => setAlertsOpen(true)}>{t('alerts.count', { n: alertCount })}</button>
+        <button className={alertCount ? 'alarm' : ''} data-testid="alerts-button" onClick={() => setAlertsOpen(true)}>
+          {t('alerts.count', { n: alertCount })}
+        </button>
       </StatusBar>
       {settingsOpen && <SettingsDialog settings={data.settings} replication={replication} onClose={() => setSettingsOpen(false)} />}
       {drOpen && <DrConsole onClose={() => setDrOpen(false)} />}
       {logOpen && <CommitLog canRevert={canEdit} refreshKey={componentsKey} onClose={() => setLogOpen(false)} onToast={setToast} />}
       {ioOpen && <ImportExportDialog canImport={canEdit} onClose={() => setIoOpen(false)} onToast={setToast} />}
       {alertsOpen && (
-        <AlertsDialog user={user} refreshKey={refreshKey} onOpenCase={openCase}
-          onClose={() => { setAlertsOpen(false); void call('alerts.list', {}).then((a) => setAlertCount(a.length)); }} />
+        <AlertsDialog
+          user={user}
+          refreshKey={refreshKey}
+          onOpenCase={openCase}
+          onClose={() => {
+            setAlertsOpen(false);
+            void call('alerts.list', {}).then((a) => setAlertCount(a.length));
+          }}
+        />
       )}
     </div>
   );

@@ -14,7 +14,13 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 const esmBanner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'electron/main/main.ts')], outfile: path.join(out, 'main.mjs'), format: 'esm', banner: esmBanner }),
-  build({ ...common, entryPoints: [path.join(root, 'electron/core/host/worker.ts')], outfile: path.join(out, 'core-worker.mjs'), format: 'esm', banner: esmBanner }),
+  build({
+    ...common,
+    entryPoints: [path.join(root, 'electron/core/host/worker.ts')],
+    outfile: path.join(out, 'core-worker.mjs'),
+    format: 'esm',
+    banner: esmBanner,
+  }),
   build({ ...common, entryPoints: [path.join(root, 'electron/preload/preload.ts')], outfile: path.join(out, 'preload.cjs'), format: 'cjs' }),
 ]);
 cpSync(path.join(root, 'electron/core/db/migrations'), path.join(out, 'migrations'), { recursive: true });

@@ -21,8 +21,13 @@ export function electronSqliteBinding() {
   mkdirSync(path.dirname(dir), { recursive: true });
   const src = path.dirname(require.resolve('better-sqlite3/package.json'));
   cpSync(src, dir, { recursive: true, filter: (p) => !p.startsWith(path.join(src, 'build')) });
-  const gyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'), '/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm'] });
-  const r = spawnSync(process.execPath, [gyp, 'rebuild', `--target=${version}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: dir, stdio: 'inherit' });
+  const gyp = require.resolve('node-gyp/bin/node-gyp.js', {
+    paths: [path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'), '/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm'],
+  });
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', `--target=${version}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
   if (r.status !== 0 || !existsSync(binding)) throw new Error(`building better-sqlite3 for Electron ${version} failed (node-gyp exit ${r.status})`);
   return binding;
 }

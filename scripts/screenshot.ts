@@ -14,6 +14,9 @@ page.on('console', (m) => m.type() === 'error' && console.log(`console: ${m.text
 page.on('pageerror', (e) => console.log(`pageerror: ${e.message}`));
 if (process.env.CITYOPS_USER) await loginPage(page, url, process.env.CITYOPS_USER, process.env.CITYOPS_PASSWORD ?? '');
 else await page.goto(url);
-if (process.env.CITYOPS_USER) await page.waitForFunction(() => Number(document.body.dataset.mapReady ?? 0) > 0, null, { timeout: 60_000 }).catch(() => console.log('map did not report ready within 60 s'));
+if (process.env.CITYOPS_USER)
+  await page
+    .waitForFunction(() => Number(document.body.dataset.mapReady ?? 0) > 0, null, { timeout: 60_000 })
+    .catch(() => console.log('map did not report ready within 60 s'));
 await page.screenshot({ path: out });
 await browser.close();

@@ -26,8 +26,10 @@ if (!bin) {
   bin = electronBinary();
 }
 if (!bin) {
-  console.error('cityops: the Electron binary is not available (its download failed).\n' +
-    '  The same app runs in a browser: npx cityops seed --db city.db && npx cityops serve --db city.db');
+  console.error(
+    'cityops: the Electron binary is not available (its download failed).\n' +
+      '  The same app runs in a browser: npx cityops seed --db city.db && npx cityops serve --db city.db',
+  );
   process.exit(1);
 }
 

@@ -151,9 +151,7 @@ export function formatDuration(ms: number, lang: 'zh' | 'en' = 'zh'): string {
   m -= d * 1440;
   const h = Math.floor(m / 60);
   m -= h * 60;
-  const parts = lang === 'zh'
-    ? [d ? `${d}天` : '', h ? `${h}小时` : '', `${m}分`]
-    : [d ? `${d}d` : '', h ? `${h}h` : '', `${m}m`];
+  const parts = lang === 'zh' ? [d ? `${d}天` : '', h ? `${h}小时` : '', `${m}分`] : [d ? `${d}d` : '', h ? `${h}h` : '', `${m}m`];
   const s = parts.filter(Boolean).join(lang === 'zh' ? '' : ' ');
   return neg ? (lang === 'zh' ? `超时${s}` : `overdue ${s}`) : s;
 }

@@ -2,8 +2,30 @@
 // Both transports (Electron IPC, HTTP) and the preload are generic over it; inputs are parsed here at the edge.
 import { z } from 'zod';
 import type {
-  AlertInfo, AppInfo, Boundary, CaseDetail, CasePage, ChannelInfo, ClassCount, Community, Component, ComponentClass, ComponentShape,
-  Department, DrillResult, DuplicateHit, EventClass, GridCell, PackedCells, ReplicationStatus, SearchHit, Session, Settings, SmsMessage, Street, User,
+  AlertInfo,
+  AppInfo,
+  Boundary,
+  CaseDetail,
+  CasePage,
+  ChannelInfo,
+  ClassCount,
+  Community,
+  Component,
+  ComponentClass,
+  ComponentShape,
+  Department,
+  DrillResult,
+  DuplicateHit,
+  EventClass,
+  GridCell,
+  PackedCells,
+  ReplicationStatus,
+  SearchHit,
+  Session,
+  Settings,
+  SmsMessage,
+  Street,
+  User,
 } from './model.ts';
 import { CASE_ACTIONS, CASE_STATES, QUEUES, ROLES, type CaseState, type QueueName, type Role } from './workflow.ts';
 import { LIMIT_UNITS } from './calendar.ts';
@@ -28,7 +50,11 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, R = unknown> {
 /** Who may call a method. */
 export type Access = 'public' | 'user' | readonly Role[];
 
-interface MethodOpts { binary?: boolean; write?: boolean; access?: Access }
+interface MethodOpts {
+  binary?: boolean;
+  write?: boolean;
+  access?: Access;
+}
 
 function method<R>() {
   return <I extends z.ZodType>(input: I, doc: string, opts: MethodOpts = {}): MethodDef<I, R> => ({
@@ -46,14 +72,23 @@ export const bboxSchema = z
   .tuple([lon, lat, lon, lat])
   .refine((b) => b[0] <= b[2] && b[1] <= b[3], { message: 'bbox must be [minLon, minLat, maxLon, maxLat] with min ≤ max' });
 const classCode = z.string().regex(/^\d{4}$/, 'a class code is 4 digits (2 major + 2 minor)');
-const componentCode = z.string().max(32).regex(/^\d{16}$/, 'a component code is exactly 16 digits');
-const gridCode = z.string().max(32).regex(/^\d{15}$/, 'a unit grid code is exactly 15 digits');
+const componentCode = z
+  .string()
+  .max(32)
+  .regex(/^\d{16}$/, 'a component code is exactly 16 digits');
+const gridCode = z
+  .string()
+  .max(32)
+  .regex(/^\d{15}$/, 'a unit grid code is exactly 15 digits');
 const empty = z.strictObject({});
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const text = (max: number) => z.string().trim().max(max);
 const photo = z.strictObject({
   mime: z.enum(['image/jpeg', 'image/png', 'image/webp']),
-  data: z.string().max(2_800_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'photo data must be base64'),
+  data: z
+    .string()
+    .max(2_800_000)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'photo data must be base64'),
 });
 const photos = z.array(photo).max(4).optional();
 const limitUnit = z.enum(LIMIT_UNITS as unknown as [string, ...string[]]) as z.ZodType<import('./calendar.ts').LimitUnit>;
@@ -66,29 +101,53 @@ const shapeGeometry = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(z.array(lonLat).min(4).max(5000)).min(1).max(10) }),
 ]);
 const deptCode = z.string().max(32).nullable();
-const componentFields = z.strictObject({
-  dept1: deptCode, dept2: deptCode, dept3: deptCode,
-  state: z.enum(COMPONENT_STATES),
-  orDate: z.string().max(10), chDate: z.string().max(10).nullable(),
-  dataSource: text(50), note: text(500).nullable(),
-  attrs: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,31}$/), z.union([z.string().max(200), z.number().finite()])).nullable(),
-}).partial();
+const componentFields = z
+  .strictObject({
+    dept1: deptCode,
+    dept2: deptCode,
+    dept3: deptCode,
+    state: z.enum(COMPONENT_STATES),
+    orDate: z.string().max(10),
+    chDate: z.string().max(10).nullable(),
+    dataSource: text(50),
+    note: text(500).nullable(),
+    attrs: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,31}$/), z.union([z.string().max(200), z.number().finite()])).nullable(),
+  })
+  .partial();
 const version = z.number().int().min(1);
 /** One change of an edit session (see shared/editing.ts). */
 export const componentChangeSchema = z.discriminatedUnion('op', [
   z.strictObject({
-    op: z.literal('add'), ref: z.string().min(1).max(64), classCode, lon, lat, geometry: shapeGeometry.optional(),
-    code: componentCode.optional(), gridCode: gridCode.optional(), fields: componentFields.optional(), photos,
+    op: z.literal('add'),
+    ref: z.string().min(1).max(64),
+    classCode,
+    lon,
+    lat,
+    geometry: shapeGeometry.optional(),
+    code: componentCode.optional(),
+    gridCode: gridCode.optional(),
+    fields: componentFields.optional(),
+    photos,
   }),
   z.strictObject({
-    op: z.literal('update'), code: componentCode, baseVersion: version, lon: lon.optional(), lat: lat.optional(), geometry: shapeGeometry.optional(),
-    gridCode: gridCode.optional(), fields: componentFields.optional(), photos,
+    op: z.literal('update'),
+    code: componentCode,
+    baseVersion: version,
+    lon: lon.optional(),
+    lat: lat.optional(),
+    geometry: shapeGeometry.optional(),
+    gridCode: gridCode.optional(),
+    fields: componentFields.optional(),
+    photos,
   }),
   z.strictObject({ op: z.literal('retire'), code: componentCode, baseVersion: version }),
   z.strictObject({ op: z.literal('restore'), code: componentCode, baseVersion: version }),
 ]);
 const commitMessage = text(500).min(1, 'a commit needs a message');
-const asOf = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'asOf is a date or date-time (ISO 8601)');
+const asOf = z
+  .string()
+  .max(40)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'asOf is a date or date-time (ISO 8601)');
 const layer = z.enum(['components', 'grid']);
 const crsCode = z.enum(['EPSG:4490', 'EPSG:4326', 'EPSG:3857', 'EPSG:4549', 'EPSG:4528', 'EPSG:2385']);
 const uploadId = z.string().regex(/^[a-f0-9]{32}$/, 'an upload id is 32 hex digits');
@@ -96,23 +155,25 @@ const uploadId = z.string().regex(/^[a-f0-9]{32}$/, 'an upload id is 32 hex digi
 const fieldMapping = z.record(z.string().max(32), z.string().max(64)).optional();
 
 /** Intake of a new case from any channel. */
-export const intakeSchema = z.strictObject({
-  channel: z.string().regex(/^[a-z0-9_]{1,32}$/, 'a channel code is lower-case letters, digits or _'),
-  kind: z.enum(['component', 'event']).optional(),
-  classCode: classCode.optional(),
-  componentCode: componentCode.optional(),
-  lon: lon.optional(),
-  lat: lat.optional(),
-  address: text(200).optional(),
-  description: text(2000).min(1, 'describe the problem'),
-  reporterName: text(50).optional(),
-  reporterPhone: phone.optional(),
-  reporterEmail: z.email().max(100).optional(),
-  callback: z.boolean().optional(),
-  attributes: z.record(z.string().max(50), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
-  photos,
-  selfHandled: z.boolean().optional(),
-}).refine((i) => (i.lon === undefined) === (i.lat === undefined), { message: 'give both lon and lat, or neither', path: ['lat'] });
+export const intakeSchema = z
+  .strictObject({
+    channel: z.string().regex(/^[a-z0-9_]{1,32}$/, 'a channel code is lower-case letters, digits or _'),
+    kind: z.enum(['component', 'event']).optional(),
+    classCode: classCode.optional(),
+    componentCode: componentCode.optional(),
+    lon: lon.optional(),
+    lat: lat.optional(),
+    address: text(200).optional(),
+    description: text(2000).min(1, 'describe the problem'),
+    reporterName: text(50).optional(),
+    reporterPhone: phone.optional(),
+    reporterEmail: z.email().max(100).optional(),
+    callback: z.boolean().optional(),
+    attributes: z.record(z.string().max(50), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+    photos,
+    selfHandled: z.boolean().optional(),
+  })
+  .refine((i) => (i.lon === undefined) === (i.lat === undefined), { message: 'give both lon and lat, or neither', path: ['lat'] });
 
 /** Filters of a case list. */
 export const caseFilterSchema = z.strictObject({
@@ -121,7 +182,10 @@ export const caseFilterSchema = z.strictObject({
   classCode: classCode.optional(),
   status: z.enum(CASE_STATES).optional(),
   channel: z.string().max(32).optional(),
-  streetCode: z.string().regex(/^\d{3}$/).optional(),
+  streetCode: z
+    .string()
+    .regex(/^\d{3}$/)
+    .optional(),
   deptCode: z.string().max(16).optional(),
   overdue: z.boolean().optional(),
   from: z.number().int().nonnegative().optional(),
@@ -139,7 +203,10 @@ const baseLayer = z
       .regex(/^https?:\/\/[^\s]+$/, 'url must be an http(s) URL')
       .refine((u) => u.includes('{z}') && u.includes('{x}') && u.includes('{y}'), 'url must contain {z}, {x} and {y}')
       .optional(),
-    tiandituKey: z.string().regex(/^[0-9a-fA-F]{32}$/, 'a Tianditu key is 32 hexadecimal characters').optional(),
+    tiandituKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{32}$/, 'a Tianditu key is 32 hexadecimal characters')
+      .optional(),
     tiandituLayer: z.enum(['vec', 'img']).optional(),
     opacity: z.number().min(0).max(1),
   })
@@ -154,19 +221,13 @@ export const contract = {
   'catalog.departments': method<Department[]>()(empty, 'Department tree: second-, third- and fourth-level units.'),
   'grid.streets': method<Street[]>()(empty, 'Streets (街道) of the district.'),
   'grid.communities': method<Community[]>()(empty, 'Communities (社区) of the district.'),
-  'grid.boundaries': method<Boundary[]>()(
-    z.strictObject({ kind: z.enum(['street', 'community']) }),
-    'Street or community outlines.',
-  ),
+  'grid.boundaries': method<Boundary[]>()(z.strictObject({ kind: z.enum(['street', 'community']) }), 'Street or community outlines.'),
   'grid.cells': method<PackedCells>()(
     z.strictObject({ bbox: bboxSchema.optional(), asOf: asOf.optional() }),
-    'Unit grid cells in a compact column form (all, or those meeting a bbox; today\'s or as of a past time).',
+    "Unit grid cells in a compact column form (all, or those meeting a bbox; today's or as of a past time).",
   ),
   'grid.cell': method<GridCell>()(z.strictObject({ code: gridCode }), 'One unit grid cell with area and component count.'),
-  'grid.locate': method<GridCell>()(
-    z.strictObject({ lon, lat }),
-    'The unit grid cell containing a point (OUTSIDE_CITY when none does).',
-  ),
+  'grid.locate': method<GridCell>()(z.strictObject({ lon, lat }), 'The unit grid cell containing a point (OUTSIDE_CITY when none does).'),
   'components.view': method<Uint8Array>()(
     z.strictObject({
       bbox: bboxSchema,
@@ -196,15 +257,24 @@ export const contract = {
     'Components inside a box (spatial index look-up).',
   ),
   'components.shapes': method<ComponentShape[]>()(
-    z.strictObject({ bbox: bboxSchema, classes: z.array(classCode).max(500).optional(), limit: z.number().int().min(1).max(20_000).optional(), asOf: asOf.optional() }),
+    z.strictObject({
+      bbox: bboxSchema,
+      classes: z.array(classCode).max(500).optional(),
+      limit: z.number().int().min(1).max(20_000).optional(),
+      asOf: asOf.optional(),
+    }),
     'Line and polygon geometries of the components meeting a box (drawn at street zoom), today or as of a date.',
   ),
   'components.stats': method<ClassCount[]>()(empty, 'Component counts per class.'),
   'components.record': method<{ id: number; version: number; record: ComponentRecord; photoIds: number[] }>()(
-    z.strictObject({ code: componentCode }), 'A component as the editor sees it: the whole record with its shape, attributes, version and photos.'),
+    z.strictObject({ code: componentCode }),
+    'A component as the editor sees it: the whole record with its shape, attributes, version and photos.',
+  ),
   'components.photo': method<Uint8Array>()(z.strictObject({ id }), 'The bytes of one component photo.', { binary: true }),
   'components.classAttributes': method<ClassAttribute[]>()(empty, 'Class-specific attributes (the edit form is generated from them).'),
-  'components.nextCode': method<{ code: string }>()(z.strictObject({ classCode }), 'The code the next new component of a class would get.', { access: ['gis_editor'] }),
+  'components.nextCode': method<{ code: string }>()(z.strictObject({ classCode }), 'The code the next new component of a class would get.', {
+    access: ['gis_editor'],
+  }),
   'components.validate': method<{ ok: boolean; problems: EditProblem[]; conflicts: EditConflict[] }>()(
     z.strictObject({ changes: z.array(componentChangeSchema).max(5000) }),
     'Checks an edit session as a commit would, without writing: problems (error, warning, fixed, filled) and conflicts.',
@@ -217,10 +287,17 @@ export const contract = {
   ),
   'components.history': method<ComponentVersion[]>()(z.strictObject({ code: componentCode }), 'Every version of a component, newest first.'),
   'components.commits': method<CommitInfo[]>()(
-    z.strictObject({ limit: z.number().int().min(1).max(500).optional(), before: id.optional() }), 'The commit log, newest first.'),
+    z.strictObject({ limit: z.number().int().min(1).max(500).optional(), before: id.optional() }),
+    'The commit log, newest first.',
+  ),
   'components.commitDetail': method<CommitDetail>()(z.strictObject({ id }), 'What one commit changed: before and after of each component and cell.'),
   'components.revert': method<CommitResult>()(
-    z.strictObject({ id, message: commitMessage.optional(), force: z.array(componentCode).max(5000).optional(), skip: z.array(componentCode).max(5000).optional() }),
+    z.strictObject({
+      id,
+      message: commitMessage.optional(),
+      force: z.array(componentCode).max(5000).optional(),
+      skip: z.array(componentCode).max(5000).optional(),
+    }),
     'Reverts a whole commit as a new commit. Components changed since are conflicts unless listed in force (revert anyway) or skip (keep theirs).',
     { write: true, access: ['gis_editor'] },
   ),
@@ -236,8 +313,13 @@ export const contract = {
   ),
   'import.upload': method<{ uploadId: string; bytes: number }>()(
     z.strictObject({
-      uploadId: uploadId.optional(), name: z.string().min(1).max(200), offset: z.number().int().min(0),
-      data: z.string().max(8_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'data must be base64'),
+      uploadId: uploadId.optional(),
+      name: z.string().min(1).max(200),
+      offset: z.number().int().min(0),
+      data: z
+        .string()
+        .max(8_000_000)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'data must be base64'),
     }),
     'Uploads a file to import, in chunks (the first without uploadId); the server keeps it for an hour.',
     { access: ['gis_editor'] },
@@ -254,7 +336,11 @@ export const contract = {
   ),
   'export.file': method<Uint8Array>()(
     z.strictObject({
-      layer, format: z.enum(['gpkg', 'geojson', 'shp', 'csv']), crs: crsCode.optional(), classCode: classCode.optional(), asOf: asOf.optional(),
+      layer,
+      format: z.enum(['gpkg', 'geojson', 'shp', 'csv']),
+      crs: crsCode.optional(),
+      classCode: classCode.optional(),
+      asOf: asOf.optional(),
     }),
     'The component or grid layer as a file (GeoPackage, GeoJSON, zipped Shapefile or CSV).',
     { binary: true },
@@ -265,16 +351,37 @@ export const contract = {
   ),
   'settings.get': method<Settings>()(empty, 'Centre settings.'),
   'settings.set': method<Settings>()(
-    z.strictObject({
-      baseLayer: baseLayer.optional(),
-      workHours: z.array(z.tuple([hm, hm])).min(1).max(6).optional(),
-      duplicates: z.strictObject({ radiusM: z.number().min(1).max(1000), hours: z.number().min(1).max(24 * 30) }).optional(),
-      sms: z.strictObject({
-        kind: z.enum(['log', 'http']),
-        url: z.string().max(500).regex(/^https?:\/\/[^\s]+$/, 'url must be an http(s) URL').optional(),
-        template: z.string().max(1000).optional(),
-      }).refine((s) => s.kind !== 'http' || !!s.url, { message: 'an HTTP SMS gateway needs a url', path: ['url'] }).optional(),
-    }).refine((s) => Object.keys(s).length > 0, { message: 'name at least one setting to change' }),
+    z
+      .strictObject({
+        baseLayer: baseLayer.optional(),
+        workHours: z
+          .array(z.tuple([hm, hm]))
+          .min(1)
+          .max(6)
+          .optional(),
+        duplicates: z
+          .strictObject({
+            radiusM: z.number().min(1).max(1000),
+            hours: z
+              .number()
+              .min(1)
+              .max(24 * 30),
+          })
+          .optional(),
+        sms: z
+          .strictObject({
+            kind: z.enum(['log', 'http']),
+            url: z
+              .string()
+              .max(500)
+              .regex(/^https?:\/\/[^\s]+$/, 'url must be an http(s) URL')
+              .optional(),
+            template: z.string().max(1000).optional(),
+          })
+          .refine((s) => s.kind !== 'http' || !!s.url, { message: 'an HTTP SMS gateway needs a url', path: ['url'] })
+          .optional(),
+      })
+      .refine((s) => Object.keys(s).length > 0, { message: 'name at least one setting to change' }),
     'Change centre settings (administrators).',
     { write: true, access: ['admin'] },
   ),
@@ -293,7 +400,10 @@ export const contract = {
       displayName: text(50).optional(),
       role: z.enum(ROLES),
       department: z.string().max(16).optional(),
-      streetCode: z.string().regex(/^\d{3}$/).optional(),
+      streetCode: z
+        .string()
+        .regex(/^\d{3}$/)
+        .optional(),
       phone: phone.optional(),
       password: z.string().min(8, 'a password needs at least 8 characters').max(200),
     }),
@@ -312,7 +422,8 @@ export const contract = {
     { write: true, access: ['admin'] },
   ),
   'cases.intake': method<CaseDetail>()(intakeSchema, 'Take in a new case from a channel (信息收集).', {
-    write: true, access: ['operator', 'shift_leader', 'supervisor', 'leader'],
+    write: true,
+    access: ['operator', 'shift_leader', 'supervisor', 'leader'],
   }),
   'cases.act': method<CaseDetail>()(
     z.strictObject({
@@ -376,37 +487,65 @@ export const contract = {
       jurisdiction_id: text(50).optional(),
       service_request_id: z.string().max(2000).optional(),
       service_code: classCode.optional(),
-      status: z.string().regex(/^(open|closed)(,(open|closed))?$/, 'status is open, closed or open,closed').optional(),
+      status: z
+        .string()
+        .regex(/^(open|closed)(,(open|closed))?$/, 'status is open, closed or open,closed')
+        .optional(),
       start_date: z.iso.datetime({ offset: true }).optional(),
       end_date: z.iso.datetime({ offset: true }).optional(),
     }),
     'Open311: service requests by id list, service, status and date.',
     { access: 'public' },
   ),
-  'open311.request': method<Open311Request[]>()(z.strictObject({ id: z.string().regex(/^\d{13}$/, 'a service request id is 13 digits') }), 'Open311: one request.', { access: 'public' }),
-  'open311.token': method<{ service_request_id: string; token: string }[]>()(z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) }), 'Open311: the request id of a token.', { access: 'public' }),
+  'open311.request': method<Open311Request[]>()(
+    z.strictObject({ id: z.string().regex(/^\d{13}$/, 'a service request id is 13 digits') }),
+    'Open311: one request.',
+    { access: 'public' },
+  ),
+  'open311.token': method<{ service_request_id: string; token: string }[]>()(
+    z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/) }),
+    'Open311: the request id of a token.',
+    { access: 'public' },
+  ),
 
   'replication.status': method<ReplicationStatus>()(empty, 'Off-site replication: connection, mode, lag, last snapshot, lag history.'),
   'replication.verify': method<VerifyReport>()(empty, 'Check every snapshot and segment on the replica end to end.', { access: ['dr_operator'] }),
-  'replication.snapshot': method<{ seq: number; createdAt: number; bytes: number }>()(empty, 'Take a snapshot now and store it on the replica.', { access: ['dr_operator'] }),
-  'replication.drill': method<DrillResult>()(empty, 'Restore drill: restore to a temporary file and compare with the live database; recorded.', { access: ['dr_operator'] }),
+  'replication.snapshot': method<{ seq: number; createdAt: number; bytes: number }>()(empty, 'Take a snapshot now and store it on the replica.', {
+    access: ['dr_operator'],
+  }),
+  'replication.drill': method<DrillResult>()(empty, 'Restore drill: restore to a temporary file and compare with the live database; recorded.', {
+    access: ['dr_operator'],
+  }),
   'replication.drills': method<DrillResult[]>()(empty, 'The restore drill history.', { access: ['dr_operator'] }),
   'replication.standby': method<StandbySummary | null>()(empty, 'A read-only view of the warm standby on the replica.', { access: ['dr_operator'] }),
   'replication.configure': method<ReplicationStatus>()(
-    z.strictObject({
-      target: z.string().max(500).optional(),
-      token: z.string().min(16).max(200).optional(),
-      mode: z.enum(['sync', 'async']),
-    }).refine((c) => !c.target || !/^https?:/.test(c.target) || !!c.token, { message: 'a replica URL needs its token', path: ['token'] }),
+    z
+      .strictObject({
+        target: z.string().max(500).optional(),
+        token: z.string().min(16).max(200).optional(),
+        mode: z.enum(['sync', 'async']),
+      })
+      .refine((c) => !c.target || !/^https?:/.test(c.target) || !!c.token, { message: 'a replica URL needs its token', path: ['token'] }),
     'Point this centre at a replica (URL of cityops replica, or a folder), or switch replication off (no target).',
     { write: true, access: ['admin'] },
   ),
 } as const;
 
 /** What the replica's warm standby looks like (DR console). */
-export interface StandbySummary { seq: number; counts: Record<string, number>; recentCases: { caseNo: string; status: string; description: string; updatedAt: number }[] }
+export interface StandbySummary {
+  seq: number;
+  counts: Record<string, number>;
+  recentCases: { caseNo: string; status: string; description: string; updatedAt: number }[];
+}
 /** Result of verifying a replica. */
-export interface VerifyReport { ok: boolean; snapshots: number; segments: number; firstSeq: number | null; lastSeq: number; problems: { file: string; seq: number | null; problem: string }[] }
+export interface VerifyReport {
+  ok: boolean;
+  snapshots: number;
+  segments: number;
+  firstSeq: number | null;
+  lastSeq: number;
+  problems: { file: string; seq: number | null; problem: string }[];
+}
 
 /** All method names. */
 export type MethodName = keyof typeof contract;
@@ -427,7 +566,16 @@ export interface EventMap {
   'settings.changed': Settings;
   'components.changed': { ids: number[]; codes: string[]; commitId?: number; cells?: string[] };
   'import.progress': { uploadId: string; phase: 'reading' | 'checking' | 'writing' | 'done'; done: number; total: number };
-  'cases.changed': { id: number; caseNo: string; status: CaseState; version: number; action: string; deptCode: string | null; assigneeDept: string | null; at: number };
+  'cases.changed': {
+    id: number;
+    caseNo: string;
+    status: CaseState;
+    version: number;
+    action: string;
+    deptCode: string | null;
+    assigneeDept: string | null;
+    at: number;
+  };
   'alerts.raised': AlertInfo[];
   'sms.changed': { count: number };
   'replication.status': { status: ReplicationStatus; alert: string | null };

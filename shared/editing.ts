@@ -35,12 +35,36 @@ export interface ComponentRecord extends ComponentFields {
 }
 
 /** A photo attached to a component in an edit. */
-export interface EditPhoto { mime: 'image/jpeg' | 'image/png' | 'image/webp'; data: string }
+export interface EditPhoto {
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  data: string;
+}
 
 /** One change of an edit session. `ref` names a new component until the commit assigns its code. */
 export type ComponentChange =
-  | { op: 'add'; ref: string; classCode: string; lon: number; lat: number; geometry?: ShapeGeometry; code?: string; gridCode?: string; fields?: Partial<ComponentFields>; photos?: EditPhoto[] }
-  | { op: 'update'; code: string; baseVersion: number; lon?: number; lat?: number; geometry?: ShapeGeometry; gridCode?: string; fields?: Partial<ComponentFields>; photos?: EditPhoto[] }
+  | {
+      op: 'add';
+      ref: string;
+      classCode: string;
+      lon: number;
+      lat: number;
+      geometry?: ShapeGeometry;
+      code?: string;
+      gridCode?: string;
+      fields?: Partial<ComponentFields>;
+      photos?: EditPhoto[];
+    }
+  | {
+      op: 'update';
+      code: string;
+      baseVersion: number;
+      lon?: number;
+      lat?: number;
+      geometry?: ShapeGeometry;
+      gridCode?: string;
+      fields?: Partial<ComponentFields>;
+      photos?: EditPhoto[];
+    }
   | { op: 'retire'; code: string; baseVersion: number }
   | { op: 'restore'; code: string; baseVersion: number };
 
@@ -138,14 +162,28 @@ export interface ClassAttribute {
 
 /** Fields compared in a conflict and shown in the diff. */
 export const RECORD_FIELDS: (keyof ComponentRecord)[] = [
-  'gridCode', 'lon', 'lat', 'geometry', 'dept1', 'dept2', 'dept3', 'state', 'orDate', 'chDate', 'dataSource', 'note', 'attrs', 'retiredAt',
+  'gridCode',
+  'lon',
+  'lat',
+  'geometry',
+  'dept1',
+  'dept2',
+  'dept3',
+  'state',
+  'orDate',
+  'chDate',
+  'dataSource',
+  'note',
+  'attrs',
+  'retiredAt',
 ];
 
 /** The fields whose values differ between two records. */
 export function differingFields(a: ComponentRecord, b: ComponentRecord): string[] {
   const out: string[] = [];
   for (const f of RECORD_FIELDS) {
-    const x = a[f] ?? null, y = b[f] ?? null;
+    const x = a[f] ?? null,
+      y = b[f] ?? null;
     if (x === y) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null || JSON.stringify(x) !== JSON.stringify(y)) out.push(f);
   }

@@ -1,13 +1,5 @@
 /** Error codes that cross the API boundary as data (never thrown across a transport). */
-export type ErrorCode =
-  | 'BAD_INPUT'
-  | 'UNKNOWN_METHOD'
-  | 'NOT_FOUND'
-  | 'OUTSIDE_CITY'
-  | 'CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'INTERNAL';
+export type ErrorCode = 'BAD_INPUT' | 'UNKNOWN_METHOD' | 'NOT_FOUND' | 'OUTSIDE_CITY' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INTERNAL';
 
 /** The error shape every transport returns: `{ ok: false, error }`. */
 export interface ApiErrorData {

@@ -20,8 +20,10 @@ export function pointInFlatRing(x: number, y: number, coords: ArrayLike<number>,
   let inside = false;
   const n = (end - start) >> 1;
   for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = coords[start + 2 * i], yi = coords[start + 2 * i + 1];
-    const xj = coords[start + 2 * j], yj = coords[start + 2 * j + 1];
+    const xi = coords[start + 2 * i],
+      yi = coords[start + 2 * i + 1];
+    const xj = coords[start + 2 * j],
+      yj = coords[start + 2 * j + 1];
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -29,7 +31,10 @@ export function pointInFlatRing(x: number, y: number, coords: ArrayLike<number>,
 
 /** Bounding box of a ring. */
 export function ringBBox(ring: LonLat[]): BBox {
-  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+  let a = Infinity,
+    b = Infinity,
+    c = -Infinity,
+    d = -Infinity;
   for (const [x, y] of ring) {
     if (x < a) a = x;
     if (y < b) b = y;

@@ -7,7 +7,26 @@ export type GisFormat = (typeof GIS_FORMATS)[number];
 
 /** Fields an import fills, per layer. */
 export const IMPORT_FIELDS = {
-  components: ['code', 'classCode', 'name', 'dept1', 'dept2', 'dept3', 'gridCode', 'state', 'orDate', 'chDate', 'dataSource', 'note', 'attrs', 'lon', 'lat', 'x', 'y', 'wkt'],
+  components: [
+    'code',
+    'classCode',
+    'name',
+    'dept1',
+    'dept2',
+    'dept3',
+    'gridCode',
+    'state',
+    'orDate',
+    'chDate',
+    'dataSource',
+    'note',
+    'attrs',
+    'lon',
+    'lat',
+    'x',
+    'y',
+    'wkt',
+  ],
   grid: ['code', 'communityCode', 'wkt'],
 } as const;
 export type ImportLayer = keyof typeof IMPORT_FIELDS;
@@ -59,7 +78,24 @@ export function guessMapping(layer: ImportLayer, columns: string[]): Record<stri
 
 /** Column names of an export (the CJ/T 214 abbreviations; ≤ 10 characters for dBASE). */
 export const EXPORT_COLUMNS = {
-  components: ['ObjID', 'ObjName', 'ClassCode', 'DeptCode1', 'DeptName1', 'DeptCode2', 'DeptName2', 'DeptCode3', 'DeptName3', 'BGID', 'ObjState', 'ORDate', 'CHDate', 'DataSource', 'Note', 'Attrs'],
+  components: [
+    'ObjID',
+    'ObjName',
+    'ClassCode',
+    'DeptCode1',
+    'DeptName1',
+    'DeptCode2',
+    'DeptName2',
+    'DeptCode3',
+    'DeptName3',
+    'BGID',
+    'ObjState',
+    'ORDate',
+    'CHDate',
+    'DataSource',
+    'Note',
+    'Attrs',
+  ],
   grid: ['BGID', 'CommCode', 'CommName', 'StreetCode', 'AreaM2'],
 } as const;
 

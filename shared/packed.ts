@@ -26,7 +26,13 @@ export function packedSize(n: number): number {
 }
 
 /** Allocates a packed batch to fill in place. */
-export function allocPacked(n: number, totalInView: number, decimated: boolean, originX: number, originY: number): { bytes: Uint8Array; view: PackedComponents } {
+export function allocPacked(
+  n: number,
+  totalInView: number,
+  decimated: boolean,
+  originX: number,
+  originY: number,
+): { bytes: Uint8Array; view: PackedComponents } {
   const buf = new ArrayBuffer(packedSize(n));
   const dv = new DataView(buf);
   dv.setUint32(0, MAGIC, true);

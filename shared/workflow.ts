@@ -77,7 +77,13 @@ export const STAGE_OF: Record<CaseState, Stage | null> = {
   voided: null,
 };
 export const STAGE_NAMES: Record<Stage, string> = {
-  accept: '受理', verify: '核实', register: '立案', dispatch: '派遣', handle: '处置', check: '核查', close: '结案',
+  accept: '受理',
+  verify: '核实',
+  register: '立案',
+  dispatch: '派遣',
+  handle: '处置',
+  check: '核查',
+  close: '结案',
 };
 
 /** Actions on an existing case. */
@@ -109,10 +115,29 @@ export const CASE_ACTIONS = [
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 export const ACTION_NAMES: Record<CaseAction, string> = {
-  accept: '受理', sendVerify: '派核实', verify: '核实', register: '立案', void: '作废', merge: '合并', selfHandle: '自行处置',
-  dispatch: '派遣', subDispatch: '下派', subReport: '下级反馈', handle: '处置反馈', requestReturn: '申请回退',
-  approveReturn: '同意回退', refuseReturn: '不同意回退', requestExtension: '申请延期', approveExtension: '批准延期',
-  refuseExtension: '驳回延期', suspend: '挂账', resume: '恢复', urge: '督办', check: '核查', close: '结案', rework: '返工',
+  accept: '受理',
+  sendVerify: '派核实',
+  verify: '核实',
+  register: '立案',
+  void: '作废',
+  merge: '合并',
+  selfHandle: '自行处置',
+  dispatch: '派遣',
+  subDispatch: '下派',
+  subReport: '下级反馈',
+  handle: '处置反馈',
+  requestReturn: '申请回退',
+  approveReturn: '同意回退',
+  refuseReturn: '不同意回退',
+  requestExtension: '申请延期',
+  approveExtension: '批准延期',
+  refuseExtension: '驳回延期',
+  suspend: '挂账',
+  resume: '恢复',
+  urge: '督办',
+  check: '核查',
+  close: '结案',
+  rework: '返工',
 };
 
 /** Facts about the case that guards read (never the database). */
@@ -143,7 +168,17 @@ interface Rule {
   needsReason?: boolean;
 }
 
-const OPEN: readonly CaseState[] = ['pending_accept', 'pending_verify', 'pending_register', 'pending_dispatch', 'handling', 'return_requested', 'pending_check', 'pending_close', 'suspended'];
+const OPEN: readonly CaseState[] = [
+  'pending_accept',
+  'pending_verify',
+  'pending_register',
+  'pending_dispatch',
+  'handling',
+  'return_requested',
+  'pending_check',
+  'pending_close',
+  'suspended',
+];
 
 /** The transition table. Admin may take every action (a single-workstation centre has one user). */
 export const RULES: Record<CaseAction, Rule> = {
@@ -156,35 +191,50 @@ export const RULES: Record<CaseAction, Rule> = {
   selfHandle: { from: ['pending_accept'], roles: ['supervisor'], to: 'closed' },
   dispatch: { from: ['pending_dispatch'], roles: ['dispatcher'], to: 'handling' },
   subDispatch: {
-    from: ['handling'], roles: ['department'], to: 'handling',
+    from: ['handling'],
+    roles: ['department'],
+    to: 'handling',
     guard: (c) => (c.assigneeLevel != null && c.assigneeLevel >= 4 ? 'a fourth-level unit has no unit below it' : null),
   },
   subReport: {
-    from: ['handling'], roles: ['department'], to: 'handling',
+    from: ['handling'],
+    roles: ['department'],
+    to: 'handling',
     guard: (c) => (c.assigneeLevel == null || c.assigneeLevel <= 2 ? 'only a third- or fourth-level unit reports back to its parent' : null),
   },
   handle: {
-    from: ['handling'], roles: ['department'], to: 'pending_check',
+    from: ['handling'],
+    roles: ['department'],
+    to: 'pending_check',
     guard: (c) => (c.assigneeLevel != null && c.assigneeLevel > 2 ? 'the case is with a lower-level unit: it reports back to its parent first' : null),
   },
   requestReturn: { from: ['handling'], roles: ['department'], to: 'return_requested', needsReason: true },
   approveReturn: { from: ['return_requested'], roles: ['dispatcher'], to: 'pending_dispatch' },
   refuseReturn: { from: ['return_requested'], roles: ['dispatcher'], to: 'handling', needsReason: true },
   requestExtension: {
-    from: ['handling'], roles: ['department'], to: 'handling', needsReason: true,
+    from: ['handling'],
+    roles: ['department'],
+    to: 'handling',
+    needsReason: true,
     guard: (c) => (c.extensionRequested ? 'an extension request is already waiting for approval' : null),
   },
   approveExtension: {
-    from: ['handling'], roles: ['dispatcher'], to: 'handling',
+    from: ['handling'],
+    roles: ['dispatcher'],
+    to: 'handling',
     guard: (c) => (c.extensionRequested ? null : 'there is no extension request to approve'),
   },
   refuseExtension: {
-    from: ['handling'], roles: ['dispatcher'], to: 'handling', needsReason: true,
+    from: ['handling'],
+    roles: ['dispatcher'],
+    to: 'handling',
+    needsReason: true,
     guard: (c) => (c.extensionRequested ? null : 'there is no extension request to refuse'),
   },
   suspend: { from: ['pending_dispatch', 'handling'], roles: ['dispatcher', 'shift_leader'], to: 'suspended', needsReason: true },
   resume: {
-    from: ['suspended'], roles: ['dispatcher', 'shift_leader'],
+    from: ['suspended'],
+    roles: ['dispatcher', 'shift_leader'],
     to: (c) => c.suspendedFrom ?? 'pending_dispatch',
   },
   urge: { from: OPEN, roles: ['leader', 'shift_leader'], to: (c) => c.state, needsReason: true },
@@ -207,7 +257,8 @@ export function decide(facts: CaseFacts, action: CaseAction, role: Role, input: 
   if (!rule.from.includes(facts.state)) {
     const allowed = rule.from.map((s) => `${STATE_NAMES[s]} (${s})`).join(', ');
     return {
-      ok: false, reason: 'state',
+      ok: false,
+      reason: 'state',
       message: `${ACTION_NAMES[action]} (${action}) is not allowed in ${STATE_NAMES[facts.state]} (${facts.state}); it is allowed in: ${allowed}`,
     };
   }
@@ -242,8 +293,18 @@ export interface Channel {
 
 /** Queues shown per role, with the states (or conditions) they list. */
 export const QUEUES = [
-  'pending_accept', 'pending_verify', 'pending_register', 'pending_dispatch', 'handling', 'pending_check', 'pending_close',
-  'closed', 'overdue', 'suspended', 'return_requested', 'all',
+  'pending_accept',
+  'pending_verify',
+  'pending_register',
+  'pending_dispatch',
+  'handling',
+  'pending_check',
+  'pending_close',
+  'closed',
+  'overdue',
+  'suspended',
+  'return_requested',
+  'all',
 ] as const;
 export type QueueName = (typeof QUEUES)[number];
 
@@ -257,5 +318,18 @@ export const ROLE_QUEUES: Record<Role, QueueName[]> = {
   leader: ['overdue', 'handling', 'closed', 'all'],
   gis_editor: ['all'],
   dr_operator: ['all'],
-  admin: ['pending_accept', 'pending_verify', 'pending_register', 'pending_dispatch', 'handling', 'return_requested', 'pending_check', 'pending_close', 'closed', 'overdue', 'suspended', 'all'],
+  admin: [
+    'pending_accept',
+    'pending_verify',
+    'pending_register',
+    'pending_dispatch',
+    'handling',
+    'return_requested',
+    'pending_check',
+    'pending_close',
+    'closed',
+    'overdue',
+    'suspended',
+    'all',
+  ],
 };

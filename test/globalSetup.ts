@@ -6,7 +6,10 @@ import { FULL_DB, SMALL_DB, TMP_DIR } from './paths.ts';
 
 export default function setup(): void {
   mkdirSync(TMP_DIR, { recursive: true });
-  for (const [file, scale] of [[SMALL_DB, 0.03], [FULL_DB, 1]] as const) {
+  for (const [file, scale] of [
+    [SMALL_DB, 0.03],
+    [FULL_DB, 1],
+  ] as const) {
     if (existsSync(file) && process.env.CITYOPS_KEEP_TEMPLATES) continue;
     rmSync(file, { force: true });
     const r = seedDatabase(file, { scale, force: true });

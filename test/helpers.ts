@@ -32,7 +32,8 @@ export function fingerprint(file: string): string {
 /** Spawns `cityops ARGS…`; resolves with its URL once it printed its listening line. */
 export async function spawnListening(args: string[]): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
+  let out = '',
+    err = '';
   proc.stderr!.on('data', (d) => (err += d));
   const url = await new Promise<string>((resolve, reject) => {
     proc.stdout!.on('data', (d) => {
@@ -45,11 +46,12 @@ export async function spawnListening(args: string[]): Promise<{ url: string; pro
   return {
     url,
     proc,
-    stop: () => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-      proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
   };
 }
 
@@ -75,8 +77,17 @@ export async function addUsers(file: string, users: { name: string; role: string
   const core = new Core({ dbPath: file });
   try {
     for (const u of users) {
-      core.auth.addUser({ name: u.name, role: u.role as never, department: u.department ?? null, streetCode: u.street ?? null, phone: u.phone ?? null, password: `${u.name}-pass-1` },
-        { actor: 'test', via: 'test', user: SYSTEM_USER });
+      core.auth.addUser(
+        {
+          name: u.name,
+          role: u.role as never,
+          department: u.department ?? null,
+          streetCode: u.street ?? null,
+          phone: u.phone ?? null,
+          password: `${u.name}-pass-1`,
+        },
+        { actor: 'test', via: 'test', user: SYSTEM_USER },
+      );
     }
   } finally {
     core.close();

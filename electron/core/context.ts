@@ -15,12 +15,24 @@ export interface CallContext {
 
 /** The built-in account of command-line tools and in-process callers (administrator rights). */
 export const SYSTEM_USER: User = {
-  id: 0, name: 'system', displayName: '系统', role: 'admin', department: null, departmentLevel: null, streetCode: null, phone: null,
+  id: 0,
+  name: 'system',
+  displayName: '系统',
+  role: 'admin',
+  department: null,
+  departmentLevel: null,
+  streetCode: null,
+  phone: null,
 };
 
 /** Appends one audit row; call inside the write's transaction. */
 export function audit(db: Db, ctx: CallContext, action: string, target: string | null, detail: string | null, reason: string | null = null): void {
   db.prepare('INSERT INTO audit (at, actor, action, target, reason, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
-    new Date().toISOString(), `${ctx.actor}@${ctx.via}`, action, target, reason, detail,
+    new Date().toISOString(),
+    `${ctx.actor}@${ctx.via}`,
+    action,
+    target,
+    reason,
+    detail,
   );
 }

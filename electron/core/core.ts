@@ -191,8 +191,15 @@ export class Core implements CoreLike {
         const { plans, conflicts, problems, detail } = this.edits.revertPlans(i.id, { force: i.force, skip: i.skip });
         refuseOnProblems(problems, conflicts);
         const cells = detail.cells.length ? this.gridEditor.revertCells(detail) : null;
-        return this.committed(this.edits.write({ kind: 'revert', message: i.message ?? `撤销提交 #${i.id}：${detail.commit.message}`, actor: userOf(ctx).name, reverts: i.id },
-          plans, problems, cells?.codes ?? [], cells?.write));
+        return this.committed(
+          this.edits.write(
+            { kind: 'revert', message: i.message ?? `撤销提交 #${i.id}：${detail.commit.message}`, actor: userOf(ctx).name, reverts: i.id },
+            plans,
+            problems,
+            cells?.codes ?? [],
+            cells?.write,
+          ),
+        );
       },
       'grid.split': (i, ctx) => this.committed(this.gridEditor.split(i.code, i.line as [number, number][], i.message, userOf(ctx).name)),
       'grid.merge': (i, ctx) => this.committed(this.gridEditor.merge(i.codes, i.message, userOf(ctx).name)),
@@ -204,7 +211,10 @@ export class Core implements CoreLike {
       'import.apply': (i, ctx) => {
         const u = this.uploads.get(i.uploadId);
         return runImport(this, u.file, u.name, {
-          ...i, actor: userOf(ctx).name, onProgress: this.importProgress(i.uploadId), onCommit: (r) => void this.committed(r),
+          ...i,
+          actor: userOf(ctx).name,
+          onProgress: this.importProgress(i.uploadId),
+          onCommit: (r) => void this.committed(r),
         });
       },
       'export.file': (i) => this.exportBytes(i),
@@ -270,7 +280,9 @@ export class Core implements CoreLike {
       'replication.standby': () => this.requireReplicator().client.standbySummary(),
       'replication.configure': async (i, ctx) => {
         this.db.transaction(() => {
-          this.db.prepare("INSERT INTO settings (key, value) VALUES ('replication', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(i));
+          this.db
+            .prepare("INSERT INTO settings (key, value) VALUES ('replication', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run(JSON.stringify(i));
           audit(this.db, ctx as CallContext, 'replication.configure', i.target ?? 'off', JSON.stringify({ mode: i.mode }));
         })();
         await this.stopReplication();
@@ -323,7 +335,13 @@ export class Core implements CoreLike {
   }
 
   /** A layer export as bytes (GeoPackage goes through a temporary file). */
-  private exportBytes(i: { layer: 'components' | 'grid'; format: 'gpkg' | 'geojson' | 'shp' | 'csv'; crs?: string; classCode?: string; asOf?: string }): Uint8Array {
+  private exportBytes(i: {
+    layer: 'components' | 'grid';
+    format: 'gpkg' | 'geojson' | 'shp' | 'csv';
+    crs?: string;
+    classCode?: string;
+    asOf?: string;
+  }): Uint8Array {
     const layer = exportLayer(this, { ...i, asOf: i.asOf ? Date.parse(i.asOf) : undefined });
     if (i.format !== 'gpkg') return gisBytes(i.format, layer);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-export-'));
@@ -383,7 +401,10 @@ export class Core implements CoreLike {
     } catch (e) {
       // The commit itself failed (disk full, I/O error): none of the batch was written.
       console.error('cityops core: group commit failed:', e);
-      results = batch.map(() => ({ ok: false as const, error: { code: 'INTERNAL' as const, message: `the write could not be committed: ${(e as Error).message}` } }));
+      results = batch.map(() => ({
+        ok: false as const,
+        error: { code: 'INTERNAL' as const, message: `the write could not be committed: ${(e as Error).message}` },
+      }));
       events.length = 0;
       this.dropCaches();
     } finally {
@@ -412,7 +433,8 @@ export class Core implements CoreLike {
       const msg = (e as Error).message;
       const status = (e as { status?: number }).status;
       // Replica errors carry an HTTP-like status: the caller's mistake or the replica's state, not ours.
-      if (typeof status === 'number') return { ok: false, error: { code: status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_INPUT', message: msg } };
+      if (typeof status === 'number')
+        return { ok: false, error: { code: status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_INPUT', message: msg } };
       console.error('cityops core: async handler failed:', e);
       return { ok: false, error: { code: 'INTERNAL', message: msg } };
     }
@@ -422,13 +444,19 @@ export class Core implements CoreLike {
   startReplication(cfg: { target: string; token?: string; mode: 'sync' | 'async' } & Partial<ReplicatorOptions>): Replicator {
     if (this.replicator) throw new Error('replication is already running');
     const client = replicaClient(cfg.target, cfg.token, { create: true });
-    this.replicator = new Replicator(this.db, this.changelog, client, {
-      ...cfg,
-      onChange: (status, alert) => {
-        this.emit({ type: 'replication.status', payload: { status, alert } });
-        if (alert) console.error(`cityops: ${alert}`);
+    this.replicator = new Replicator(
+      this.db,
+      this.changelog,
+      client,
+      {
+        ...cfg,
+        onChange: (status, alert) => {
+          this.emit({ type: 'replication.status', payload: { status, alert } });
+          if (alert) console.error(`cityops: ${alert}`);
+        },
       },
-    }, this.now);
+      this.now,
+    );
     this.replicator.start();
     return this.replicator;
   }
@@ -450,8 +478,19 @@ export class Core implements CoreLike {
     if (this.replicator) return this.replicator.status();
     const head = this.changelog.head().seq;
     return {
-      configured: false, target: null, mode: null, state: 'off', connected: false, headSeq: head, ackedSeq: 0, lagChanges: 0, lagMs: 0,
-      lastSnapshot: null, storeBytes: null, lastError: null, history: [],
+      configured: false,
+      target: null,
+      mode: null,
+      state: 'off',
+      connected: false,
+      headSeq: head,
+      ackedSeq: 0,
+      lagChanges: 0,
+      lagMs: 0,
+      lastSnapshot: null,
+      storeBytes: null,
+      lastError: null,
+      history: [],
     };
   }
 
@@ -554,7 +593,10 @@ export class Core implements CoreLike {
       }
     };
     sweep();
-    this.timers.push(setInterval(sweep, opts.sweepMs ?? 15_000), setInterval(() => void deliver(), opts.smsMs ?? 5_000));
+    this.timers.push(
+      setInterval(sweep, opts.sweepMs ?? 15_000),
+      setInterval(() => void deliver(), opts.smsMs ?? 5_000),
+    );
     for (const t of this.timers) t.unref();
   }
 

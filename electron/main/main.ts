@@ -60,8 +60,20 @@ function buildMenu(): void {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       { label: '文件', submenu: [{ role: 'quit', label: '退出' }] },
-      { label: '视图', submenu: [{ role: 'reload', label: '重新加载' }, { role: 'togglefullscreen', label: '全屏' }, { role: 'toggleDevTools', label: '开发者工具' }] },
-      { label: '帮助', submenu: [{ label: '关于 CityOps', click: () => void dialog.showMessageBox({ message: `CityOps ${app.getVersion()}`, detail: '数字化城管监督指挥中心' }) }] },
+      {
+        label: '视图',
+        submenu: [
+          { role: 'reload', label: '重新加载' },
+          { role: 'togglefullscreen', label: '全屏' },
+          { role: 'toggleDevTools', label: '开发者工具' },
+        ],
+      },
+      {
+        label: '帮助',
+        submenu: [
+          { label: '关于 CityOps', click: () => void dialog.showMessageBox({ message: `CityOps ${app.getVersion()}`, detail: '数字化城管监督指挥中心' }) },
+        ],
+      },
     ]),
   );
 }
@@ -98,7 +110,9 @@ app.whenReady().then(async () => {
     const file = path.join(path.dirname(dbPath), 'first-admin.txt');
     writeFileSync(file, `user: ${core.firstAdmin.name}\npassword: ${core.firstAdmin.password}\n`, { mode: 0o600 });
     void dialog.showMessageBox({
-      type: 'info', title: 'CityOps', message: '已创建系统管理员账号 / First administrator created',
+      type: 'info',
+      title: 'CityOps',
+      message: '已创建系统管理员账号 / First administrator created',
       detail: `用户名 user: ${core.firstAdmin.name}\n密码 password: ${core.firstAdmin.password}\n\n已保存到 ${file}。请登录后创建各岗位账号。`,
     });
   }

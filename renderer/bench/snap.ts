@@ -19,12 +19,15 @@ const info = await api<AppInfo>('app.info', {});
 const packed = decodePacked(await apiBytes('components.view', { bbox: info.bounds, resolution: 0.01, maxFeatures: 400_000 }));
 const cells = await api<PackedCells>('grid.cells', {});
 const bounds = await api<Boundary[]>('grid.boundaries', { kind: 'community' });
-if (packed.count === 0 || cells.codes.length === 0 || bounds.length === 0) benchFailed(`the snap page got ${packed.count} components, ${cells.codes.length} cells, ${bounds.length} boundaries`);
+if (packed.count === 0 || cells.codes.length === 0 || bounds.length === 0)
+  benchFailed(`the snap page got ${packed.count} components, ${cells.codes.length} cells, ${bounds.length} boundaries`);
 
 const extent = transformExtent(info.bounds, 'EPSG:4326', 'EPSG:3857');
 const map = new OlMap({ target: 'map', view: new View({ center: [(extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2], zoom: 18 }) });
 const t0 = performance.now();
-const points = new VectorSource<Feature<Point>>({ features: Array.from({ length: packed.count }, (_, k) => new Feature(new Point([packed.originX + packed.xy[2 * k], packed.originY + packed.xy[2 * k + 1]]))) });
+const points = new VectorSource<Feature<Point>>({
+  features: Array.from({ length: packed.count }, (_, k) => new Feature(new Point([packed.originX + packed.xy[2 * k], packed.originY + packed.xy[2 * k + 1]]))),
+});
 const cellFeats: Feature<Polygon>[] = [];
 for (let i = 0; i < cells.codes.length; i++) {
   const ring: number[][] = [];
@@ -42,12 +45,15 @@ const buildMs = performance.now() - t0;
 const some = points.getFeatures().slice(0, 1000);
 const t1 = performance.now();
 for (const f of some) points.removeFeature(f);
-points.addFeatures(some.map((f) => new Feature(new Point([(f.getGeometry()!.getCoordinates()[0]) + 1, f.getGeometry()!.getCoordinates()[1]]))));
+points.addFeatures(some.map((f) => new Feature(new Point([f.getGeometry()!.getCoordinates()[0] + 1, f.getGeometry()!.getCoordinates()[1]]))));
 const updateMs = performance.now() - t1;
 
 // Look-ups: snapTo at 1,000 random places in the city, as a pointer move does for each Snap.
 map.renderSync();
-const rnd = (() => { let s = 7; return () => ((s = (s * 16807) % 2147483647) / 2147483647); })();
+const rnd = (() => {
+  let s = 7;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+})();
 const times: number[] = [];
 const naive: number[] = [];
 let sink = 0; // keeps the linear scan from being optimised away
@@ -69,6 +75,13 @@ for (let i = 0; i < 1000; i++) {
   }
 }
 Object.assign(document.body.dataset, {
-  snapPoints: String(packed.count), snapCells: String(cells.codes.length), snapBuildMs: String(buildMs), snapUpdateMs: String(updateMs),
-  snapP50: String(percentile(times, 50)), snapP95: String(percentile(times, 95)), naiveP50: String(percentile(naive, 50)), snapDone: '1', sink: String(sink > 0),
+  snapPoints: String(packed.count),
+  snapCells: String(cells.codes.length),
+  snapBuildMs: String(buildMs),
+  snapUpdateMs: String(updateMs),
+  snapP50: String(percentile(times, 50)),
+  snapP95: String(percentile(times, 95)),
+  naiveP50: String(percentile(naive, 50)),
+  snapDone: '1',
+  sink: String(sink > 0),
 });

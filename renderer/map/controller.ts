@@ -82,7 +82,11 @@ export class MapController {
   /** Draft layer, editing tools and snapping (GIS editors). */
   readonly edit: EditTools | null;
 
-  constructor(target: HTMLElement, private readonly cb: MapCallbacks, opts: { webgl: boolean; bounds: BBox }) {
+  constructor(
+    target: HTMLElement,
+    private readonly cb: MapCallbacks,
+    opts: { webgl: boolean; bounds: BBox },
+  ) {
     this.webgl = opts.webgl;
     this.components = createComponentsLayer(opts.webgl);
     this.snapshot = opts.webgl ? new InteractionSnapshot(2) : null;
@@ -92,7 +96,17 @@ export class MapController {
       target,
       // Order in this list is kept stable for tests (0 base, 1 cells, 2 components, 3 boundaries, 4 highlight);
       // drawing order comes from zIndex.
-      layers: [this.base, this.cells, this.components, this.boundaries, this.highlight, this.shapes, this.baseLabels, ...(this.snapshot ? [this.snapshot.layer] : []), this.cases],
+      layers: [
+        this.base,
+        this.cells,
+        this.components,
+        this.boundaries,
+        this.highlight,
+        this.shapes,
+        this.baseLabels,
+        ...(this.snapshot ? [this.snapshot.layer] : []),
+        this.cases,
+      ],
       controls: [new Zoom(), new ScaleLine({ bar: true, steps: 4, text: true, minWidth: 140 })],
       interactions: defaultInteractions(),
       view: new View({
@@ -107,13 +121,17 @@ export class MapController {
     this.map.getView().fit(extent, { padding: [20, 20, 20, 20] });
     this.edit = cb.edit ? new EditTools(this.map, [this.cells.getSource()!, this.boundaries.getSource()!], cb.edit) : null;
     this.highlight.getSource()!.addFeatures([this.hoverCell, this.hoverFeature, this.selectedFeature]);
-    this.hoverFeature.setStyle(new Style({ image: new Circle({ radius: 9, stroke: new Stroke({ color: '#fab005', width: 3 }), fill: new Fill({ color: 'rgba(250,176,5,0.25)' }) }) }));
+    this.hoverFeature.setStyle(
+      new Style({ image: new Circle({ radius: 9, stroke: new Stroke({ color: '#fab005', width: 3 }), fill: new Fill({ color: 'rgba(250,176,5,0.25)' }) }) }),
+    );
     this.hoverCell.setStyle(new Style({ stroke: new Stroke({ color: 'rgba(250,176,5,0.9)', width: 2 }) }));
-    this.selectedFeature.setStyle(new Style({
-      image: new Circle({ radius: 11, stroke: new Stroke({ color: '#e03131', width: 3 }) }),
-      stroke: new Stroke({ color: '#e03131', width: 3 }),
-      fill: new Fill({ color: 'rgba(224,49,49,0.08)' }),
-    }));
+    this.selectedFeature.setStyle(
+      new Style({
+        image: new Circle({ radius: 11, stroke: new Stroke({ color: '#e03131', width: 3 }) }),
+        stroke: new Stroke({ color: '#e03131', width: 3 }),
+        fill: new Fill({ color: 'rgba(224,49,49,0.08)' }),
+      }),
+    );
     if (this.snapshot) {
       const snap = this.snapshot;
       this.components.on('postrender', (e) => snap.capture(e));
@@ -273,7 +291,12 @@ export class MapController {
     if (query === this.lastQuery) return;
     this.lastQuery = query;
     const no = ++this.requestNo;
-    this.cb.onStatus({ shown: this.batch?.packed.count ?? 0, total: this.batch?.packed.totalInView ?? 0, decimated: !!this.batch?.packed.decimated, loading: true });
+    this.cb.onStatus({
+      shown: this.batch?.packed.count ?? 0,
+      total: this.batch?.packed.totalInView ?? 0,
+      decimated: !!this.batch?.packed.decimated,
+      loading: true,
+    });
     if (this.visibleClasses && this.visibleClasses.length === 0) {
       this.batch = setComponents(this.components, allocPacked(0, 0, false, 0, 0).view, this.majorOfClass);
       setShapes(this.shapes, []);
@@ -317,9 +340,11 @@ export class MapController {
   private nearestLoaded(x: number, y: number, r: number): [number, number] | null {
     const b = this.batch;
     if (!b?.index || !this.componentsOn) return null;
-    let best: [number, number] | null = null, bestD = Infinity;
+    let best: [number, number] | null = null,
+      bestD = Infinity;
     for (const k of b.index.within(x, y, r)) {
-      const px = b.packed.originX + b.packed.xy[2 * k], py = b.packed.originY + b.packed.xy[2 * k + 1];
+      const px = b.packed.originX + b.packed.xy[2 * k],
+        py = b.packed.originY + b.packed.xy[2 * k + 1];
       const d = (px - x) ** 2 + (py - y) ** 2;
       if (d < bestD) {
         bestD = d;
@@ -351,7 +376,10 @@ export class MapController {
     try {
       if (this.componentsOn && !(this.visibleClasses && this.visibleClasses.length === 0)) {
         const c = await call('components.at', {
-          lon, lat, radiusM: Math.min(500, Math.max(1, HOVER_PX * groundPerPx)), classes: this.visibleClasses ?? undefined,
+          lon,
+          lat,
+          radiusM: Math.min(500, Math.max(1, HOVER_PX * groundPerPx)),
+          classes: this.visibleClasses ?? undefined,
         });
         if (c) return this.select({ kind: 'component', component: c });
       }

@@ -67,9 +67,17 @@ export class EditTools {
   private tool: EditTool | null = null;
   private moveStart: number[] | null = null;
 
-  constructor(private readonly map: OlMap, private readonly snapSources: VectorSource[], private readonly cb: EditCallbacks) {
+  constructor(
+    private readonly map: OlMap,
+    private readonly snapSources: VectorSource[],
+    private readonly cb: EditCallbacks,
+  ) {
     const styles = {
-      add: this.style('#2f9e44'), update: this.style('#f08c00'), restore: this.style('#1971c2'), retire: this.style('#868e96', true), selected: this.style('#d6336c'),
+      add: this.style('#2f9e44'),
+      update: this.style('#f08c00'),
+      restore: this.style('#1971c2'),
+      retire: this.style('#868e96', true),
+      selected: this.style('#d6336c'),
     };
     this.layer = new VectorLayer({
       source: this.source,
@@ -82,11 +90,16 @@ export class EditTools {
 
   private style(color: string, cross = false): Style[] {
     const stroke = new Stroke({ color, width: 3 });
-    return [new Style({
-      image: cross ? new RegularShape({ points: 4, radius: 8, angle: Math.PI / 4, stroke, fill: new Fill({ color: '#fff' }) }) : new Circle({ radius: 7, fill: new Fill({ color: `${color}55` }), stroke }),
-      stroke, fill: new Fill({ color: `${color}22` }),
-      text: new Text({ font: '11px sans-serif', offsetY: -14, fill: new Fill({ color }), stroke: new Stroke({ color: '#fff', width: 3 }) }),
-    })];
+    return [
+      new Style({
+        image: cross
+          ? new RegularShape({ points: 4, radius: 8, angle: Math.PI / 4, stroke, fill: new Fill({ color: '#fff' }) })
+          : new Circle({ radius: 7, fill: new Fill({ color: `${color}55` }), stroke }),
+        stroke,
+        fill: new Fill({ color: `${color}22` }),
+        text: new Text({ font: '11px sans-serif', offsetY: -14, fill: new Fill({ color }), stroke: new Stroke({ color: '#fff', width: 3 }) }),
+      }),
+    ];
   }
 
   /** Shows the draft: one feature per item, its shape or its point. */
@@ -213,7 +226,11 @@ export class EditTools {
       handleUpEvent: (e) => {
         const [a, b] = [toLonLat(this.moveStart!), toLonLat(e.coordinate)];
         this.moveStart = last = null;
-        this.cb.onTranslated(this.selected.getArray().map((f) => String(f.getId())), b[0] - a[0], b[1] - a[1]);
+        this.cb.onTranslated(
+          this.selected.getArray().map((f) => String(f.getId())),
+          b[0] - a[0],
+          b[1] - a[1],
+        );
         return false;
       },
     });

@@ -36,9 +36,15 @@ if (!db) {
   report(`generate ${count.toLocaleString()} historical cases (bulk insert + FTS index + open workload through the service)`, `${(r.ms / 1000).toFixed(1)} s`);
 }
 for (const u of [
-  { name: 'bench-admin', role: 'admin' }, { name: 'bench-op', role: 'operator' }, { name: 'bench-lead', role: 'shift_leader' },
-  { name: 'bench-disp', role: 'dispatcher' }, { name: 'bench-dept', role: 'department', department: 'D03' },
-]) await addUsers(db, [u]).catch((e) => { if (!/already exists/.test(String(e))) throw e; }); // reruns on the same database
+  { name: 'bench-admin', role: 'admin' },
+  { name: 'bench-op', role: 'operator' },
+  { name: 'bench-lead', role: 'shift_leader' },
+  { name: 'bench-disp', role: 'dispatcher' },
+  { name: 'bench-dept', role: 'department', department: 'D03' },
+])
+  await addUsers(db, [u]).catch((e) => {
+    if (!/already exists/.test(String(e))) throw e;
+  }); // reruns on the same database
 
 // 2. Queue and search latency in the core (the work behind every transport).
 {
@@ -94,21 +100,30 @@ for (const u of [
     const ctx = { actor: 'bench', via: 'cli' as const, user: SYSTEM_USER };
     let done = 0;
     const end = performance.now() + Number(values.seconds ?? 10) * 1000;
-    await Promise.all(Array.from({ length: 64 }, async (_, k) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const c = await core.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `核心压测 ${k}-${i}` }, ctx);
-        if (!c.ok) throw new Error(c.error.message);
-        let v = (c.result as { version: number }).version;
-        const id = (c.result as { id: number }).id;
-        for (const action of ['accept', 'register', 'dispatch']) {
-          const r = await core.invoke('cases.act', { id, version: v, action }, ctx);
-          if (!r.ok) throw new Error(r.error.message);
-          v = (r.result as { version: number }).version;
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, k) => {
+        for (let i = 0; performance.now() < end; i++) {
+          const c = await core.invoke(
+            'cases.intake',
+            { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `核心压测 ${k}-${i}` },
+            ctx,
+          );
+          if (!c.ok) throw new Error(c.error.message);
+          let v = (c.result as { version: number }).version;
+          const id = (c.result as { id: number }).id;
+          for (const action of ['accept', 'register', 'dispatch']) {
+            const r = await core.invoke('cases.act', { id, version: v, action }, ctx);
+            if (!r.ok) throw new Error(r.error.message);
+            v = (r.result as { version: number }).version;
+          }
+          done++;
         }
-        done++;
-      }
-    }));
-    report('core alone (in process, 64 concurrent callers, group commit): intake → accept → register → dispatch', `${(done / Number(values.seconds ?? 10)).toFixed(0)} cases/s`);
+      }),
+    );
+    report(
+      'core alone (in process, 64 concurrent callers, group commit): intake → accept → register → dispatch',
+      `${(done / Number(values.seconds ?? 10)).toFixed(0)} cases/s`,
+    );
   }
   const mem = process.memoryUsage();
   report('core memory after the queries above (in-process: RSS / JS heap used)', `${(mem.rss / 1e6).toFixed(0)} MB / ${(mem.heapUsed / 1e6).toFixed(0)} MB`);
@@ -125,14 +140,21 @@ for (const u of [
   const call = (token: string | null, method: string, input: unknown): Promise<{ ok: boolean; result?: any; error?: { message: string } }> => {
     const body = JSON.stringify(input);
     return new Promise((resolve, reject) => {
-      const req = http.request({
-        host: target.hostname, port: target.port, path: `/api/${method}`, method: 'POST', agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-      });
+      const req = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: `/api/${method}`,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -167,18 +189,29 @@ for (const u of [
     let i = 0;
     while (performance.now() < deadline) {
       const t0 = performance.now();
-      const lon = b[0] + ((k * 7919 + i * 104729) % 10007) / 10007 * (b[2] - b[0]);
-      const lat = b[1] + ((k * 6271 + i * 15485863) % 10009) / 10009 * (b[3] - b[1]);
+      const lon = b[0] + (((k * 7919 + i * 104729) % 10007) / 10007) * (b[2] - b[0]);
+      const lat = b[1] + (((k * 6271 + i * 15485863) % 10009) / 10009) * (b[3] - b[1]);
       i++;
       let c;
       try {
-        c = await post(op, 'cases.intake', { channel: 'hotline', classCode: '0102', lon, lat, description: `压测案件 ${k}-${i} 暴露垃圾`, reporterPhone: '13900000000' });
+        c = await post(op, 'cases.intake', {
+          channel: 'hotline',
+          classCode: '0102',
+          lon,
+          lat,
+          description: `压测案件 ${k}-${i} 暴露垃圾`,
+          reporterPhone: '13900000000',
+        });
       } catch (e) {
         if (/outside/.test(String(e))) continue; // a point in the river gap between cells
         throw e;
       }
       let v = c.version;
-      for (const [tok, action] of [[op, 'accept'], [lead, 'register'], [disp, 'dispatch']] as const) {
+      for (const [tok, action] of [
+        [op, 'accept'],
+        [lead, 'register'],
+        [disp, 'dispatch'],
+      ] as const) {
         sentAt.set(`${c.id}:${action}`, performance.now());
         v = (await post(tok, 'cases.act', { id: c.id, version: v, action })).version;
       }
@@ -190,9 +223,15 @@ for (const u of [
   await Promise.all(Array.from({ length: clients }, (_, k) => worker(k)));
   const secs = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 300)); // let the last pushes arrive
-  report(`HTTP API: intake → accept → register → dispatch (4 requests per case, ${clients} clients, ${seconds} s)`, `${(done / secs).toFixed(0)} cases/s (${((done * 4) / secs).toFixed(0)} requests/s)`);
+  report(
+    `HTTP API: intake → accept → register → dispatch (4 requests per case, ${clients} clients, ${seconds} s)`,
+    `${(done / secs).toFixed(0)} cases/s (${((done * 4) / secs).toFixed(0)} requests/s)`,
+  );
   report('HTTP API: one case through the four steps, p50 / p95', `${ms(median(perCase))} / ${ms(percentile(perCase, 95))}`);
-  report(`push to a second client (request sent → event received), ${pushLatency.length.toLocaleString()} events: p50 / p95`, `${ms(median(pushLatency))} / ${ms(percentile(pushLatency, 95))}`);
+  report(
+    `push to a second client (request sent → event received), ${pushLatency.length.toLocaleString()} events: p50 / p95`,
+    `${ms(median(pushLatency))} / ${ms(percentile(pushLatency, 95))}`,
+  );
   const status = readFileSync(`/proc/${server.proc.pid}/status`, 'utf8');
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;

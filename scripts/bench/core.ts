@@ -56,11 +56,13 @@ const BENCH_PASSWORD = 'bench-admin-password';
 if (!core.auth.users().some((u) => u.name === BENCH_USER)) {
   must(await core.invoke('users.add', { name: BENCH_USER, role: 'admin', password: BENCH_PASSWORD }, sys), 'users.add');
 }
-const session = must(await core.invoke('auth.login', { name: BENCH_USER, password: BENCH_PASSWORD }, { actor: 'bench', via: 'cli' }), 'auth.login');
+const session = must(await core.invoke('auth.login', { name: BENCH_USER, password: BENCH_PASSWORD }, { actor: 'bench', via: 'cli' }), 'auth.login') as {
+  token: string;
+};
 const ctx = { actor: BENCH_USER, via: 'cli', token: session.token } as const;
 const rnd = (() => {
   let s = 12345;
-  return () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
 })();
 const randomPoint = (): [number, number] => [
   CITY_BOUNDS.west + rnd() * (CITY_BOUNDS.east - CITY_BOUNDS.west),
@@ -69,9 +71,13 @@ const randomPoint = (): [number, number] => [
 
 // 3. Component look-up by extent, 500 random boxes per size: the index alone (ids, R*Tree + exact check), and the
 // API call that returns every attribute of every hit.
-const idsOnly = core.db.prepare(`SELECT c.id FROM components_rtree r JOIN components c ON c.id = r.id
+const idsOnly = core.db
+  .prepare(
+    `SELECT c.id FROM components_rtree r JOIN components c ON c.id = r.id
   WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?
-  AND c.lon BETWEEN ? AND ? AND c.lat BETWEEN ? AND ?`).pluck();
+  AND c.lon BETWEEN ? AND ? AND c.lat BETWEEN ? AND ?`,
+  )
+  .pluck();
 /** Times `lookUp` over 500 random boxes of `sizeM` metres; reports p50 / p95 and the average hit count. */
 function timeBoxes(label: string, sizeM: number, lookUp: (b: [number, number, number, number]) => number): void {
   const times: number[] = [];
@@ -93,7 +99,8 @@ for (const sizeM of [250, 1000]) {
   timeBoxes('components.inExtent, full attributes', sizeM, (bbox) => {
     const hits = must(core.invokeSync('components.inExtent', { bbox, limit: 10_000 }, ctx), 'components.inExtent') as Component[];
     // Every hit must lie in the box: a figure is printed only for work that was done right.
-    for (const c of hits) if (c.lon < bbox[0] || c.lon > bbox[2] || c.lat < bbox[1] || c.lat > bbox[3]) throw new Error(`components.inExtent returned ${c.code} outside the box`);
+    for (const c of hits)
+      if (c.lon < bbox[0] || c.lon > bbox[2] || c.lat < bbox[1] || c.lat > bbox[3]) throw new Error(`components.inExtent returned ${c.code} outside the box`);
     return hits.length;
   });
 }
@@ -115,7 +122,10 @@ for (const [label, bbox, res] of [
     features = decodePacked(packed).count;
   }
   if (features === 0) throw new Error(`components.view ${label} returned no components`);
-  report(`components.view ${label}, ${features.toLocaleString('en')} components (median of runs 2–7; run 1 ${ms(times[0])})`, `${ms(median(times.slice(1)))}, ${(bytes / 1e6).toFixed(2)} MB`);
+  report(
+    `components.view ${label}, ${features.toLocaleString('en')} components (median of runs 2–7; run 1 ${ms(times[0])})`,
+    `${ms(median(times.slice(1)))}, ${(bytes / 1e6).toFixed(2)} MB`,
+  );
 }
 
 // 5. Point → grid cell for 1,000,000 points vs a naive turf loop over every cell (same run, extrapolated from a sample).
@@ -146,12 +156,19 @@ const t0 = performance.now();
 let naiveFound = 0;
 for (let i = 0; i < SAMPLE; i++) {
   const p = point([pts[2 * i], pts[2 * i + 1]]);
-  for (const c of turfCells) if (booleanPointInPolygon(p, c)) { naiveFound++; break; }
+  for (const c of turfCells)
+    if (booleanPointInPolygon(p, c)) {
+      naiveFound++;
+      break;
+    }
 }
 const naivePerPoint = (performance.now() - t0) / SAMPLE;
 const fastMedian = median(fast);
 report(`point → grid cell, 1,000,000 points (median of 5; ${located} located)`, `${(fastMedian / 1000).toFixed(3)} s`);
-report(`naive turf loop over ${turfCells.length} cells (${SAMPLE}-point sample, ${naiveFound} located, extrapolated to 1,000,000)`, `${((naivePerPoint * N) / 1000).toFixed(0)} s`);
+report(
+  `naive turf loop over ${turfCells.length} cells (${SAMPLE}-point sample, ${naiveFound} located, extrapolated to 1,000,000)`,
+  `${((naivePerPoint * N) / 1000).toFixed(0)} s`,
+);
 report('point → grid cell speed-up vs naive turf', `${Math.round((naivePerPoint * N) / fastMedian)}×`);
 
 core.close();

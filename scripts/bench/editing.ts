@@ -38,7 +38,10 @@ const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
 // 1. Export of the whole component layer to GeoPackage (and GDAL-independent re-read by our own reader below).
 const work = path.join(dir, 'work.db');
 copyFileSync(db, work);
-await addUsers(work, [{ name: 'bench-gis', role: 'gis_editor' }, { name: 'bench-disp', role: 'dispatcher' }]);
+await addUsers(work, [
+  { name: 'bench-gis', role: 'gis_editor' },
+  { name: 'bench-disp', role: 'dispatcher' },
+]);
 let core = new Core({ dbPath: work });
 const total = core.info().components;
 const gpkg = path.join(dir, 'components.gpkg');
@@ -48,7 +51,10 @@ for (let i = 0; i < runs; i++) {
   exportToFile(core, { layer: 'components', format: 'gpkg' }, gpkg);
   exports.push(performance.now() - t);
 }
-report(`export ${total.toLocaleString('en')} components to GeoPackage (median of ${runs})`, `${s(median(exports))}, ${(statSync(gpkg).size / 2 ** 20).toFixed(0)} MB`);
+report(
+  `export ${total.toLocaleString('en')} components to GeoPackage (median of ${runs})`,
+  `${s(median(exports))}, ${(statSync(gpkg).size / 2 ** 20).toFixed(0)} MB`,
+);
 core.close();
 
 // 2. Import of that GeoPackage into a centre with the sample grid and no components: read, map fields, check every
@@ -59,9 +65,11 @@ for (let i = 0; i < runs; i++) {
   const empty = path.join(dir, `empty-${i}.db`);
   copyFileSync(db, empty);
   const c = new Core({ dbPath: empty });
-  c.changelog.bulk('bench: empty the component layer', () => c.db.transaction(() => {
-    c.db.exec('DELETE FROM component_photos; DELETE FROM components_rtree; DELETE FROM components;');
-  })());
+  c.changelog.bulk('bench: empty the component layer', () =>
+    c.db.transaction(() => {
+      c.db.exec('DELETE FROM component_photos; DELETE FROM components_rtree; DELETE FROM components;');
+    })(),
+  );
   c.components.invalidate();
   const t = performance.now();
   const r = runImport(c, gpkg, 'components.gpkg', { layer: 'components', actor: 'bench', message: 'bench import' });
@@ -75,12 +83,15 @@ core = new Core({ dbPath: work });
 {
   const t = performance.now();
   const r = runImport(core, gpkg, 'components.gpkg', { layer: 'components', actor: 'bench', dryRun: true });
-  report('re-check the same file against the full layer (dry run, all unchanged)', `${s(performance.now() - t)} (${r.counts.unchanged.toLocaleString('en')} unchanged)`);
+  report(
+    're-check the same file against the full layer (dry run, all unchanged)',
+    `${s(performance.now() - t)} (${r.counts.unchanged.toLocaleString('en')} unchanged)`,
+  );
 }
 
 // 3. A 1,000-component edit as one commit, against the same moves as 1,000 one-component commits.
 const moves = (n: number, offset: number) => {
-  const list = core.components.inExtent([119.90, 32.44, 119.95, 32.48], n + offset).slice(offset, offset + n);
+  const list = core.components.inExtent([119.9, 32.44, 119.95, 32.48], n + offset).slice(offset, offset + n);
   return list.map((c) => ({ op: 'update' as const, code: c.code, baseVersion: c.version, lon: c.lon + 0.000005, lat: c.lat }));
 };
 const commits: number[] = [];
@@ -108,10 +119,23 @@ report(`commit of a 1,000-component edit, one transaction (median of ${runs})`, 
 const pushes = Number(values.pushes ?? 50);
 const http = await startHttpServer({ core, host: '127.0.0.1', port: 0 });
 const base = http.url;
-const login = async (name: string) => (await (await fetch(`${base}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: passwordOf(name) }) })).json()).result.token as string;
+const login = async (name: string) =>
+  (
+    await (
+      await fetch(`${base}/api/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name, password: passwordOf(name) }),
+      })
+    ).json()
+  ).result.token as string;
 const [gisToken, dispToken] = [await login('bench-gis'), await login('bench-disp')];
 const post = async (token: string, method: string, input: unknown) => {
-  const res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+  const res = await fetch(`${base}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  });
   if (!res.ok) throw new Error(`benchmark call ${method} failed: HTTP ${res.status} ${await res.text()}`);
   return res;
 };
@@ -135,16 +159,21 @@ for (const c of targets) {
       // The other client reloads its view (as the map does on the event) and finds the component moved.
       const bbox = [lon - 0.0002, rec.rec.lat - 0.0002, lon + 0.0002, rec.rec.lat + 0.0002];
       const packed = decodePacked(new Uint8Array(await (await post(dispToken, 'components.view', { bbox, resolution: 0.1 })).arrayBuffer()));
-      if (![...packed.ids].includes(rec.id)) throw new Error('the moved component is not in the other client\'s view');
+      if (![...packed.ids].includes(rec.id)) throw new Error("the moved component is not in the other client's view");
       resolve();
     };
   });
-  const r = await (await post(gisToken, 'components.commit', { message: 'push bench', changes: [{ op: 'update', code: c.code, baseVersion: rec.version, lon }] })).json();
+  const r = await (
+    await post(gisToken, 'components.commit', { message: 'push bench', changes: [{ op: 'update', code: c.code, baseVersion: rec.version, lon }] })
+  ).json();
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   await seen;
   lat.push(performance.now() - t);
 }
-report(`commit → visible on another client (HTTP commit, WebSocket push, view reload), ${pushes} commits p50 / p95`, `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))}`);
+report(
+  `commit → visible on another client (HTTP commit, WebSocket push, view reload), ${pushes} commits p50 / p95`,
+  `${ms(percentile(lat, 50))} / ${ms(percentile(lat, 95))}`,
+);
 ws.close();
 await http.close();
 core.close();
@@ -161,7 +190,10 @@ if (!values['no-browser']) {
     await page.waitForFunction(() => document.body.dataset.snapDone || document.body.dataset.benchError, null, { timeout: 600_000 });
     const r = await page.evaluate(() => ({ ...document.body.dataset }));
     if (r.benchError) throw new Error(`snap page: ${r.benchError}`);
-    report(`snap index build: ${Number(r.snapPoints).toLocaleString('en')} component points + ${Number(r.snapCells).toLocaleString('en')} cells + boundaries`, `${s(Number(r.snapBuildMs))}`);
+    report(
+      `snap index build: ${Number(r.snapPoints).toLocaleString('en')} component points + ${Number(r.snapCells).toLocaleString('en')} cells + boundaries`,
+      `${s(Number(r.snapBuildMs))}`,
+    );
     report('snap index update: 1,000 components moved (remove + add)', ms(Number(r.snapUpdateMs)));
     report('snap look-up per pointer move with the whole city indexed, p50 / p95 of 1,000', `${ms(Number(r.snapP50))} / ${ms(Number(r.snapP95))}`);
     report('naive snap look-up: nearest of every component point by a linear scan, p50', ms(Number(r.naiveP50)));

@@ -20,7 +20,9 @@ if (!db) {
   seedDatabase(db, {});
 }
 // The hall server needs a login: a benchmark account (skipped when it exists).
-await addUsers(db, [{ name: 'bench-admin', role: 'admin' }]).catch((e) => { if (!/already exists/.test(String(e))) throw e; });
+await addUsers(db, [{ name: 'bench-admin', role: 'admin' }]).catch((e) => {
+  if (!/already exists/.test(String(e))) throw e;
+});
 const server = await startServe(db);
 const browser = await launchChromium(['--enable-precise-memory-info']);
 const rows: [string, string][] = [];

@@ -51,12 +51,19 @@ async function centre(mode: 'sync' | 'async', file = SMALL_DB) {
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const t0 = performance.now();
     const seq = core.changelog.head().seq;
-    waits.push(rep.waitFor(seq).then((ok) => { if (ok) lags.push(performance.now() - t0); }));
+    waits.push(
+      rep.waitFor(seq).then((ok) => {
+        if (ok) lags.push(performance.now() - t0);
+      }),
+    );
     const left = due - performance.now();
     if (left > 0) await sleep(left);
   }
   await Promise.all(waits);
-  report(`async: lag commit → replica acknowledged at 200 writes/s (${lags.length} writes, ${seconds} s): p50 / p99`, `${ms(median(lags))} / ${ms(percentile(lags, 99))}`);
+  report(
+    `async: lag commit → replica acknowledged at 200 writes/s (${lags.length} writes, ${seconds} s): p50 / p99`,
+    `${ms(median(lags))} / ${ms(percentile(lags, 99))}`,
+  );
   await core.stopReplication();
   core.close();
   await replica.stop();
@@ -73,20 +80,28 @@ async function centre(mode: 'sync' | 'async', file = SMALL_DB) {
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     lat.push(performance.now() - t0);
   }
-  report(`sync: write latency, one writer (request → acknowledged after the replica stored it), ${lat.length} writes: p50 / p99`, `${ms(median(lat))} / ${ms(percentile(lat, 99))}`);
+  report(
+    `sync: write latency, one writer (request → acknowledged after the replica stored it), ${lat.length} writes: p50 / p99`,
+    `${ms(median(lat))} / ${ms(percentile(lat, 99))}`,
+  );
   let done = 0;
   const clat: number[] = [];
   const end2 = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (performance.now() < end2) {
-      const t0 = performance.now();
-      const r = await intake(core);
-      if (!r.ok) throw new Error(JSON.stringify(r.error));
-      clat.push(performance.now() - t0);
-      done++;
-    }
-  }));
-  report('sync: throughput with 32 concurrent writers (group commit, one replica round trip per group)', `${(done / seconds).toFixed(0)} writes/s (latency p50 / p99 ${ms(median(clat))} / ${ms(percentile(clat, 99))})`);
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (performance.now() < end2) {
+        const t0 = performance.now();
+        const r = await intake(core);
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        clat.push(performance.now() - t0);
+        done++;
+      }
+    }),
+  );
+  report(
+    'sync: throughput with 32 concurrent writers (group commit, one replica round trip per group)',
+    `${(done / seconds).toFixed(0)} writes/s (latency p50 / p99 ${ms(median(clat))} / ${ms(percentile(clat, 99))})`,
+  );
   await core.stopReplication();
   core.close();
   await replica.stop();
@@ -107,12 +122,18 @@ async function centre(mode: 'sync' | 'async', file = SMALL_DB) {
   const t1 = performance.now();
   while (rep.status().lagChanges > 0 || rep.status().state !== 'ok') await sleep(20);
   const secs = (performance.now() - t1) / 1000;
-  report(`catch-up after an outage: ${pending.toLocaleString()} changes (${writes.toLocaleString()} cases taken in meanwhile at ${(writes / writeSecs).toFixed(0)}/s)`, `${secs.toFixed(1)} s = ${(pending / secs).toFixed(0)} changes/s`);
-  report('catch-up time for one hour of downtime at 200 writes/s (3 changes per write, extrapolated)', `${((200 * 3600 * 3) / (pending / secs) / 60).toFixed(1)} min`);
+  report(
+    `catch-up after an outage: ${pending.toLocaleString()} changes (${writes.toLocaleString()} cases taken in meanwhile at ${(writes / writeSecs).toFixed(0)}/s)`,
+    `${secs.toFixed(1)} s = ${(pending / secs).toFixed(0)} changes/s`,
+  );
+  report(
+    'catch-up time for one hour of downtime at 200 writes/s (3 changes per write, extrapolated)',
+    `${((200 * 3600 * 3) / (pending / secs) / 60).toFixed(1)} min`,
+  );
   const segDir = path.join(dir, 'segments');
   const segBytes = readdirSync(segDir).reduce((s, f) => s + statSync(path.join(segDir, f)).size, 0);
   const entries = rep.status().headSeq - (rep.status().lastSnapshot?.seq ?? 0);
-  report('replica store: segment bytes per million changes', `${((segBytes / entries) * 1e6 / 1e6).toFixed(0)} MB`);
+  report('replica store: segment bytes per million changes', `${(((segBytes / entries) * 1e6) / 1e6).toFixed(0)} MB`);
   await core.stopReplication();
   core.close();
   await again.stop();
@@ -128,7 +149,10 @@ async function centre(mode: 'sync' | 'async', file = SMALL_DB) {
   core.close();
   const to = path.join(tmp(), 'restored.db');
   const r = await restore({ client: new HttpReplicaClient(replica.url, TOKEN), to });
-  report(`restore from the replica over HTTP: ${info.cases.toLocaleString()} cases + ${info.components.toLocaleString()} components (${(statSync(to).size / 1e6).toFixed(0)} MB; download, checksum, replay, integrity_check)`, `${(r.ms / 1000).toFixed(1)} s`);
+  report(
+    `restore from the replica over HTTP: ${info.cases.toLocaleString()} cases + ${info.components.toLocaleString()} components (${(statSync(to).size / 1e6).toFixed(0)} MB; download, checksum, replay, integrity_check)`,
+    `${(r.ms / 1000).toFixed(1)} s`,
+  );
   await replica.stop();
 }
 

@@ -11,7 +11,10 @@ import { contract, type PushEvent } from '../../shared/contract.ts';
 
 // Tuesday 2026-11-24 09:00 CST.
 const T0 = Date.parse('2026-11-24T09:00:00+08:00');
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d9b2a10000000049454e44ae426082', 'hex').toString('base64');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d9b2a10000000049454e44ae426082',
+  'hex',
+).toString('base64');
 
 let file: string;
 let core: Core;
@@ -81,10 +84,25 @@ describe('intake', () => {
   it('takes a hotline case: resolves cell, community and street; records channel, photo and history', async () => {
     const p = await place();
     const c = await ok('op', 'cases.intake', {
-      channel: 'hotline', classCode: '0102', lon: p.lon, lat: p.lat, description: '路边暴露垃圾', reporterName: '王先生', reporterPhone: '13900000000', callback: true,
+      channel: 'hotline',
+      classCode: '0102',
+      lon: p.lon,
+      lat: p.lat,
+      description: '路边暴露垃圾',
+      reporterName: '王先生',
+      reporterPhone: '13900000000',
+      callback: true,
       photos: [{ mime: 'image/png', data: PNG }],
     });
-    expect(c).toMatchObject({ status: 'pending_accept', channel: 'hotline', kind: 'event', classCode: '0102', className: '暴露垃圾', streetCode: p.street, callback: true });
+    expect(c).toMatchObject({
+      status: 'pending_accept',
+      channel: 'hotline',
+      kind: 'event',
+      classCode: '0102',
+      className: '暴露垃圾',
+      streetCode: p.street,
+      callback: true,
+    });
     expect(c.caseNo).toMatch(/^2026112400\d{3}$/);
     expect(c.gridCode).toMatch(/^321202/);
     expect(c.communityCode).toBe(c.gridCode.slice(6, 12));
@@ -177,7 +195,18 @@ describe('the seven-step workflow', () => {
     expect(c.status).toBe('pending_close');
     c = await step('lead', c, 'close');
     expect(c).toMatchObject({ status: 'closed', closeType: 'normal' });
-    expect(c.history.map((h: any) => h.action)).toEqual(['intake', 'sendVerify', 'verify', 'register', 'dispatch', 'subDispatch', 'subReport', 'handle', 'check', 'close']);
+    expect(c.history.map((h: any) => h.action)).toEqual([
+      'intake',
+      'sendVerify',
+      'verify',
+      'register',
+      'dispatch',
+      'subDispatch',
+      'subReport',
+      'handle',
+      'check',
+      'close',
+    ]);
     expect(c.history.find((h: any) => h.action === 'subReport').photoIds).toHaveLength(1);
     expect(c.actions).toEqual([]);
   });
@@ -201,7 +230,12 @@ describe('the seven-step workflow', () => {
 
   it('check failed sends it back to the department (返工) and counts it', async () => {
     let c = await newCase();
-    for (const [who, a] of [['op', 'accept'], ['lead', 'register'], ['disp', 'dispatch']] as const) c = await step(who, c, a);
+    for (const [who, a] of [
+      ['op', 'accept'],
+      ['lead', 'register'],
+      ['disp', 'dispatch'],
+    ] as const)
+      c = await step(who, c, a);
     c = await step('env', c, 'handle', { result: '处理了' });
     c = await step('sup', c, 'check', { passed: false });
     expect(c).toMatchObject({ status: 'handling', reworkCount: 1 });
@@ -209,7 +243,12 @@ describe('the seven-step workflow', () => {
 
   it('回退: the department asks, the dispatcher approves and re-dispatches; or refuses', async () => {
     let c = await newCase();
-    for (const [who, a] of [['op', 'accept'], ['lead', 'register'], ['disp', 'dispatch']] as const) c = await step(who, c, a);
+    for (const [who, a] of [
+      ['op', 'accept'],
+      ['lead', 'register'],
+      ['disp', 'dispatch'],
+    ] as const)
+      c = await step(who, c, a);
     const noReason = await call('env', 'cases.act', { id: c.id, version: c.version, action: 'requestReturn' });
     expect(noReason.error).toMatchObject({ code: 'BAD_INPUT', details: { field: 'reason' } });
     c = await step('env', c, 'requestReturn', { reason: '不属于本单位' });
@@ -223,11 +262,22 @@ describe('the seven-step workflow', () => {
 
   it('延期 moves the deadline; 挂账 stops the clock and 恢复 resumes it with the time that was left', async () => {
     let c = await newCase();
-    for (const [who, a] of [['op', 'accept'], ['lead', 'register'], ['disp', 'dispatch']] as const) c = await step(who, c, a);
+    for (const [who, a] of [
+      ['op', 'accept'],
+      ['lead', 'register'],
+      ['disp', 'dispatch'],
+    ] as const)
+      c = await step(who, c, a);
     const due0 = c.clock.due;
     c = await step('env', c, 'requestExtension', { reason: '需要协调', extension: { value: 1, unit: 'work_day' } });
     expect(c.extensionRequest).toMatchObject({ value: 1, unit: 'work_day' });
-    const twice = await call('env', 'cases.act', { id: c.id, version: c.version, action: 'requestExtension', reason: 'again', extension: { value: 1, unit: 'work_day' } });
+    const twice = await call('env', 'cases.act', {
+      id: c.id,
+      version: c.version,
+      action: 'requestExtension',
+      reason: 'again',
+      extension: { value: 1, unit: 'work_day' },
+    });
     expect(twice.error.code).toBe('CONFLICT');
     c = await step('disp', c, 'approveExtension');
     expect(c.clock.due).toBeGreaterThan(due0);
@@ -236,7 +286,8 @@ describe('the seven-step workflow', () => {
     c = await step('disp', c, 'suspend', { reason: '资金未落实' });
     expect(c.status).toBe('suspended');
     expect(c.clock.due).toBeNull();
-    await at(T0 + 5 * 86_400_000, async () => { // five days pass while suspended: no clock runs
+    await at(T0 + 5 * 86_400_000, async () => {
+      // five days pass while suspended: no clock runs
       c = await step('disp', c, 'resume');
       expect(c.status).toBe('handling');
       expect(Math.abs(c.clock.remainingMs - left)).toBeLessThan(60_000);
@@ -250,7 +301,14 @@ describe('the seven-step workflow', () => {
     c = await step('lead', c, 'void', { reason: '重复上报' });
     expect(c.status).toBe('voided');
     const p = await place();
-    const s = await ok('sup', 'cases.intake', { channel: 'supervisor', classCode: '0104', lon: p.lon, lat: p.lat, description: '路面有垃圾，已自行清理', selfHandled: true });
+    const s = await ok('sup', 'cases.intake', {
+      channel: 'supervisor',
+      classCode: '0104',
+      lon: p.lon,
+      lat: p.lat,
+      description: '路面有垃圾，已自行清理',
+      selfHandled: true,
+    });
     expect(s).toMatchObject({ status: 'closed', closeType: 'self' });
     expect(s.history.map((h: any) => h.action)).toEqual(['intake', 'selfHandle']);
     const notSup = await call('op', 'cases.intake', { channel: 'supervisor', classCode: '0104', lon: p.lon, lat: p.lat, description: 'x', selfHandled: true });
@@ -310,7 +368,16 @@ describe('permissions are checked in the core for every method', () => {
 
   it('refuses each role-restricted method for each role that lacks it, changing nothing', async () => {
     const before = fingerprint(file);
-    const byRole: Record<string, string> = { operator: 'op', shift_leader: 'lead', dispatcher: 'disp', supervisor: 'sup', leader: 'boss', gis_editor: 'gis', dr_operator: 'dr', department: 'water' };
+    const byRole: Record<string, string> = {
+      operator: 'op',
+      shift_leader: 'lead',
+      dispatcher: 'disp',
+      supervisor: 'sup',
+      leader: 'boss',
+      gis_editor: 'gis',
+      dr_operator: 'dr',
+      department: 'water',
+    };
     let refused = 0;
     for (const [m, def] of Object.entries(contract)) {
       if (!Array.isArray(def.access)) continue;
@@ -326,7 +393,16 @@ describe('permissions are checked in the core for every method', () => {
   });
 
   it('refuses each workflow action for each role that lacks it (forged roles included)', async () => {
-    const byRole: Record<string, string> = { operator: 'op', shift_leader: 'lead', dispatcher: 'disp', supervisor: 'sup', leader: 'boss', gis_editor: 'gis', dr_operator: 'dr', department: 'water' };
+    const byRole: Record<string, string> = {
+      operator: 'op',
+      shift_leader: 'lead',
+      dispatcher: 'disp',
+      supervisor: 'sup',
+      leader: 'boss',
+      gis_editor: 'gis',
+      dr_operator: 'dr',
+      department: 'water',
+    };
     const c = await newCase();
     const before = fingerprint(file);
     for (const action of CASE_ACTIONS) {
@@ -405,22 +481,23 @@ describe('time limits, alerts and SMS', () => {
     const c = await newCase(); // accept limit 0.5 working hour from Tuesday 09:00 → due 09:30
     expect(new Date(c.clock.due).toISOString()).toBe('2026-11-24T01:30:00.000Z');
     await at(T0 + 40 * 60_000, async () => {
-    const late = await ok('op', 'cases.get', { id: c.id });
-    expect(late.clock).toMatchObject({ overdue: true, overdue3x: false });
-    expect((await ok('op', 'cases.list', { queue: 'overdue' })).items.map((x: any) => x.id)).toContain(c.id);
-    const raised = core.alerts.sweep(now);
-    expect(raised.some((a) => a.caseId === c.id && a.kind === 'overdue')).toBe(true);
-    expect(core.alerts.sweep(now).filter((a) => a.caseId === c.id)).toEqual([]); // once only
-    const sms = await ok('lead', 'sms.outbox', {});
-    expect(sms.some((m: any) => m.caseId === c.id && m.toPhone === '13800000001' && m.body.includes('立案超时') && m.status === 'queued')).toBe(true);
+      const late = await ok('op', 'cases.get', { id: c.id });
+      expect(late.clock).toMatchObject({ overdue: true, overdue3x: false });
+      expect((await ok('op', 'cases.list', { queue: 'overdue' })).items.map((x: any) => x.id)).toContain(c.id);
+      const raised = core.alerts.sweep(now);
+      expect(raised.some((a) => a.caseId === c.id && a.kind === 'overdue')).toBe(true);
+      expect(core.alerts.sweep(now).filter((a) => a.caseId === c.id)).toEqual([]); // once only
+      const sms = await ok('lead', 'sms.outbox', {});
+      expect(sms.some((m: any) => m.caseId === c.id && m.toPhone === '13800000001' && m.body.includes('立案超时') && m.status === 'queued')).toBe(true);
     });
-    await at(T0 + 100 * 60_000, async () => { // 3 × 30 min = 10:30
-    expect((await ok('op', 'cases.get', { id: c.id })).clock.overdue3x).toBe(true);
-    expect(core.alerts.sweep(now).some((a) => a.caseId === c.id && a.kind === 'overdue3x')).toBe(true);
-    const open = await ok('op', 'alerts.list', {});
-    expect(open.length).toBeGreaterThan(0);
-    expect((await ok('op', 'alerts.ack', { ids: open.map((a: any) => a.id) })).acked).toBe(open.length);
-    expect(await ok('op', 'alerts.list', {})).toEqual([]);
+    await at(T0 + 100 * 60_000, async () => {
+      // 3 × 30 min = 10:30
+      expect((await ok('op', 'cases.get', { id: c.id })).clock.overdue3x).toBe(true);
+      expect(core.alerts.sweep(now).some((a) => a.caseId === c.id && a.kind === 'overdue3x')).toBe(true);
+      const open = await ok('op', 'alerts.list', {});
+      expect(open.length).toBeGreaterThan(0);
+      expect((await ok('op', 'alerts.ack', { ids: open.map((a: any) => a.id) })).acked).toBe(open.length);
+      expect(await ok('op', 'alerts.list', {})).toEqual([]);
     });
   });
 
@@ -435,14 +512,20 @@ describe('time limits, alerts and SMS', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         calls++;
-        if (calls === 1) { res.statusCode = 503; res.end(); return; }
+        if (calls === 1) {
+          res.statusCode = 503;
+          res.end();
+          return;
+        }
         got.push(body);
         res.end('ok');
       });
     });
     await new Promise<void>((r) => gw.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(gw.address() as any).port}/send`;
-    core.db.transaction(() => core.db.prepare("INSERT INTO sms_outbox (created_at, to_phone, body, next_attempt) VALUES (?, '13800000001', '测试短信', ?)").run(now, now))();
+    core.db.transaction(() =>
+      core.db.prepare("INSERT INTO sms_outbox (created_at, to_phone, body, next_attempt) VALUES (?, '13800000001', '测试短信', ?)").run(now, now),
+    )();
     const settings = { kind: 'http' as const, url, template: '{"to":"{phone}","msg":"{text}"}' };
     await core.alerts.deliver(settings, now);
     let last = (await ok('lead', 'sms.outbox', {}))[0];
@@ -465,9 +548,15 @@ describe('group commit', () => {
       // An event is published only once its data is committed: the second connection already sees the row.
       if (e.type === 'cases.changed') seen.push((other.prepare('SELECT count(*) AS n FROM cases WHERE id = ?').get(e.payload.id) as { n: number }).n);
     });
-    const calls = Array.from({ length: 30 }, (_, i) => call('op', 'cases.intake', i === 7
-      ? { channel: 'hotline', classCode: '0102', lon: 121, lat: 31, description: 'outside' }
-      : { channel: 'hotline', classCode: '0102', lon: p.lon, lat: p.lat, description: `批量 ${i}` }));
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      call(
+        'op',
+        'cases.intake',
+        i === 7
+          ? { channel: 'hotline', classCode: '0102', lon: 121, lat: 31, description: 'outside' }
+          : { channel: 'hotline', classCode: '0102', lon: p.lon, lat: p.lat, description: `批量 ${i}` },
+      ),
+    );
     const results = await Promise.all(calls);
     off();
     other.close();

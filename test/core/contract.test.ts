@@ -32,7 +32,9 @@ async function httpClient(file: string): Promise<Client & { server: HttpServer; 
   let token = '';
   const raw = async (method: string, input: unknown) => {
     const res = await fetch(`${server.url}/api/${method}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(input),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(input),
     });
     if (res.headers.get('content-type')?.startsWith('application/octet-stream')) return { ok: true, result: new Uint8Array(await res.arrayBuffer()) };
     return res.json();
@@ -88,7 +90,10 @@ async function ipcClient(file: string): Promise<Client & { ipc: FakeIpcMain }> {
   };
 }
 
-const transports: [string, (f: string) => Promise<Client>][] = [['http', httpClient], ['ipc', ipcClient]];
+const transports: [string, (f: string) => Promise<Client>][] = [
+  ['http', httpClient],
+  ['ipc', ipcClient],
+];
 
 for (const [name, make] of transports) {
   describe(`contract over ${name}`, () => {
@@ -126,7 +131,8 @@ for (const [name, make] of transports) {
       const bbox = [119.9, 32.44, 119.94, 32.48];
       const all = await c.call('components.view', { bbox, resolution: 2 });
       const only = await c.call('components.view', { bbox, resolution: 2, classes: ['0402'] });
-      const a = decodePacked(all.result), o = decodePacked(only.result);
+      const a = decodePacked(all.result),
+        o = decodePacked(only.result);
       expect(a.count).toBeGreaterThan(o.count);
       const classes = (await c.call('catalog.componentClasses', {})).result as any[];
       const treeIdx = classes.find((x) => x.code === '0402').idx;

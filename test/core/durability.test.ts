@@ -8,7 +8,11 @@ describe('durability', () => {
     const file = smallDbCopy();
     await addUsers(file, [{ name: 'admin1', role: 'admin' }]);
     const s = await startServe(file);
-    const login = await fetch(`${s.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin1', password: passwordOf('admin1') }) });
+    const login = await fetch(`${s.url}/api/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin1', password: passwordOf('admin1') }),
+    });
     const { token } = (await login.json()).result;
     const acked: number[] = [];
     for (let i = 1; i <= 25; i++) {

@@ -10,7 +10,10 @@ import { decodePacked } from '../../shared/packed.ts';
 import type { CommitResult, ComponentChange, EditConflict } from '../../shared/editing.ts';
 
 const T0 = Date.parse('2026-11-24T09:00:00+08:00');
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d9b2a10000000049454e44ae426082', 'hex').toString('base64');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005000201a1d9b2a10000000049454e44ae426082',
+  'hex',
+).toString('base64');
 let now = T0;
 let file: string;
 let core: Core;
@@ -40,7 +43,8 @@ beforeAll(async () => {
   core.subscribe((e) => events.push(e));
   for (const u of USERS) tokens[u.name] = (await ok(u.name, 'auth.login', { name: u.name, password: passwordOf(u.name) })).token;
   admin = core.adminCode;
-  const c = (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 50 })).find((x: any) => x.classCode === '0101') ??
+  const c =
+    (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 50 })).find((x: any) => x.classCode === '0101') ??
     (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 1 }))[0];
   sample = { code: c.code, version: c.version, lon: c.lon, lat: c.lat, gridCode: c.gridCode, classCode: c.classCode };
 });
@@ -59,19 +63,40 @@ describe('a commit of an edit session', () => {
   it('adds a component with the next free code of its class and the cell of its location, and records history', async () => {
     const next = (await ok('gis1', 'components.nextCode', { classCode: '0101' })).code;
     expect(next).toMatch(new RegExp(`^${admin}0101\\d{6}$`));
-    const r = await commit('gis1', '新增上水井盖', [{ op: 'add', ref: 'a', classCode: '0101', lon: 119.9201, lat: 32.4601, fields: { attrs: { material: '铸铁' } }, photos: [{ mime: 'image/png', data: PNG }] }]);
+    const r = await commit('gis1', '新增上水井盖', [
+      {
+        op: 'add',
+        ref: 'a',
+        classCode: '0101',
+        lon: 119.9201,
+        lat: 32.4601,
+        fields: { attrs: { material: '铸铁' } },
+        photos: [{ mime: 'image/png', data: PNG }],
+      },
+    ]);
     expect(r.assigned.a).toBe(next);
     const cell = await ok('gis1', 'grid.locate', { lon: 119.9201, lat: 32.4601 });
     const rec = await ok('disp', 'components.record', { code: next });
     expect(rec.record).toMatchObject({ classCode: '0101', gridCode: cell.code, dept1: expect.any(String), state: '完好', attrs: { material: '铸铁' } });
-    expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'filled', field: 'dept1' }), expect.objectContaining({ severity: 'filled', field: 'gridCode' })]));
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ severity: 'filled', field: 'dept1' }),
+        expect.objectContaining({ severity: 'filled', field: 'gridCode' }),
+      ]),
+    );
     expect(rec.photoIds).toHaveLength(1);
-    expect(Buffer.from(await ok('disp', 'components.photo', { id: rec.photoIds[0] })).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await ok('disp', 'components.photo', { id: rec.photoIds[0] }))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const h = await ok('disp', 'components.history', { code: next });
     expect(h).toHaveLength(1);
     expect(h[0]).toMatchObject({ version: 1, op: 'add', before: null, commit: { actor: 'gis1', message: '新增上水井盖', kind: 'edit', added: 1 } });
     // The next add of the class takes the following serial.
-    expect((await ok('gis1', 'components.nextCode', { classCode: '0101' })).code).toBe(`${next.slice(0, 10)}${String(Number(next.slice(10)) + 1).padStart(6, '0')}`);
+    expect((await ok('gis1', 'components.nextCode', { classCode: '0101' })).code).toBe(
+      `${next.slice(0, 10)}${String(Number(next.slice(10)) + 1).padStart(6, '0')}`,
+    );
   });
 
   it('moves a component into another cell: the cell follows the location and the change is reported as fixed', async () => {
@@ -92,7 +117,8 @@ describe('a commit of an edit session', () => {
   it('applies all changes or none: one bad change refuses the commit and the database is unchanged', async () => {
     const before = fingerprint(file);
     const r = await call('gis1', 'components.commit', {
-      message: '批量', changes: [
+      message: '批量',
+      changes: [
         { op: 'add', ref: 'ok', classCode: '0118', lon: 119.921, lat: 32.461 },
         { op: 'add', ref: 'far', classCode: '0118', lon: 120.5, lat: 32.461 },
         { op: 'add', ref: 'bad', classCode: '0402', lon: 119.921, lat: 32.461, fields: { attrs: { dbh: 'thick' }, orDate: '2026-02-30' } },
@@ -105,7 +131,18 @@ describe('a commit of an edit session', () => {
     expect(r.ok).toBe(false);
     expect(r.error.code).toBe('BAD_INPUT');
     const problems = r.error.details.problems.map((p: any) => `${p.ref}:${p.field}`);
-    expect(problems).toEqual(expect.arrayContaining(['far:location', 'bad:attrs.dbh', 'bad:orDate', 'cls:classCode', `${sample.code}:dept1`, 'tree:attrs.species', 'tree:attrs.grade', 'pic:photos']));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'far:location',
+        'bad:attrs.dbh',
+        'bad:orDate',
+        'cls:classCode',
+        `${sample.code}:dept1`,
+        'tree:attrs.species',
+        'tree:attrs.grade',
+        'pic:photos',
+      ]),
+    );
     expect(problems).not.toContain('ok:location');
     expect(r.error.details.problems.find((p: any) => p.ref === 'far')).toMatchObject({ lon: 120.5, lat: 32.461 });
     expect(fingerprint(file)).toBe(before);
@@ -116,18 +153,54 @@ describe('a commit of an edit session', () => {
   });
 
   it('draws line and polygon components and refuses a self-intersecting polygon', async () => {
-    const sq = (x: number, y: number, d: number) => [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+    const sq = (x: number, y: number, d: number) => [
+      [x, y],
+      [x + d, y],
+      [x + d, y + d],
+      [x, y + d],
+      [x, y],
+    ];
     const r = await commit('gis1', '绿地与护栏', [
-      { op: 'add', ref: 'green', classCode: '0405', lon: 0, lat: 0, geometry: { type: 'Polygon', coordinates: [sq(119.92, 32.46, 0.0003) as [number, number][]] } },
-      { op: 'add', ref: 'rail', classCode: '0211', lon: 0, lat: 0, geometry: { type: 'LineString', coordinates: [[119.92, 32.461], [119.9205, 32.461], [119.921, 32.4612]] } },
+      {
+        op: 'add',
+        ref: 'green',
+        classCode: '0405',
+        lon: 0,
+        lat: 0,
+        geometry: { type: 'Polygon', coordinates: [sq(119.92, 32.46, 0.0003) as [number, number][]] },
+      },
+      {
+        op: 'add',
+        ref: 'rail',
+        classCode: '0211',
+        lon: 0,
+        lat: 0,
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [119.92, 32.461],
+            [119.9205, 32.461],
+            [119.921, 32.4612],
+          ],
+        },
+      },
     ]);
     const green = await ok('gis1', 'components.record', { code: r.assigned.green });
     expect(green.record.geometry.type).toBe('Polygon');
     expect(green.record.lon).toBeCloseTo(119.92015, 5); // placed at its centroid, not at the (0, 0) it was sent with
     const shapes = await ok('gis1', 'components.shapes', { bbox: [119.919, 32.459, 119.922, 32.462] });
     expect(shapes.map((s: any) => s.code)).toEqual(expect.arrayContaining([r.assigned.green, r.assigned.rail]));
-    const bow = [[119.92, 32.46], [119.9203, 32.4603], [119.9203, 32.46], [119.92, 32.4603], [119.92, 32.46]];
-    const bad = await call('gis1', 'components.commit', { message: 'x', changes: [{ op: 'add', ref: 'bow', classCode: '0405', lon: 0, lat: 0, geometry: { type: 'Polygon', coordinates: [bow] } }] });
+    const bow = [
+      [119.92, 32.46],
+      [119.9203, 32.4603],
+      [119.9203, 32.46],
+      [119.92, 32.4603],
+      [119.92, 32.46],
+    ];
+    const bad = await call('gis1', 'components.commit', {
+      message: 'x',
+      changes: [{ op: 'add', ref: 'bow', classCode: '0405', lon: 0, lat: 0, geometry: { type: 'Polygon', coordinates: [bow] } }],
+    });
     expect(bad.error.details.problems[0]).toMatchObject({ field: 'geometry', message: expect.stringMatching(/crosses itself/) });
     const point = await call('gis1', 'components.commit', { message: 'x', changes: [{ op: 'add', ref: 'p', classCode: '0405', lon: 119.92, lat: 32.46 }] });
     expect(point.error.details.problems[0].field).toBe('geometry');
@@ -144,7 +217,10 @@ describe('a commit of an edit session', () => {
     expect(inBox.map((c: any) => c.code)).not.toContain(code);
     expect((await ok('gis1', 'components.history', { code })).map((v: any) => v.op)).toEqual(['retire', 'add']);
     expect(new Database(file, { readonly: true }).prepare('SELECT count(*) AS n FROM components WHERE code = ?').get(code)).toEqual({ n: 1 });
-    const again = await call('gis1', 'components.commit', { message: 'x', changes: [{ op: 'update', code, baseVersion: after.version, fields: { note: 'x' } }] });
+    const again = await call('gis1', 'components.commit', {
+      message: 'x',
+      changes: [{ op: 'update', code, baseVersion: after.version, fields: { note: 'x' } }],
+    });
     expect(again.error.message).toMatch(/retired/);
   });
 
@@ -184,7 +260,10 @@ describe('two editors', () => {
     expect(now1.record).toMatchObject({ state: '破损', note: '井盖松动' });
     // Keep theirs: gis1 moves on; gis2's stale change is dropped from the draft and nothing else is lost.
     await commit('gis1', '再改', [{ op: 'update', code: sample.code, baseVersion: now1.version, fields: { state: '完好' } }]);
-    const stale = await call('gis2', 'components.commit', { message: 'x', changes: [{ op: 'update', code: sample.code, baseVersion: now1.version, fields: { state: '丢失' } }] });
+    const stale = await call('gis2', 'components.commit', {
+      message: 'x',
+      changes: [{ op: 'update', code: sample.code, baseVersion: now1.version, fields: { state: '丢失' } }],
+    });
     expect(stale.error.code).toBe('CONFLICT');
     expect((await ok('gis1', 'components.record', { code: sample.code })).record.state).toBe('完好');
     sample.version = (await ok('gis1', 'components.record', { code: sample.code })).version;
@@ -194,11 +273,16 @@ describe('two editors', () => {
 describe('history', () => {
   it('shows the layer as of a past time, and reverts a whole commit as a new commit', async () => {
     const bbox = [119.91, 32.45, 119.93, 32.47] as const;
-    const count = async (asOf?: string) => decodePacked(await ok('gis1', 'components.view', { bbox, resolution: 0.1, maxFeatures: 400_000, ...(asOf ? { asOf } : {}) })).count;
+    const count = async (asOf?: string) =>
+      decodePacked(await ok('gis1', 'components.view', { bbox, resolution: 0.1, maxFeatures: 400_000, ...(asOf ? { asOf } : {}) })).count;
     const t1 = new Date(now).toISOString();
     const base = await count();
     now += 60_000;
-    const r = await commit('gis1', '三个路灯', [0, 1, 2].map((k) => ({ op: 'add', ref: `l${k}`, classCode: '0118', lon: 119.92 + k * 0.0003, lat: 32.4605 })) as ComponentChange[]);
+    const r = await commit(
+      'gis1',
+      '三个路灯',
+      [0, 1, 2].map((k) => ({ op: 'add', ref: `l${k}`, classCode: '0118', lon: 119.92 + k * 0.0003, lat: 32.4605 })) as ComponentChange[],
+    );
     expect(await count()).toBe(base + 3);
     expect(await count(t1)).toBe(base);
     // A later edit to one of them makes the revert of the commit a conflict for it unless forced or skipped.
@@ -234,7 +318,14 @@ describe('grid edits', () => {
     const before = cell.componentCount as number;
     expect(before).toBeGreaterThanOrEqual(4);
     const ev = events.length;
-    const r = await ok('gis1', 'grid.split', { code: cell.code, line: [[midX, b - 0.001], [midX, d + 0.001]], message: '按道路拆分' });
+    const r = await ok('gis1', 'grid.split', {
+      code: cell.code,
+      line: [
+        [midX, b - 0.001],
+        [midX, d + 0.001],
+      ],
+      message: '按道路拆分',
+    });
     expect(r.cells).toHaveLength(2);
     const [kept, fresh] = r.cells;
     expect(kept).toBe(cell.code);
@@ -275,7 +366,14 @@ describe('grid edits', () => {
   it('refuses a line that misses the cell, cells of different communities and cells that do not touch; nothing changes', async () => {
     const cell = await ok('gis1', 'grid.locate', { lon: 119.9301, lat: 32.4501 });
     const fp = fingerprint(file);
-    const miss = await call('gis1', 'grid.split', { code: cell.code, line: [[cell.bbox[0] - 0.01, cell.bbox[1] - 0.01], [cell.bbox[0] - 0.009, cell.bbox[1] - 0.01]], message: 'x' });
+    const miss = await call('gis1', 'grid.split', {
+      code: cell.code,
+      line: [
+        [cell.bbox[0] - 0.01, cell.bbox[1] - 0.01],
+        [cell.bbox[0] - 0.009, cell.bbox[1] - 0.01],
+      ],
+      message: 'x',
+    });
     expect(miss.error.code).toBe('BAD_INPUT');
     const far = await ok('gis1', 'grid.locate', { lon: 119.96, lat: 32.49 });
     const diff = await call('gis1', 'grid.merge', { codes: [cell.code, far.code], message: 'x' });

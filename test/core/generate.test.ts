@@ -23,7 +23,9 @@ describe('cases generate', () => {
       const logged = n(`SELECT count(*) AS n FROM changelog WHERE seq > ${head0} AND tbl = 'cases' AND op = 'I'`);
       expect(logged).toBe(30);
       expect(core.db.prepare("SELECT value FROM replication_state WHERE key = 'snapshot_required'").get()).toBeTruthy();
-      expect(n("SELECT count(*) AS n FROM cases_fts WHERE cases_fts MATCH '\"暴露垃圾\"'")).toBe(n("SELECT count(*) AS n FROM cases WHERE description LIKE '%暴露垃圾%' OR address LIKE '%暴露垃圾%' OR case_no LIKE '%暴露垃圾%'"));
+      expect(n('SELECT count(*) AS n FROM cases_fts WHERE cases_fts MATCH \'"暴露垃圾"\'')).toBe(
+        n("SELECT count(*) AS n FROM cases WHERE description LIKE '%暴露垃圾%' OR address LIKE '%暴露垃圾%' OR case_no LIKE '%暴露垃圾%'"),
+      );
     } finally {
       core.close();
     }

@@ -38,7 +38,8 @@ let db: string;
 let core: Core;
 let total = 0;
 let cells = 0;
-const imp = (file: string, o: Partial<ImportOptions> = {}): ImportReport => runImport(core, file, path.basename(file), { layer: 'components', actor: 'test', ...o });
+const imp = (file: string, o: Partial<ImportOptions> = {}): ImportReport =>
+  runImport(core, file, path.basename(file), { layer: 'components', actor: 'test', ...o });
 /** The ApiError an import throws (and the database is unchanged by it). */
 function refused(file: string, o: Partial<ImportOptions> = {}): ApiError {
   const before = fingerprint(db);
@@ -59,7 +60,12 @@ beforeAll(() => {
 });
 
 describe.skipIf(!hasGdal)('export, read by ogrinfo', () => {
-  const formats = [['gpkg', 'gpkg', ''], ['geojson', 'geojson', ''], ['shp', 'zip', '/vsizip/'], ['csv', 'csv', '']] as const;
+  const formats = [
+    ['gpkg', 'gpkg', ''],
+    ['geojson', 'geojson', ''],
+    ['shp', 'zip', '/vsizip/'],
+    ['csv', 'csv', ''],
+  ] as const;
   for (const [format, ext, vsi] of formats) {
     it(`components as ${format} in EPSG:4549: every feature, the attributes and the CRS`, () => {
       const out = f(`components-${format}.${ext}`);
@@ -99,17 +105,30 @@ describe.skipIf(!hasGdal)('export, read by ogrinfo', () => {
       const r = imp(f(`components-${format}.${ext}`), { dryRun: true, crs: format === 'csv' ? 'EPSG:4549' : undefined });
       expect({ format, ...r.counts }).toMatchObject({ format, add: 0, update: 0, error: 0, unchanged: total });
     }
-    expect(runImport(core, f('grid.gpkg'), 'grid.gpkg', { layer: 'grid', actor: 'test', dryRun: true }).counts).toMatchObject({ unchanged: cells, error: 0, add: 0, update: 0 });
+    expect(runImport(core, f('grid.gpkg'), 'grid.gpkg', { layer: 'grid', actor: 'test', dryRun: true }).counts).toMatchObject({
+      unchanged: cells,
+      error: 0,
+      add: 0,
+      update: 0,
+    });
   });
 });
 
 describe.skipIf(!hasGdal)('files made by ogr2ogr', () => {
   // New components in a GeoJSON file (lon/lat), without codes: class, department and place only.
-  const pts = [[119.9201, 32.4601], [119.9305, 32.4702], [119.9409, 32.4803]];
+  const pts = [
+    [119.9201, 32.4601],
+    [119.9305, 32.4702],
+    [119.9409, 32.4803],
+  ];
   beforeAll(() => {
     const fc = {
       type: 'FeatureCollection',
-      features: pts.map(([x, y], i) => ({ type: 'Feature', properties: { ClassCode: '0118', 部件名称: '路灯', 主管部门: i === 0 ? null : '市政设施管理处', 备注: `新装${i}` }, geometry: { type: 'Point', coordinates: [x, y] } })),
+      features: pts.map(([x, y], i) => ({
+        type: 'Feature',
+        properties: { ClassCode: '0118', 部件名称: '路灯', 主管部门: i === 0 ? null : '市政设施管理处', 备注: `新装${i}` },
+        geometry: { type: 'Point', coordinates: [x, y] },
+      })),
     };
     writeFileSync(f('new.geojson'), JSON.stringify(fc));
     ogr2ogr('-f', 'ESRI Shapefile', '-t_srs', 'EPSG:4549', '-lco', 'ENCODING=GBK', f('new4549'), f('new.geojson'));
@@ -118,7 +137,11 @@ describe.skipIf(!hasGdal)('files made by ogr2ogr', () => {
     ogr2ogr('-f', 'GeoJSON', '-t_srs', 'EPSG:3857', f('new3857.geojson'), f('new.geojson'));
   });
 
-  for (const [file, crs] of [['new4549.zip', 'EPSG:4549'], ['new2385.gpkg', 'EPSG:2385'], ['new3857.geojson', 'EPSG:3857']] as const) {
+  for (const [file, crs] of [
+    ['new4549.zip', 'EPSG:4549'],
+    ['new2385.gpkg', 'EPSG:2385'],
+    ['new3857.geojson', 'EPSG:3857'],
+  ] as const) {
     it(`${file}: the CRS from the file, GBK/UTF-8 names, department filled, coordinates within 0.1 m`, () => {
       const copy = smallDbCopy();
       const c = new Core({ dbPath: copy });
@@ -150,14 +173,21 @@ describe('CSV', () => {
     writeFileSync(f('utf8.csv'), rows);
     execFileSync('sh', ['-c', `iconv -f UTF-8 -t GBK ${f('utf8.csv')} > ${f('gbk.csv')}`]);
     const r = imp(f('gbk.csv'), { dryRun: true });
-    expect(r).toMatchObject({ encoding: 'GBK', counts: { add: 2, error: 0 }, mapping: { name: '部件名称', dept1: '主管部门', lon: '经度', lat: '纬度', orDate: '初始日期', state: '部件状态' } });
+    expect(r).toMatchObject({
+      encoding: 'GBK',
+      counts: { add: 2, error: 0 },
+      mapping: { name: '部件名称', dept1: '主管部门', lon: '经度', lat: '纬度', orDate: '初始日期', state: '部件状态' },
+    });
     const [x, y] = crsConverter('EPSG:4490', 'EPSG:4528')([119.9201, 32.4601]);
     writeFileSync(f('xy.csv'), `ClassCode,x,y\n0118,${x},${y}\n`);
     expect(refused(f('xy.csv')).message).toMatch(/--crs/);
     writeFileSync(f('nocoord.csv'), 'ClassCode,备注\n0118,x\n');
     expect(refused(f('nocoord.csv')).message).toMatch(/no coordinate columns/);
     expect(imp(f('xy.csv'), { dryRun: true, crs: 'EPSG:4528' }).counts).toMatchObject({ add: 1, error: 0 });
-    writeFileSync(f('wkt.csv'), 'ClassCode,WKT\n0211,"LINESTRING (119.92 32.461, 119.9205 32.461)"\n0405,"POLYGON ((119.92 32.46, 119.9203 32.46, 119.9203 32.4603, 119.92 32.46))"\n');
+    writeFileSync(
+      f('wkt.csv'),
+      'ClassCode,WKT\n0211,"LINESTRING (119.92 32.461, 119.9205 32.461)"\n0405,"POLYGON ((119.92 32.46, 119.9203 32.46, 119.9203 32.4603, 119.92 32.46))"\n',
+    );
     expect(imp(f('wkt.csv'), { dryRun: true }).counts).toMatchObject({ add: 2, error: 0 });
   });
 });
@@ -185,21 +215,39 @@ describe('bad input changes nothing', () => {
   it('reports bad rows per row and field; strict refuses all, otherwise only the valid rows are written', () => {
     const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
     const pt = (x = 119.9201, y = 32.4601) => ({ type: 'Point', coordinates: [x, y] });
-    writeFileSync(f('rows.geojson'), JSON.stringify({
-      type: 'FeatureCollection', features: [
-        feat({ ClassCode: '0118' }, pt()), // 1 fine
-        feat({ ObjID: '3212020101999990' }, pt()), // 2 fine: new code given
-        feat({ ObjID: '3212020101999990' }, pt()), // 3 duplicate of row 2
-        feat({ ObjID: '3205080101000001' }, pt()), // 4 another district
-        feat({ ObjID: '3212020101999991', ClassCode: '0102' }, pt()), // 5 code of another class
-        feat({ ClassCode: '0118' }, pt(121.5, 31.2)), // 6 far outside
-        feat({ ClassCode: '0405' }, { type: 'Polygon', coordinates: [[[119.92, 32.46], [119.9203, 32.4603], [119.9203, 32.46], [119.92, 32.4603], [119.92, 32.46]]] }), // 7 bow tie
-        feat({ ClassCode: '0402', Attrs: '{"dbh":"thick"}' }, pt()), // 8 wrong type
-        feat({ ClassCode: '0118', ORDate: 'yesterday' }, pt()), // 9 not a date
-        feat({ ClassCode: '0118' }, null), // 10 no geometry
-        feat({ ClassCode: '0118', BGID: '321202001001001' }, pt()), // 11 wrong cell named: fixed
-      ],
-    }));
+    writeFileSync(
+      f('rows.geojson'),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          feat({ ClassCode: '0118' }, pt()), // 1 fine
+          feat({ ObjID: '3212020101999990' }, pt()), // 2 fine: new code given
+          feat({ ObjID: '3212020101999990' }, pt()), // 3 duplicate of row 2
+          feat({ ObjID: '3205080101000001' }, pt()), // 4 another district
+          feat({ ObjID: '3212020101999991', ClassCode: '0102' }, pt()), // 5 code of another class
+          feat({ ClassCode: '0118' }, pt(121.5, 31.2)), // 6 far outside
+          feat(
+            { ClassCode: '0405' },
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [119.92, 32.46],
+                  [119.9203, 32.4603],
+                  [119.9203, 32.46],
+                  [119.92, 32.4603],
+                  [119.92, 32.46],
+                ],
+              ],
+            },
+          ), // 7 bow tie
+          feat({ ClassCode: '0402', Attrs: '{"dbh":"thick"}' }, pt()), // 8 wrong type
+          feat({ ClassCode: '0118', ORDate: 'yesterday' }, pt()), // 9 not a date
+          feat({ ClassCode: '0118' }, null), // 10 no geometry
+          feat({ ClassCode: '0118', BGID: '321202001001001' }, pt()), // 11 wrong cell named: fixed
+        ],
+      }),
+    );
     const strictErr = refused(f('rows.geojson'), { strict: true });
     const report = strictErr.details!.report as ImportReport;
     const errs = report.problems.filter((p) => p.severity === 'error').map((p) => `${p.row}:${p.field}`);
@@ -220,16 +268,31 @@ describe('grid import', () => {
     const c = new Core({ dbPath: copy });
     try {
       // The cell with the most components, cut in two along its middle meridian.
-      const top = c.db.prepare('SELECT grid_code AS code, count(*) AS n FROM components GROUP BY grid_code ORDER BY n DESC LIMIT 1').get() as { code: string; n: number };
+      const top = c.db.prepare('SELECT grid_code AS code, count(*) AS n FROM components GROUP BY grid_code ORDER BY n DESC LIMIT 1').get() as {
+        code: string;
+        n: number;
+      };
       const cell = c.grid.cell(top.code);
       const [w, s2, e, n] = cell.bbox;
       const mid = (w + e) / 2;
-      const half = (a: number, b: number) => turfPolygon([[[a, s2 - 0.01], [b, s2 - 0.01], [b, n + 0.01], [a, n + 0.01], [a, s2 - 0.01]]]);
+      const half = (a: number, b: number) =>
+        turfPolygon([
+          [
+            [a, s2 - 0.01],
+            [b, s2 - 0.01],
+            [b, n + 0.01],
+            [a, n + 0.01],
+            [a, s2 - 0.01],
+          ],
+        ]);
       const west = turfIntersect(turfFc([turfPolygon([cell.ring]), half(w - 0.01, mid)]))!;
       const east = turfIntersect(turfFc([turfPolygon([cell.ring]), half(mid, e + 0.01)]))!;
       const newCode = `${cell.code.slice(0, 12)}999`;
       const feature = (code: string, g: unknown) => ({ type: 'Feature', properties: { BGID: code }, geometry: g });
-      writeFileSync(f('cells.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature(cell.code, west.geometry), feature(newCode, east.geometry)] }));
+      writeFileSync(
+        f('cells.geojson'),
+        JSON.stringify({ type: 'FeatureCollection', features: [feature(cell.code, west.geometry), feature(newCode, east.geometry)] }),
+      );
       const r = runImport(c, f('cells.geojson'), 'cells.geojson', { layer: 'grid', actor: 'test' });
       expect(r.counts).toMatchObject({ add: 1, update: 1, error: 0 });
       const moved = c.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(newCode) as { n: number };
@@ -237,7 +300,12 @@ describe('grid import', () => {
       expect(moved.n + stayed.n).toBe(top.n);
       expect(moved.n).toBeGreaterThan(0);
       for (const comp of c.components.inExtent(cell.bbox, 500)) expect(c.grid.locate(comp.lon, comp.lat).code).toBe(comp.gridCode);
-      expect(c.edits.commitDetail(r.commitId!).cells.map((x) => x.op).sort()).toEqual(['add', 'update']);
+      expect(
+        c.edits
+          .commitDetail(r.commitId!)
+          .cells.map((x) => x.op)
+          .sort(),
+      ).toEqual(['add', 'update']);
       // The east piece again under another new code: it overlaps the cell just added.
       const before = fingerprint(copy);
       writeFileSync(f('overlap.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature(`${cell.code.slice(0, 12)}998`, east.geometry)] }));
@@ -255,12 +323,19 @@ describe('import over the API (upload in chunks, preview, apply)', () => {
   const ctx = { actor: 't', via: 'test' as const, user: SYSTEM_USER };
   const call = (m: string, i: unknown) => core.invoke(m, i, ctx) as Promise<any>;
   it('takes a file in chunks, previews without writing, applies as one commit, and refuses bad chunks and mappings', async () => {
-    const body = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { ClassCode: '0305' }, geometry: { type: 'Point', coordinates: [119.9211, 32.4611] } }] }));
+    const body = Buffer.from(
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { ClassCode: '0305' }, geometry: { type: 'Point', coordinates: [119.9211, 32.4611] } }],
+      }),
+    );
     const first = await call('import.upload', { name: 'bins.geojson', offset: 0, data: body.subarray(0, 50).toString('base64') });
     expect(first.ok).toBe(true);
     const id = first.result.uploadId;
     expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 10, data: 'AAAA' })).error.code).toBe('BAD_INPUT');
-    expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 50, data: body.subarray(50).toString('base64') })).result.bytes).toBe(body.length);
+    expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 50, data: body.subarray(50).toString('base64') })).result.bytes).toBe(
+      body.length,
+    );
     expect((await call('import.upload', { uploadId: 'f'.repeat(32), name: 'x', offset: 0, data: '' })).error.code).toBe('NOT_FOUND');
     const before = fingerprint(db);
     const preview = await call('import.preview', { uploadId: id, layer: 'components' });
@@ -269,7 +344,9 @@ describe('import over the API (upload in chunks, preview, apply)', () => {
     expect((await call('import.apply', { uploadId: id, layer: 'components', mapping: { nonsense: 'ClassCode' } })).error.code).toBe('BAD_INPUT');
     expect(fingerprint(db)).toBe(before);
     const phases: string[] = [];
-    const off = core.subscribe((e) => { if (e.type === 'import.progress' && e.payload.uploadId === id) phases.push(e.payload.phase); });
+    const off = core.subscribe((e) => {
+      if (e.type === 'import.progress' && e.payload.uploadId === id) phases.push(e.payload.phase);
+    });
     const applied = await call('import.apply', { uploadId: id, layer: 'components', message: '新增垃圾箱' });
     off();
     expect(phases).toEqual(['reading', 'checking', 'writing', 'done']);

@@ -14,7 +14,9 @@ function files(dir: string): string[] {
 }
 function imports(file: string): string[] {
   const src = readFileSync(file, 'utf8');
-  return [...src.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return [...src.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
 }
 function violations(dir: string, bad: (spec: string, resolved: string | null) => boolean): string[] {
   const out: string[] = [];
@@ -35,7 +37,15 @@ describe('import directions', () => {
     expect(violations('renderer', (s, r) => s.startsWith('node:') || s === 'electron' || (r !== null && r.startsWith('electron')))).toEqual([]);
   });
   it('the core never imports renderer/ or electron', () => {
-    expect(violations('electron/core', (s, r) => s === 'electron' || s.startsWith('electron/') || (r !== null && (r.startsWith('renderer') || r.startsWith('electron/main') || r.startsWith('electron/preload'))))).toEqual([]);
+    expect(
+      violations(
+        'electron/core',
+        (s, r) =>
+          s === 'electron' ||
+          s.startsWith('electron/') ||
+          (r !== null && (r.startsWith('renderer') || r.startsWith('electron/main') || r.startsWith('electron/preload'))),
+      ),
+    ).toEqual([]);
   });
   it('the checker sees real imports (guards against a regex that matches nothing)', () => {
     expect(imports(path.join(ROOT, 'electron/core/core.ts'))).toContain('./db/connection.ts');

@@ -18,7 +18,11 @@ const post = (fmt: string, body: Record<string, string>) =>
 
 beforeAll(async () => {
   file = smallDbCopy();
-  await addUsers(file, [{ name: 'op', role: 'operator' }, { name: 'lead', role: 'shift_leader' }, { name: 'disp', role: 'dispatcher' }]);
+  await addUsers(file, [
+    { name: 'op', role: 'operator' },
+    { name: 'lead', role: 'shift_leader' },
+    { name: 'disp', role: 'dispatcher' },
+  ]);
   const out = cli('apikey', 'create', '--db', file, '--name', 'wechat-miniapp').trim().split('\n');
   key = out.at(-1)!;
   keyId = Number(/API key (\d+)/.exec(out[0])![1]);
@@ -48,7 +52,18 @@ describe('discovery and services', () => {
   it('a service definition lists its attributes with datatype, order and values', async () => {
     const d = await (await fetch(`${base()}/services/0102.json`)).json();
     expect(d.service_code).toBe('0102');
-    expect(d.attributes[0]).toMatchObject({ variable: true, code: 'volume', datatype: 'singlevaluelist', required: false, order: 1, values: [{ key: 'small', name: '少量' }, { key: 'medium', name: '一车以内' }, { key: 'large', name: '一车以上' }] });
+    expect(d.attributes[0]).toMatchObject({
+      variable: true,
+      code: 'volume',
+      datatype: 'singlevaluelist',
+      required: false,
+      order: 1,
+      values: [
+        { key: 'small', name: '少量' },
+        { key: 'medium', name: '一车以内' },
+        { key: 'large', name: '一车以上' },
+      ],
+    });
     const x = await (await fetch(`${base()}/services/0102.xml`)).text();
     expect(x).toContain('<service_definition><service_code>0102</service_code><attributes><attribute><variable>true</variable>');
     expect(x).toContain('<values><value><key>small</key><name>少量</name></value>');
@@ -62,7 +77,18 @@ describe('requests', () => {
   let id: string;
   let token: string;
   it('POST creates a case in 待受理 on the Open311 channel and returns its id and a token', async () => {
-    const r = await post('json', { api_key: key, service_code: '0102', lat: '32.46', long: '119.92', description: '河边暴露垃圾', first_name: '三', last_name: '张', phone: '13900001111', email: 'zhang@example.com', 'attribute[volume]': 'medium' });
+    const r = await post('json', {
+      api_key: key,
+      service_code: '0102',
+      lat: '32.46',
+      long: '119.92',
+      description: '河边暴露垃圾',
+      first_name: '三',
+      last_name: '张',
+      phone: '13900001111',
+      email: 'zhang@example.com',
+      'attribute[volume]': 'medium',
+    });
     expect(r.status).toBe(200);
     const body = await r.json();
     expect(body[0].service_request_id).toMatch(/^\d{13}$/);
@@ -75,23 +101,54 @@ describe('requests', () => {
 
   it('GET requests/{id} maps the workflow to open, names no person, and gives ISO 8601 dates with a timezone', async () => {
     const [r] = await (await fetch(`${base()}/requests/${id}.json`)).json();
-    expect(r).toMatchObject({ service_request_id: id, status: 'open', status_notes: '待受理', service_code: '0102', service_name: '暴露垃圾', description: '河边暴露垃圾', lat: 32.46, long: 119.92 });
+    expect(r).toMatchObject({
+      service_request_id: id,
+      status: 'open',
+      status_notes: '待受理',
+      service_code: '0102',
+      service_name: '暴露垃圾',
+      description: '河边暴露垃圾',
+      lat: 32.46,
+      long: 119.92,
+    });
     expect(r.requested_datetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     const text = JSON.stringify(r);
     for (const secret of ['张', '13900001111', 'zhang@example.com']) expect(text).not.toContain(secret);
     const xml = await (await fetch(`${base()}/requests/${id}.xml`)).text();
     expect(xml).not.toContain('13900001111');
-    expect((await (await fetch(`${base()}/tokens/${token}.json`)).json())).toEqual([{ service_request_id: id, token }]);
+    expect(await (await fetch(`${base()}/tokens/${token}.json`)).json()).toEqual([{ service_request_id: id, token }]);
   });
 
   it('follows the case: agency_responsible and expected_datetime once dispatched, closed when closed', async () => {
-    const login = async (n: string) => (await (await fetch(`${srv.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: n, password: passwordOf(n) }) })).json()).result.token;
-    const api = async (tok: string, m: string, input: unknown) => (await (await fetch(`${srv.url}/api/${m}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` }, body: JSON.stringify(input) })).json());
-    const op = await login('op'), lead = await login('lead'), disp = await login('disp');
+    const login = async (n: string) =>
+      (
+        await (
+          await fetch(`${srv.url}/api/auth.login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: n, password: passwordOf(n) }),
+          })
+        ).json()
+      ).result.token;
+    const api = async (tok: string, m: string, input: unknown) =>
+      await (
+        await fetch(`${srv.url}/api/${m}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
+          body: JSON.stringify(input),
+        })
+      ).json();
+    const op = await login('op'),
+      lead = await login('lead'),
+      disp = await login('disp');
     const c = (await api(op, 'cases.list', { q: '河边暴露垃圾' })).result.items[0];
     expect(c.channel).toBe('open311');
     let v = c.version;
-    for (const [tok, action] of [[op, 'accept'], [lead, 'register'], [disp, 'dispatch']] as const) {
+    for (const [tok, action] of [
+      [op, 'accept'],
+      [lead, 'register'],
+      [disp, 'dispatch'],
+    ] as const) {
       const r = await api(tok, 'cases.act', { id: c.id, version: v, action });
       expect(r.ok).toBe(true);
       v = r.result.version;
@@ -155,7 +212,11 @@ describe('errors and API keys', () => {
     expect((await fetch(`${srv.url}/api/app.info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect((await fetch(`${srv.url}/health`)).status).toBe(200);
     expect((await fetch(`${base()}/services.json`)).status).toBe(200);
-    const wrong = await fetch(`${srv.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'op', password: 'wrong-password' }) });
+    const wrong = await fetch(`${srv.url}/api/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'op', password: 'wrong-password' }),
+    });
     expect(wrong.status).toBe(401);
   });
 });

@@ -28,7 +28,15 @@ beforeAll(async () => {
   await core.db.backup(snapshotFile);
   const head = core.changelog.head();
   const data = readFileSync(snapshotFile);
-  snapMeta = { seq: head.seq, hash: head.hash, at: Date.now(), sha256: (await import('node:crypto')).createHash('sha256').update(data).digest('hex'), bytes: data.length, createdAt: Date.now(), schemaVersion: 3 };
+  snapMeta = {
+    seq: head.seq,
+    hash: head.hash,
+    at: Date.now(),
+    sha256: (await import('node:crypto')).createHash('sha256').update(data).digest('hex'),
+    bytes: data.length,
+    createdAt: Date.now(),
+    schemaVersion: 3,
+  };
   for (let i = 0; i < 12; i++) {
     const r = await core.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `contract ${i}` }, ctx);
     expect(r.ok).toBe(true);
@@ -40,17 +48,23 @@ afterAll(() => core?.close());
 
 type Backend = { client: ReplicaClient; dir: string; stop(): Promise<void> };
 const backends: [string, () => Promise<Backend>][] = [
-  ['folder', async () => {
-    const dir = path.join(tmp(), 'replica');
-    const client = new DirReplicaClient(dir, { create: true });
-    return { client, dir, stop: async () => client.close() };
-  }],
-  ['http', async () => {
-    const dir = path.join(tmp(), 'replica');
-    const srv = await startReplicaServer({ dir, token: TOKEN, port: 0 });
-    const client = new HttpReplicaClient(srv.url, TOKEN);
-    return { client, dir, stop: () => srv.close() };
-  }],
+  [
+    'folder',
+    async () => {
+      const dir = path.join(tmp(), 'replica');
+      const client = new DirReplicaClient(dir, { create: true });
+      return { client, dir, stop: async () => client.close() };
+    },
+  ],
+  [
+    'http',
+    async () => {
+      const dir = path.join(tmp(), 'replica');
+      const srv = await startReplicaServer({ dir, token: TOKEN, port: 0 });
+      const client = new HttpReplicaClient(srv.url, TOKEN);
+      return { client, dir, stop: () => srv.close() };
+    },
+  ],
 ];
 
 for (const [name, make] of backends) {
@@ -135,7 +149,15 @@ describe('HTTP replica server only', () => {
       expect((await fetch(`${srv.url}/v1/status`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
       const bad = new HttpReplicaClient(srv.url, 'wrong-token-0123456789');
       await expect(bad.append(entries.slice(0, 1))).rejects.toMatchObject({ status: 401 });
-      expect((await fetch(`${srv.url}/v1/segments`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"not": "a batch"' })).status).toBe(400);
+      expect(
+        (
+          await fetch(`${srv.url}/v1/segments`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+            body: '{"not": "a batch"',
+          })
+        ).status,
+      ).toBe(400);
     } finally {
       await srv.close();
     }

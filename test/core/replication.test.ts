@@ -113,10 +113,21 @@ describe('shipping to a replica', () => {
     await ok('components.commit', { message: '移位', changes: [{ op: 'update', code: added.assigned.a, baseVersion: rec.version, lon: 119.9202 }] });
     const cell = await ok('grid.locate', { lon: 119.9401, lat: 32.4701 });
     const midX = (cell.bbox[0] + cell.bbox[2]) / 2;
-    await ok('grid.split', { code: cell.code, line: [[midX, cell.bbox[1] - 0.001], [midX, cell.bbox[3] + 0.001]], message: '拆分' });
+    await ok('grid.split', {
+      code: cell.code,
+      line: [
+        [midX, cell.bbox[1] - 0.001],
+        [midX, cell.bbox[3] + 0.001],
+      ],
+      message: '拆分',
+    });
     // 20,001 new lamps: more than the bulk threshold, so they travel in a snapshot rather than 40,000 entries.
     const file = path.join(tmp(), 'lamps.geojson');
-    const features = Array.from({ length: 20_001 }, (_, i) => ({ type: 'Feature', properties: { ClassCode: '0118' }, geometry: { type: 'Point', coordinates: [119.90 + (i % 200) * 0.0002, 32.44 + Math.floor(i / 200) * 0.0003] } }));
+    const features = Array.from({ length: 20_001 }, (_, i) => ({
+      type: 'Feature',
+      properties: { ClassCode: '0118' },
+      geometry: { type: 'Point', coordinates: [119.9 + (i % 200) * 0.0002, 32.44 + Math.floor(i / 200) * 0.0003] },
+    }));
     writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
     const before = c.changelog.head().seq;
     const { runImport } = await import('../../electron/core/gis/importer.ts');
@@ -131,7 +142,8 @@ describe('shipping to a replica', () => {
     expect(fileDigests(out)).toEqual(fileDigests(c.file));
     const restored = new Database(out, { readonly: true });
     expect(restored.prepare('SELECT count(*) AS n FROM component_versions').get()).toEqual(
-      new Database(c.file, { readonly: true }).prepare('SELECT count(*) AS n FROM component_versions').get());
+      new Database(c.file, { readonly: true }).prepare('SELECT count(*) AS n FROM component_versions').get(),
+    );
     restored.close();
   });
 
@@ -267,7 +279,9 @@ describe('restore and verify', () => {
     const client = new DirReplicaClient(dir);
     const newest = Math.max(...(await client.status()).snapshots.map((x) => x.seq));
     // A segment after the newest snapshot: every restore to the latest state needs it.
-    const victim = readdirSync(path.join(dir, 'segments')).sort().find((n) => Number(n.slice(0, 12)) > newest)!;
+    const victim = readdirSync(path.join(dir, 'segments'))
+      .sort()
+      .find((n) => Number(n.slice(0, 12)) > newest)!;
     const file = path.join(dir, 'segments', victim);
     const buf = readFileSync(file);
     buf[Math.floor(buf.length / 3)] ^= 0x01;
@@ -285,7 +299,9 @@ describe('restore and verify', () => {
 
   it('one flipped byte in the newest snapshot: verify names it, restore falls back to the older snapshot', async () => {
     const { c, dir } = await history();
-    const snaps = readdirSync(path.join(dir, 'snapshots')).filter((n) => n.endsWith('.db')).sort();
+    const snaps = readdirSync(path.join(dir, 'snapshots'))
+      .filter((n) => n.endsWith('.db'))
+      .sort();
     expect(snaps.length).toBe(2);
     const file = path.join(dir, 'snapshots', snaps[1]);
     const buf = readFileSync(file);
@@ -304,7 +320,10 @@ describe('restore and verify', () => {
 describe('the DR console methods', () => {
   it('runs a drill (restore to a temporary file, compare with the live database), records it, and needs the DR role', async () => {
     const file = smallDbCopy();
-    await addUsers(file, [{ name: 'dr1', role: 'dr_operator' }, { name: 'op1', role: 'operator' }]);
+    await addUsers(file, [
+      { name: 'dr1', role: 'dr_operator' },
+      { name: 'op1', role: 'operator' },
+    ]);
     const c = centre(file);
     const rep = c.startReplication({ target: path.join(tmp(), 'replica'), mode: 'async' });
     await until(() => rep.status().state === 'ok');
@@ -322,11 +341,10 @@ describe('the DR console methods', () => {
     expect(((await c.invoke('replication.drills', {}, dr)) as any).result[0]).toMatchObject({ id: d.result.id, ok: true });
     expect(((await c.invoke('replication.verify', {}, dr)) as any).result.ok).toBe(true);
     const sb = (await c.invoke('replication.standby', {}, dr)) as any;
-    await until(async () => (((await c.invoke('replication.standby', {}, dr)) as any).result.counts.cases === c.info().cases));
+    await until(async () => ((await c.invoke('replication.standby', {}, dr)) as any).result.counts.cases === c.info().cases);
     expect(sb.ok).toBe(true);
     const st = ((await c.invoke('replication.status', {}, op)) as any).result;
     expect(st).toMatchObject({ configured: true, mode: 'async', connected: true });
     expect(JSON.stringify(st)).not.toContain(TOKEN);
   });
 });
-

@@ -57,7 +57,7 @@ describe('sample city grid', () => {
     const loc = new CellLocator({ codes: city.cells.map((c) => c.code), rings: city.cells.map((c) => c.ring) });
     const rings = city.cells.map((c) => c.ring.flat());
     let seed = 42;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < 300; i++) {
       const x = CITY_BOUNDS.west + rnd() * (CITY_BOUNDS.east - CITY_BOUNDS.west);
       const y = CITY_BOUNDS.south + rnd() * (CITY_BOUNDS.north - CITY_BOUNDS.south);
@@ -108,7 +108,8 @@ describe('sample city components', () => {
   it('puts every component inside the grid cell its record names, with a well-formed 16-digit code', () => {
     const cells = db.prepare('SELECT code, ring FROM grid_cells').all() as { code: string; ring: string }[];
     const loc = new CellLocator({ codes: cells.map((c) => c.code), rings: cells.map((c) => JSON.parse(c.ring)) });
-    let wrong = 0, bad = 0;
+    let wrong = 0,
+      bad = 0;
     for (const [code, cls, grid, lon, lat] of db.prepare('SELECT code, class_code, grid_code, lon, lat FROM components').raw().iterate() as any) {
       if (loc.locate(lon, lat) !== grid) wrong++;
       const p = parseComponentCode(code);
@@ -118,8 +119,12 @@ describe('sample city components', () => {
   });
 
   it('gives every component 主管部门, 权属单位, 养护单位 from the department tree, a state and a date', () => {
-    const r = db.prepare(`SELECT count(*) AS n FROM components c WHERE c.dept1 IS NULL OR c.dept2 IS NULL OR c.dept3 IS NULL
-      OR c.state NOT IN ('完好','破损','丢失','占用') OR c.or_date NOT GLOB '[12][09][0-9][0-9]-[01][0-9]-[0-3][0-9]'`).get() as any;
+    const r = db
+      .prepare(
+        `SELECT count(*) AS n FROM components c WHERE c.dept1 IS NULL OR c.dept2 IS NULL OR c.dept3 IS NULL
+      OR c.state NOT IN ('完好','破损','丢失','占用') OR c.or_date NOT GLOB '[12][09][0-9][0-9]-[01][0-9]-[0-3][0-9]'`,
+      )
+      .get() as any;
     expect(r.n).toBe(0);
   });
 
@@ -131,7 +136,11 @@ describe('sample city components', () => {
 
   it('has 36 second-level, 23 third-level and 8 fourth-level departments', () => {
     const rows = db.prepare('SELECT level, count(*) AS n FROM departments GROUP BY level ORDER BY level').all();
-    expect(rows).toEqual([{ level: 2, n: 36 }, { level: 3, n: 23 }, { level: 4, n: 8 }]);
+    expect(rows).toEqual([
+      { level: 2, n: 36 },
+      { level: 3, n: 23 },
+      { level: 4, n: 8 },
+    ]);
   });
 });
 
@@ -144,7 +153,9 @@ describe('cityops seed', () => {
   });
 
   it('is deterministic for a seed', () => {
-    const a = buildCity(7), b = buildCity(7), c = buildCity(8);
+    const a = buildCity(7),
+      b = buildCity(7),
+      c = buildCity(8);
     expect(JSON.stringify(a.cells.slice(0, 50))).toBe(JSON.stringify(b.cells.slice(0, 50)));
     expect(JSON.stringify(a.cells.slice(0, 50))).not.toBe(JSON.stringify(c.cells.slice(0, 50)));
   });

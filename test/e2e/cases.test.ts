@@ -19,7 +19,10 @@ const status = (p: Page) => p.textContent('[data-testid=case-status]');
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = smallDbCopy();
-  await addUsers(file, [{ name: 'hall', role: 'admin' }, { name: 'env', role: 'department', department: 'D03' }]);
+  await addUsers(file, [
+    { name: 'hall', role: 'admin' },
+    { name: 'env', role: 'department', department: 'D03' },
+  ]);
   server = await startServe(file);
   browser = await launchChromium();
   hall = await (await browser.newContext({ viewport: { width: 1600, height: 950 } })).newPage();

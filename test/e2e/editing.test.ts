@@ -24,8 +24,20 @@ let caseNo = '';
 
 /** Calls the API as a user (for setup and for checking what the UI did). */
 async function api(user: string, method: string, input: unknown): Promise<any> {
-  const login = await (await fetch(`${server.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: user, password: passwordOf(user) }) })).json();
-  const r = await (await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.result.token}` }, body: JSON.stringify(input) })).json();
+  const login = await (
+    await fetch(`${server.url}/api/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: user, password: passwordOf(user) }),
+    })
+  ).json();
+  const r = await (
+    await fetch(`${server.url}/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.result.token}` },
+      body: JSON.stringify(input),
+    })
+  ).json();
   if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
   return r.result;
 }
@@ -34,7 +46,14 @@ async function api(user: string, method: string, input: unknown): Promise<any> {
 async function centreOn(p: Page, lon: number, lat: number, zoom: number): Promise<void> {
   const before = await p.evaluate(() => document.body.dataset.mapReady);
   const [x, y] = toMercator(lon, lat);
-  await p.evaluate(([x, y, z]) => { const v = (window as any).__cityopsMap.getView(); v.setCenter([x, y]); v.setZoom(z); }, [x, y, zoom]);
+  await p.evaluate(
+    ([x, y, z]) => {
+      const v = (window as any).__cityopsMap.getView();
+      v.setCenter([x, y]);
+      v.setZoom(z);
+    },
+    [x, y, zoom],
+  );
   await p.waitForFunction((b) => document.body.dataset.mapReady !== b, before, { timeout: 30_000 });
   // A refresh already in flight (a pushed commit) may have answered first: wait until the map is quiet.
   for (let last = ''; ;) {
@@ -55,7 +74,11 @@ async function clickAt(p: Page, lon: number, lat: number): Promise<void> {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = smallDbCopy();
-  await addUsers(file, [{ name: 'gis1', role: 'gis_editor' }, { name: 'gis2', role: 'gis_editor' }, { name: 'op', role: 'operator' }]);
+  await addUsers(file, [
+    { name: 'gis1', role: 'gis_editor' },
+    { name: 'gis2', role: 'gis_editor' },
+    { name: 'op', role: 'operator' },
+  ]);
   server = await startServe(file);
   // A manhole cover near the centre of the district, and a hotline case that cites it.
   const comps = await api('op', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 200 });
@@ -202,14 +225,25 @@ describe('editing the component layer in the browser', () => {
     await clickAt(gis1, midX + (e - midX) * 0.7, (s2 + n) / 2);
     await expect.poll(() => gis1.textContent('[data-testid=picked-cells]')).toMatch(/\d{15}, \d{15}/);
     await gis1.click('[data-testid=merge-cells]');
-    await expect.poll(async () => (await api('op', 'grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 })).code, { timeout: 10_000 }).toBe(cell.code);
+    await expect
+      .poll(async () => (await api('op', 'grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 })).code, { timeout: 10_000 })
+      .toBe(cell.code);
     expect((await api('op', 'grid.cell', { code: cell.code })).areaM2).toBeCloseTo(cell.areaM2, -1);
   });
 
   it('imports a file through the dialog (upload, report, apply) and exports the layer as a download', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-e2e-io-'));
     const file = path.join(dir, '新增路灯.geojson');
-    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [[119.9301, 32.4702], [119.93015, 32.47025]].map((c, i) => ({ type: 'Feature', properties: { ClassCode: '0118', 备注: `导入${i}` }, geometry: { type: 'Point', coordinates: c } })) }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          [119.9301, 32.4702],
+          [119.93015, 32.47025],
+        ].map((c, i) => ({ type: 'Feature', properties: { ClassCode: '0118', 备注: `导入${i}` }, geometry: { type: 'Point', coordinates: c } })),
+      }),
+    );
     await gis1.click('[data-testid=open-io]');
     await gis1.waitForSelector('[data-testid=io-dialog]');
     await gis1.setInputFiles('[data-testid=import-file]', file);

@@ -78,19 +78,38 @@ describe('the map over the full sample city', () => {
 
   it('clicking a component opens its attribute panel with all CJ/T 214 attributes', async () => {
     await page.click('.detail-head button'); // close the panel from the search
-    const comp = await (await fetch(`${server.url}/api/components.get`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ code: '3212020118000100' }) })).json();
+    const comp = await (
+      await fetch(`${server.url}/api/components.get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ code: '3212020118000100' }),
+      })
+    ).json();
     const [x, y] = toMercator(comp.result.lon, comp.result.lat);
     const px = await page.evaluate(([mx, my]) => (window as any).__cityopsMap.getPixelFromCoordinate([mx, my]), [x, y]);
     const box = (await page.locator('[data-testid=map]').boundingBox())!;
     await page.mouse.move(box.x + px[0] + 2, box.y + px[1] + 1);
     // Hover highlights the component under the pointer (local index, no round trip).
-    await expect.poll(() => page.evaluate(() => (window as any).__cityopsMap.getLayers().getArray()[4].getSource().getFeatures().filter((f: any) => f.getGeometry()?.getType() === 'Point').length)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (window as any).__cityopsMap
+              .getLayers()
+              .getArray()[4]
+              .getSource()
+              .getFeatures()
+              .filter((f: any) => f.getGeometry()?.getType() === 'Point').length,
+        ),
+      )
+      .toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as any).__cityopsMap.getTargetElement().style.cursor)).toBe('pointer');
     await page.mouse.click(box.x + px[0], box.y + px[1]);
     await page.waitForSelector('[data-testid=component-panel]');
     expect(await page.textContent('[data-testid=attr-code]')).toBe('3212020118000100');
     const panel = await page.textContent('[data-testid=component-panel]');
-    for (const label of ['主管部门', '权属单位', '养护单位', '所在网格', '部件状态', '初始日期', '变更日期', '数据来源', '备注']) expect(panel).toContain(label);
+    for (const label of ['主管部门', '权属单位', '养护单位', '所在网格', '部件状态', '初始日期', '变更日期', '数据来源', '备注'])
+      expect(panel).toContain(label);
     expect(panel).toContain('路灯管理所');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-click.png') });
   });
@@ -101,7 +120,15 @@ describe('the map over the full sample city', () => {
     await page.press('[data-testid=search-input]', 'Enter');
     await page.waitForSelector('[data-testid=component-panel]');
     await waitMapReady(page, n);
-    const types = () => page.evaluate(() => (window as any).__cityopsMap.getLayers().getArray()[5].getSource().getFeatures().map((f: any) => f.getGeometry().getType()));
+    const types = () =>
+      page.evaluate(() =>
+        (window as any).__cityopsMap
+          .getLayers()
+          .getArray()[5]
+          .getSource()
+          .getFeatures()
+          .map((f: any) => f.getGeometry().getType()),
+      );
     await expect.poll(types, { timeout: 10_000 }).toContain('Polygon');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-shapes.png') });
     await page.click('.detail-head button');
@@ -133,10 +160,24 @@ describe('the map over the full sample city', () => {
     expect(res).toBeGreaterThan(1);
     expect(res).toBeLessThan(8);
     const treeIdx = await page.evaluate(async () => {
-      const r = await fetch('api/catalog.componentClasses', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('cityops.token')}` }, body: '{}' });
+      const r = await fetch('api/catalog.componentClasses', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('cityops.token')}` },
+        body: '{}',
+      });
       return (await r.json()).result.find((k: any) => k.code === '0402').idx as number;
     });
-    const countCls = (idx: number) => page.evaluate((i) => (window as any).__cityopsMap.getLayers().getArray()[2].getSource().getFeatures().filter((f: any) => f.get('cls') === i).length, idx);
+    const countCls = (idx: number) =>
+      page.evaluate(
+        (i) =>
+          (window as any).__cityopsMap
+            .getLayers()
+            .getArray()[2]
+            .getSource()
+            .getFeatures()
+            .filter((f: any) => f.get('cls') === i).length,
+        idx,
+      );
     expect(await countCls(treeIdx)).toBeGreaterThan(0);
     await page.click('[data-major="04"] .caret');
     const m = await readyNo(page);
@@ -166,10 +207,11 @@ describe('the map over the full sample city', () => {
   });
 
   it('sets an optional base layer in settings, and refuses a malformed Tianditu key with a clear message', async () => {
-    const base = () => page.evaluate(() => {
-      const l = (window as any).__cityopsMap.getLayers().getArray()[0];
-      return { visible: l.getVisible(), urls: l.getSource()?.getUrls?.() ?? null };
-    });
+    const base = () =>
+      page.evaluate(() => {
+        const l = (window as any).__cityopsMap.getLayers().getArray()[0];
+        return { visible: l.getVisible(), urls: l.getSource()?.getUrls?.() ?? null };
+      });
     expect((await base()).visible).toBe(false); // off by default: fully usable offline
     await page.click('[data-testid=open-settings]');
     await page.check('[data-testid=settings] input[type=radio] >> nth=2'); // Tianditu
@@ -190,10 +232,11 @@ describe('the map over the full sample city', () => {
     await page.fill('[data-testid=settings] .col input', '0123456789abcdef0123456789abcdef');
     await page.click('[data-testid=settings] button.primary');
     await page.waitForSelector('[data-testid=settings]', { state: 'detached' });
-    const labels = () => page.evaluate(() => {
-      const l = (window as any).__cityopsMap.getLayers().getArray()[6];
-      return { visible: l.getVisible(), url: l.getSource()?.getUrls?.()?.[0] ?? '' };
-    });
+    const labels = () =>
+      page.evaluate(() => {
+        const l = (window as any).__cityopsMap.getLayers().getArray()[6];
+        return { visible: l.getVisible(), url: l.getSource()?.getUrls?.()?.[0] ?? '' };
+      });
     await expect.poll(async () => (await base()).urls?.[0] ?? '').toContain('LAYER=vec&');
     expect((await base()).urls![0]).toContain('tk=0123456789abcdef0123456789abcdef');
     expect(await labels()).toMatchObject({ visible: true, url: expect.stringContaining('LAYER=cva&') });

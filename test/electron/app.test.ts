@@ -32,7 +32,9 @@ describe.skipIf(!bin)('desktop app (Electron)', () => {
       const info = await win.evaluate(() => (window as any).cityops.call('app.info', {}));
       expect(info.ok).toBe(true);
       // Navigation away from the app page is blocked.
-      await win.evaluate(() => { location.href = 'https://example.invalid/'; });
+      await win.evaluate(() => {
+        location.href = 'https://example.invalid/';
+      });
       await win.waitForTimeout(300);
       expect(win.url()).toMatch(/^file:.*index\.html/);
     } finally {

@@ -8,12 +8,16 @@ import { ROOT } from '../paths.ts';
 import { smallDbCopy } from '../helpers.ts';
 
 describe('desktop main process wiring (bundle under Node, stand-in electron)', () => {
-  const run = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test/electron/fake-electron/register.mjs'), path.join(ROOT, 'dist-electron/main.mjs')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CITYOPS_DB: smallDbCopy() },
-    timeout: 60_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', path.join(ROOT, 'test/electron/fake-electron/register.mjs'), path.join(ROOT, 'dist-electron/main.mjs')],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CITYOPS_DB: smallDbCopy() },
+      timeout: 60_000,
+    },
+  );
   const line = run.stdout.split('\n').find((l) => l.startsWith('REPORT '));
   const report = line ? JSON.parse(line.slice(7)) : { stderr: run.stderr };
 

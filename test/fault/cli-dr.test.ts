@@ -19,7 +19,11 @@ describe('cityops verify / restore', () => {
     const rep = core.startReplication({ target: replica, mode: 'sync' });
     while (rep.status().state !== 'ok') await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 5; i++) {
-      await core.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `cli ${i}` }, { actor: 't', via: 'test', user: SYSTEM_USER });
+      await core.invoke(
+        'cases.intake',
+        { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `cli ${i}` },
+        { actor: 't', via: 'test', user: SYSTEM_USER },
+      );
     }
     const head = core.changelog.head().seq;
     await core.stopReplication();

@@ -13,23 +13,41 @@ export const TOKEN = 'fault-test-token-0123456789';
 export async function startReplicaProc(dir: string, port = 0, extra: string[] = []) {
   const r = await spawnListening(['replica', '--dir', dir, '--token', TOKEN, '--port', String(port), ...extra]);
   const exited = () => new Promise<void>((res) => (r.proc.exitCode !== null || r.proc.signalCode !== null ? res() : r.proc.once('exit', () => res())));
-  return { ...r, kill: async () => { r.proc.kill('SIGKILL'); await exited(); } };
+  return {
+    ...r,
+    kill: async () => {
+      r.proc.kill('SIGKILL');
+      await exited();
+    },
+  };
 }
 
 /** Starts `cityops serve` replicating to `target`; logs in the writer account. */
 export async function startCentre(db: string, target: string, mode: 'sync' | 'async') {
   const srv = await startServe(db, ['--replica', target, '--replica-token', TOKEN, '--replication', mode]);
-  const login = await fetch(`${srv.url}/api/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'writer', password: passwordOf('writer') }) });
+  const login = await fetch(`${srv.url}/api/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'writer', password: passwordOf('writer') }),
+  });
   const token = ((await login.json()) as { result: { token: string } }).result.token;
   const api = async (method: string, input: unknown) => {
-    const r = await fetch(`${srv.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+    const r = await fetch(`${srv.url}/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(input),
+    });
     return (await r.json()) as { ok: boolean; result?: any; error?: { code: string; message: string } };
   };
   return { ...srv, api };
 }
 
 /** Waits until the centre reports the given replication state. */
-export async function waitReplication(api: (m: string, i: unknown) => Promise<{ ok: boolean; result?: any }>, pred: (s: any) => boolean, ms = 20_000): Promise<any> {
+export async function waitReplication(
+  api: (m: string, i: unknown) => Promise<{ ok: boolean; result?: any }>,
+  pred: (s: any) => boolean,
+  ms = 20_000,
+): Promise<any> {
   const end = Date.now() + ms;
   for (;;) {
     const r = await api('replication.status', {});
@@ -56,7 +74,15 @@ export function writeLoad(api: (m: string, i: unknown) => Promise<{ ok: boolean 
       }
     }
   });
-  return { attempted, acked, stop: async () => { running = false; await Promise.all(loops); }, done: Promise.all(loops) };
+  return {
+    attempted,
+    acked,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+    done: Promise.all(loops),
+  };
 }
 
 /** Restores the replica's latest state into `to` and returns the case descriptions in it. */
@@ -81,7 +107,10 @@ export async function tcpProxy(targetUrl: string): Promise<{ url: string; cut():
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
     }
     client.pipe(upstream).pipe(client);
   });
@@ -89,9 +118,18 @@ export async function tcpProxy(targetUrl: string): Promise<{ url: string; cut():
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    cut: () => { isCut = true; for (const s of sockets) s.destroy(); },
-    heal: () => { isCut = false; },
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    cut: () => {
+      isCut = true;
+      for (const s of sockets) s.destroy();
+    },
+    heal: () => {
+      isCut = false;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

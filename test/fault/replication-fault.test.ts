@@ -23,26 +23,30 @@ async function centreDb(): Promise<string> {
   return db;
 }
 describe('kill -9 of the centre in sync mode', () => {
-  it(`at ${KILL_POINTS} random points: every acknowledged write survives on the replica, nothing else appears`, async () => {
-    const db = await centreDb();
-    const replica = await startReplicaProc(path.join(tmp(), 'replica'));
-    stops.push(replica.stop);
-    const attemptedEver = new Set<string>();
-    const ackedEver = new Set<string>();
-    let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let k = 0; k < KILL_POINTS; k++) {
-      const { acked } = await killPoint(db, replica.url, `k${k}`, 150 + Math.floor(rand() * 900), attemptedEver);
-      for (const id of acked) ackedEver.add(id);
-      const { descriptions } = await restoredDescriptions(replica.url, path.join(tmp(), 'restored.db'));
-      const missing = [...ackedEver].filter((id) => !descriptions.has(id));
-      expect(missing, `kill point ${k}: acknowledged but missing on the replica`).toEqual([]);
-      const invented = [...descriptions].filter((d) => /^k\d+-/.test(d) && !attemptedEver.has(d));
-      expect(invented, `kill point ${k}: on the replica but never written`).toEqual([]);
-    }
-    expect(ackedEver.size).toBeGreaterThan(KILL_POINTS * 5); // the load was real
-    expect((await verifyReplica(new HttpReplicaClient(replica.url, TOKEN))).ok).toBe(true);
-  }, 15 * 60_000);
+  it(
+    `at ${KILL_POINTS} random points: every acknowledged write survives on the replica, nothing else appears`,
+    async () => {
+      const db = await centreDb();
+      const replica = await startReplicaProc(path.join(tmp(), 'replica'));
+      stops.push(replica.stop);
+      const attemptedEver = new Set<string>();
+      const ackedEver = new Set<string>();
+      let seed = 12345;
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let k = 0; k < KILL_POINTS; k++) {
+        const { acked } = await killPoint(db, replica.url, `k${k}`, 150 + Math.floor(rand() * 900), attemptedEver);
+        for (const id of acked) ackedEver.add(id);
+        const { descriptions } = await restoredDescriptions(replica.url, path.join(tmp(), 'restored.db'));
+        const missing = [...ackedEver].filter((id) => !descriptions.has(id));
+        expect(missing, `kill point ${k}: acknowledged but missing on the replica`).toEqual([]);
+        const invented = [...descriptions].filter((d) => /^k\d+-/.test(d) && !attemptedEver.has(d));
+        expect(invented, `kill point ${k}: on the replica but never written`).toEqual([]);
+      }
+      expect(ackedEver.size).toBeGreaterThan(KILL_POINTS * 5); // the load was real
+      expect((await verifyReplica(new HttpReplicaClient(replica.url, TOKEN))).ok).toBe(true);
+    },
+    15 * 60_000,
+  );
 });
 
 describe('the replica fails, the link fails', () => {

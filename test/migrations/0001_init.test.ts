@@ -13,7 +13,20 @@ describe('migration 0001_init', () => {
     const db = openDatabase(tmp());
     expect(migrate(db)).toEqual([1, 2, 3, 4]);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    for (const t of ['components', 'components_rtree', 'grid_cells', 'grid_cells_rtree', 'communities', 'streets', 'departments', 'component_classes', 'event_classes', 'settings', 'audit', 'meta']) {
+    for (const t of [
+      'components',
+      'components_rtree',
+      'grid_cells',
+      'grid_cells_rtree',
+      'communities',
+      'streets',
+      'departments',
+      'component_classes',
+      'event_classes',
+      'settings',
+      'audit',
+      'meta',
+    ]) {
       expect(tables).toContain(t);
     }
     expect(schemaVersion(db)).toBe(4);
@@ -41,7 +54,9 @@ describe('migration 0001_init', () => {
       INSERT INTO streets VALUES ('001', 'S', '[]', 0, 0, 1, 1);
       INSERT INTO communities VALUES ('001001', '001', 'C', '[]', 0, 0, 1, 1);
       INSERT INTO grid_cells (code, community_code, ring, area_m2, min_lon, min_lat, max_lon, max_lat) VALUES ('321202001001001', '001001', '[]', 1, 0, 0, 1, 1);`);
-    const ins = db.prepare(`INSERT INTO components (code, class_code, dept1, grid_code, state, or_date, data_source, lon, lat) VALUES (?, '0101', 'D01', '321202001001001', '完好', '2008-01-01', '实测', 0.5, 0.5)`);
+    const ins = db.prepare(
+      `INSERT INTO components (code, class_code, dept1, grid_code, state, or_date, data_source, lon, lat) VALUES (?, '0101', 'D01', '321202001001001', '完好', '2008-01-01', '实测', 0.5, 0.5)`,
+    );
     expect(() => ins.run('3212020102000001')).toThrow(/CHECK/); // code says class 0102
     expect(() => ins.run('3212020101000001')).not.toThrow();
   });

@@ -27,7 +27,21 @@ describe('migration 0002_cases', () => {
     expect(schemaVersion(db)).toBe(2);
     expect(db.prepare("SELECT name, public FROM event_classes WHERE code = '0102'").get()).toEqual({ name: '暴露垃圾', public: 1 });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
-    for (const t of ['users', 'sessions', 'api_keys', 'channels', 'calendar_days', 'stage_limits', 'routing_rules', 'cases', 'case_history', 'case_photos', 'cases_fts', 'alerts', 'sms_outbox']) {
+    for (const t of [
+      'users',
+      'sessions',
+      'api_keys',
+      'channels',
+      'calendar_days',
+      'stage_limits',
+      'routing_rules',
+      'cases',
+      'case_history',
+      'case_photos',
+      'cases_fts',
+      'alerts',
+      'sms_outbox',
+    ]) {
       expect(tables).toContain(t);
     }
   });
@@ -52,8 +66,12 @@ describe('migration 0002_cases', () => {
     const db = v1WithData();
     migrate(db);
     db.exec("INSERT INTO channels VALUES ('hotline', '12319热线', 1, 1)");
-    expect(() => db.exec(`INSERT INTO cases (case_no, kind, class_code, channel, status, description, lon, lat, grid_code, community_code, street_code, created_at, updated_at)
-      VALUES ('2026112700002', 'event', '0102', 'hotline', 'lost', 'x', 0.5, 0.5, '321202001001001', '001001', '001', 1, 1)`)).toThrow(/CHECK/);
-    expect(() => db.exec(`INSERT INTO users (name, display_name, role, password_hash, created_at) VALUES ('d', 'd', 'department', 'x', 'now')`)).toThrow(/CHECK/);
+    expect(() =>
+      db.exec(`INSERT INTO cases (case_no, kind, class_code, channel, status, description, lon, lat, grid_code, community_code, street_code, created_at, updated_at)
+      VALUES ('2026112700002', 'event', '0102', 'hotline', 'lost', 'x', 0.5, 0.5, '321202001001001', '001001', '001', 1, 1)`),
+    ).toThrow(/CHECK/);
+    expect(() => db.exec(`INSERT INTO users (name, display_name, role, password_hash, created_at) VALUES ('d', 'd', 'department', 'x', 'now')`)).toThrow(
+      /CHECK/,
+    );
   });
 });

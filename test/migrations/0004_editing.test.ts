@@ -25,7 +25,7 @@ describe('migration 0004_editing', () => {
     expect(db.prepare('SELECT version, retired_at FROM grid_cells').all()).toEqual([{ version: 1, retired_at: null }]);
     db.exec(`INSERT INTO edit_commits (id, at, actor, message, kind) VALUES (1, 0, 'gis', '改', 'edit');
       INSERT INTO component_versions VALUES (1, 2, 1, 'update', '{}', '{}');`);
-    expect(() => db.exec("UPDATE component_versions SET after = '{\"x\":1}'")).toThrow(/append-only/);
+    expect(() => db.exec('UPDATE component_versions SET after = \'{"x":1}\'')).toThrow(/append-only/);
     expect(() => db.exec('DELETE FROM component_versions')).toThrow(/append-only/);
     expect(() => db.exec("INSERT INTO edit_commits (at, actor, message, kind) VALUES (0, 'gis', '', 'edit')")).toThrow(/CHECK/);
     expect(() => db.exec("INSERT INTO component_class_attributes VALUES ('0101', 'Bad Key', 'x', 'text', 0, NULL, 1)")).toThrow(/CHECK/);

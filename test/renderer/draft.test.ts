@@ -5,13 +5,35 @@ import { Draft } from '../../renderer/features/editing/draft.ts';
 import type { ComponentRecord } from '../../shared/editing.ts';
 
 const rec = (code: string, over: Partial<ComponentRecord> = {}): ComponentRecord => ({
-  code, classCode: '0101', gridCode: '321202001001001', lon: 119.92, lat: 32.46, geometry: null, retiredAt: null,
-  dept1: 'D07', dept2: null, dept3: null, state: '完好', orDate: '2008-01-01', chDate: null, dataSource: '实测', note: null, attrs: null, ...over,
+  code,
+  classCode: '0101',
+  gridCode: '321202001001001',
+  lon: 119.92,
+  lat: 32.46,
+  geometry: null,
+  retiredAt: null,
+  dept1: 'D07',
+  dept2: null,
+  dept3: null,
+  state: '完好',
+  orDate: '2008-01-01',
+  chDate: null,
+  dataSource: '实测',
+  note: null,
+  attrs: null,
+  ...over,
 });
 /** An in-memory Storage. */
 function memory(): Storage {
   const m = new Map<string, string>();
-  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k), clear: () => m.clear(), key: () => null, length: 0 } as Storage;
+  return {
+    getItem: (k) => m.get(k) ?? null,
+    setItem: (k, v) => void m.set(k, v),
+    removeItem: (k) => void m.delete(k),
+    clear: () => m.clear(),
+    key: () => null,
+    length: 0,
+  } as Storage;
 }
 
 describe('the edit-session draft', () => {
@@ -19,7 +41,11 @@ describe('the edit-session draft', () => {
     const d = new Draft();
     const ref = d.add('0118', 119.921, 32.461);
     d.setFields(ref, { note: '新装' });
-    d.take([{ record: rec('3212020101000001'), version: 3 }, { record: rec('3212020101000002'), version: 1 }, { record: rec('3212020101000003'), version: 2 }]);
+    d.take([
+      { record: rec('3212020101000001'), version: 3 },
+      { record: rec('3212020101000002'), version: 1 },
+      { record: rec('3212020101000003'), version: 2 },
+    ]);
     d.moveTo('3212020101000001', 119.9201, 32.46);
     d.retire('3212020101000002');
     expect(d.changes()).toEqual([
@@ -52,7 +78,10 @@ describe('the edit-session draft', () => {
 
   it('rebases on their version keeping my move, or drops my change to keep theirs', () => {
     const d = new Draft();
-    d.take([{ record: rec('3212020101000001'), version: 1 }, { record: rec('3212020101000002'), version: 1 }]);
+    d.take([
+      { record: rec('3212020101000001'), version: 1 },
+      { record: rec('3212020101000002'), version: 1 },
+    ]);
     d.moveTo('3212020101000001', 119.93, 32.47);
     d.setFields('3212020101000002', { note: 'mine' });
     d.rebase('3212020101000001', rec('3212020101000001', { state: '破损' }), 2);

@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  addWorking, clockBetween, deadline, isWorkingDay, dayOf, limitMs, makeCalendar, workingBetween, isoCst, type LimitUnit,
+  addWorking,
+  clockBetween,
+  deadline,
+  isWorkingDay,
+  dayOf,
+  limitMs,
+  makeCalendar,
+  workingBetween,
+  isoCst,
+  type LimitUnit,
 } from '../../shared/calendar.ts';
 
 // The shipped calendar file, as the core loads it.
@@ -72,7 +81,16 @@ describe('deadlines', () => {
 
   it('refuses a malformed working-hours table', () => {
     expect(() => makeCalendar([['09:00', '08:00']], [], [])).toThrow(/ends before/);
-    expect(() => makeCalendar([['08:00', '12:00'], ['11:00', '13:00']], [], [])).toThrow(/overlap/);
+    expect(() =>
+      makeCalendar(
+        [
+          ['08:00', '12:00'],
+          ['11:00', '13:00'],
+        ],
+        [],
+        [],
+      ),
+    ).toThrow(/overlap/);
     expect(() => makeCalendar([['8:00', '12:00']], [], [])).toThrow(/HH:MM/);
     expect(() => makeCalendar([], [], [])).toThrow();
   });

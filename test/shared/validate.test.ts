@@ -59,7 +59,8 @@ describe('coordinate systems', () => {
     expect(b[1]).toBeCloseTo(a[1], 6);
   });
   it('round-trips through Xian 80 within a millimetre', () => {
-    const fwd = crsConverter('EPSG:4490', 'EPSG:2385'), back = crsConverter('EPSG:2385', 'EPSG:4490');
+    const fwd = crsConverter('EPSG:4490', 'EPSG:2385'),
+      back = crsConverter('EPSG:2385', 'EPSG:4490');
     const p = back(fwd([119.93, 32.47]));
     expect(Math.abs(p[0] - 119.93)).toBeLessThan(1e-8);
     expect(Math.abs(p[1] - 32.47)).toBeLessThan(1e-8);

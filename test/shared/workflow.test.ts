@@ -1,7 +1,16 @@
 // The workflow state machine, table-driven: every allowed transition, and every refusal by state and by role.
 import { describe, expect, it } from 'vitest';
 import {
-  allowedActions, CASE_ACTIONS, CASE_STATES, decide, RULES, ROLES, type CaseAction, type CaseFacts, type CaseState, type Role,
+  allowedActions,
+  CASE_ACTIONS,
+  CASE_STATES,
+  decide,
+  RULES,
+  ROLES,
+  type CaseAction,
+  type CaseFacts,
+  type CaseState,
+  type Role,
 } from '../../shared/workflow.ts';
 
 // [action, from, role, facts/input, to]
@@ -73,7 +82,10 @@ describe('refusals by role: every action for every role its rule does not list',
   const rows: [CaseAction, Role][] = [];
   for (const a of CASE_ACTIONS) for (const r of ROLES) if (r !== 'admin' && !RULES[a].roles.includes(r)) rows.push([a, r]);
   it.each(rows)('%s by %s', (action, role) => {
-    const d = decide({ state: RULES[action].from[0], assigneeLevel: 2, extensionRequested: true, suspendedFrom: 'handling' }, action, role, { reason: 'r', passed: true });
+    const d = decide({ state: RULES[action].from[0], assigneeLevel: 2, extensionRequested: true, suspendedFrom: 'handling' }, action, role, {
+      reason: 'r',
+      passed: true,
+    });
     expect(d).toMatchObject({ ok: false, reason: 'role' });
   });
 });
@@ -85,7 +97,10 @@ describe('guards and reasons', () => {
     expect(decide({ state: 'handling', assigneeLevel: 3 }, 'handle', 'department')).toMatchObject({ ok: false, reason: 'guard' });
   });
   it('one extension request at a time; approval needs a request', () => {
-    expect(decide({ state: 'handling', extensionRequested: true }, 'requestExtension', 'department', { reason: 'r' })).toMatchObject({ ok: false, reason: 'guard' });
+    expect(decide({ state: 'handling', extensionRequested: true }, 'requestExtension', 'department', { reason: 'r' })).toMatchObject({
+      ok: false,
+      reason: 'guard',
+    });
     expect(decide({ state: 'handling', extensionRequested: false }, 'approveExtension', 'dispatcher')).toMatchObject({ ok: false, reason: 'guard' });
   });
   it.each(CASE_ACTIONS.filter((a) => RULES[a].needsReason))('%s needs a reason', (action) => {

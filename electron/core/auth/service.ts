@@ -31,16 +31,30 @@ export function verifyPassword(password: string, stored: string): boolean {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 interface UserRow {
-  id: number; name: string; display_name: string; role: Role; department: string | null; street_code: string | null;
-  phone: string | null; password_hash: string; disabled: number; dept_level: number | null;
+  id: number;
+  name: string;
+  display_name: string;
+  role: Role;
+  department: string | null;
+  street_code: string | null;
+  phone: string | null;
+  password_hash: string;
+  disabled: number;
+  dept_level: number | null;
 }
 
 const USER_SQL = `SELECT u.*, d.level AS dept_level FROM users u LEFT JOIN departments d ON d.code = u.department`;
 
 function toUser(r: UserRow): User {
   return {
-    id: r.id, name: r.name, displayName: r.display_name, role: r.role, department: r.department,
-    departmentLevel: r.dept_level, streetCode: r.street_code, phone: r.phone,
+    id: r.id,
+    name: r.name,
+    displayName: r.display_name,
+    role: r.role,
+    department: r.department,
+    departmentLevel: r.dept_level,
+    streetCode: r.street_code,
+    phone: r.phone,
   };
 }
 
@@ -75,9 +89,9 @@ export class AuthService {
     }
     const hash = hashPassword(u.password);
     const id = this.db.transaction(() => {
-      const r = this.db.prepare(
-        'INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, new Date().toISOString());
+      const r = this.db
+        .prepare('INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, new Date().toISOString());
       audit(this.db, ctx, 'user.add', u.name, JSON.stringify({ role: u.role, department: u.department ?? null }));
       this.sessionCache.clear();
       return Number(r.lastInsertRowid);
@@ -118,7 +132,9 @@ export class AuthService {
     const expiresAt = now + SESSION_IDLE_MS;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now);
-      this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), r.id, new Date(now).toISOString(), expiresAt);
+      this.db
+        .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(sha256(token), r.id, new Date(now).toISOString(), expiresAt);
       audit(this.db, { actor: r.name, via }, 'auth.login', r.name, null);
     })();
     return { token, user: toUser(r), expiresAt };
@@ -175,7 +191,7 @@ export class AuthService {
   }
 
   apiKeys(): { id: number; name: string; createdAt: string; revokedAt: string | null }[] {
-    return (this.db.prepare('SELECT id, name, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id').all() as never[]);
+    return this.db.prepare('SELECT id, name, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id').all() as never[];
   }
 
   /** The id of a live API key, or null. */

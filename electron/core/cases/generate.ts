@@ -9,7 +9,12 @@ const SUFFIX = ['，请尽快处理', '，影响行人通行', '，群众反映�
 const PLACE = ['路口', '公交站旁', '小区门口', '菜场东侧', '学校对面', '河边步道', '人行道上', '绿化带内', '商铺门前', '桥下'];
 const DAY = 86_400_000;
 
-export interface GenerateOptions { count: number; seed?: number; openShare?: number; now?: number }
+export interface GenerateOptions {
+  count: number;
+  seed?: number;
+  openShare?: number;
+  now?: number;
+}
 
 /** Adds `count` cases; about 0.3 % stay open in various states (through the real service). */
 export function generateCases(core: Core, opts: GenerateOptions): { count: number; ms: number } {
@@ -31,7 +36,8 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
   const pick = (): Pick => {
     if (r() < 0.3 && maxComp) {
       for (;;) {
-        const c = compAt.get(1 + Math.floor(r() * maxComp)) as { code: string; class_code: string; dept1: string | null; lon: number; lat: number; grid_code: string } | undefined;
+        const c = compAt.get(1 + Math.floor(r() * maxComp)) as
+          { code: string; class_code: string; dept1: string | null; lon: number; lat: number; grid_code: string } | undefined;
         if (c) return { kind: 'component', classCode: c.class_code, lon: c.lon, lat: c.lat, grid: c.grid_code, comp: c.code, dept: c.dept1 };
       }
     }
@@ -65,42 +71,67 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
   // History is a bulk load: shipped to a replica as one snapshot, not as millions of change entries. The full-text
   // index is built once at the end ('rebuild') rather than row by row: its sync triggers are set aside meanwhile
   // and put back exactly as the schema had them.
-  const ftsTriggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases' AND name LIKE 'cases_fts%'").all() as { name: string; sql: string }[];
+  const ftsTriggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases' AND name LIKE 'cases_fts%'").all() as {
+    name: string;
+    sql: string;
+  }[];
   core.changelog.bulk(`cases generate ${closedCount}`, () => {
-  db.transaction(() => { for (const t of ftsTriggers) db.exec(`DROP TRIGGER "${t.name}"`); })();
-  for (let done = 0; done < closedCount; done += BATCH) {
     db.transaction(() => {
-      for (let k = done; k < Math.min(closedCount, done + BATCH); k++) {
-        const p = pick();
-        const created = now - 2 * DAY - Math.floor(r() * 730 * DAY);
-        const caseNo = core.cases.nextCaseNo(created);
-        const { addr, text } = describe(p);
-        const key = `${p.kind}${p.classCode}${p.grid.slice(6, 9)}${p.comp ?? ''}`;
-        let dept = routeCache.get(key);
-        if (dept === undefined) {
-          dept = core.cases.route(p.kind, p.classCode, p.grid.slice(6, 9), p.comp);
-          if (!p.comp) routeCache.set(key, dept);
-        }
-        const voided = r() < 0.03 || !dept;
-        const closed = created + Math.floor((0.1 + r() * 3) * DAY);
-        const closeType = voided ? null : r() < 0.04 ? 'self' : r() < 0.08 ? 'overdue' : 'normal';
-        const res = insCase.run(caseNo, p.kind, p.classCode, channels[Math.floor(r() * channels.length)], voided ? 'voided' : 'closed', text, addr,
-          p.lon, p.lat, p.grid, p.grid.slice(6, 12), p.grid.slice(6, 9), p.comp, voided ? null : dept, voided ? null : dept, closeType,
-          created, closed, voided ? null : created + 1_800_000, voided ? null : created + 3_600_000, voided ? null : closed);
-        const id = Number(res.lastInsertRowid);
-        insHist.run(id, created, 'operator', 'intake', null, 'pending_accept', null);
-        if (voided) insHist.run(id, created + 600_000, 'shift_leader', 'void', 'pending_register', 'voided', '不符合立案条件');
-        else {
-          insHist.run(id, created + 3_600_000, 'dispatcher', 'dispatch', 'pending_dispatch', 'handling', null);
-          insHist.run(id, closed, 'shift_leader', 'close', 'pending_close', 'closed', null);
-        }
-      }
+      for (const t of ftsTriggers) db.exec(`DROP TRIGGER "${t.name}"`);
     })();
-  }
-  db.transaction(() => {
-    for (const t of ftsTriggers) db.exec(t.sql);
-    db.prepare("INSERT INTO cases_fts (cases_fts) VALUES ('rebuild')").run();
-  })();
+    for (let done = 0; done < closedCount; done += BATCH) {
+      db.transaction(() => {
+        for (let k = done; k < Math.min(closedCount, done + BATCH); k++) {
+          const p = pick();
+          const created = now - 2 * DAY - Math.floor(r() * 730 * DAY);
+          const caseNo = core.cases.nextCaseNo(created);
+          const { addr, text } = describe(p);
+          const key = `${p.kind}${p.classCode}${p.grid.slice(6, 9)}${p.comp ?? ''}`;
+          let dept = routeCache.get(key);
+          if (dept === undefined) {
+            dept = core.cases.route(p.kind, p.classCode, p.grid.slice(6, 9), p.comp);
+            if (!p.comp) routeCache.set(key, dept);
+          }
+          const voided = r() < 0.03 || !dept;
+          const closed = created + Math.floor((0.1 + r() * 3) * DAY);
+          const closeType = voided ? null : r() < 0.04 ? 'self' : r() < 0.08 ? 'overdue' : 'normal';
+          const res = insCase.run(
+            caseNo,
+            p.kind,
+            p.classCode,
+            channels[Math.floor(r() * channels.length)],
+            voided ? 'voided' : 'closed',
+            text,
+            addr,
+            p.lon,
+            p.lat,
+            p.grid,
+            p.grid.slice(6, 12),
+            p.grid.slice(6, 9),
+            p.comp,
+            voided ? null : dept,
+            voided ? null : dept,
+            closeType,
+            created,
+            closed,
+            voided ? null : created + 1_800_000,
+            voided ? null : created + 3_600_000,
+            voided ? null : closed,
+          );
+          const id = Number(res.lastInsertRowid);
+          insHist.run(id, created, 'operator', 'intake', null, 'pending_accept', null);
+          if (voided) insHist.run(id, created + 600_000, 'shift_leader', 'void', 'pending_register', 'voided', '不符合立案条件');
+          else {
+            insHist.run(id, created + 3_600_000, 'dispatcher', 'dispatch', 'pending_dispatch', 'handling', null);
+            insHist.run(id, closed, 'shift_leader', 'close', 'pending_close', 'closed', null);
+          }
+        }
+      })();
+    }
+    db.transaction(() => {
+      for (const t of ftsTriggers) db.exec(t.sql);
+      db.prepare("INSERT INTO cases_fts (cases_fts) VALUES ('rebuild')").run();
+    })();
   });
   db.pragma(`cache_size = ${cacheBefore}`);
   core.cases.invalidateCounts();
@@ -114,16 +145,30 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
     const { addr, text } = describe(p);
     const ch = channels[Math.floor(r() * channels.length)];
     const createdAt = now - Math.floor(r() * 6 * 3600_000);
-    const { detail } = core.cases.intake({
-      channel: ch, kind: p.kind, classCode: p.classCode, componentCode: p.comp ?? undefined, lon: p.comp ? undefined : p.lon, lat: p.comp ? undefined : p.lat,
-      address: addr, description: text,
-    }, SYSTEM_USER, createdAt);
+    const { detail } = core.cases.intake(
+      {
+        channel: ch,
+        kind: p.kind,
+        classCode: p.classCode,
+        componentCode: p.comp ?? undefined,
+        lon: p.comp ? undefined : p.lon,
+        lat: p.comp ? undefined : p.lat,
+        address: addr,
+        description: text,
+      },
+      SYSTEM_USER,
+      createdAt,
+    );
     let version = detail.version;
     const steps = Math.floor(r() * (path.length + 1));
     for (let s = 0; s < steps; s++) {
       const action = path[s];
       try {
-        const res = core.cases.act({ id: detail.id, action, version, result: action === 'handle' ? '已处理完毕' : undefined }, SYSTEM_USER, createdAt + (s + 1) * 600_000);
+        const res = core.cases.act(
+          { id: detail.id, action, version, result: action === 'handle' ? '已处理完毕' : undefined },
+          SYSTEM_USER,
+          createdAt + (s + 1) * 600_000,
+        );
         version = res.detail.version;
       } catch {
         break; // e.g. no department for the class: the case waits for a dispatcher's choice

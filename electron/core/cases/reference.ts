@@ -14,10 +14,14 @@ interface RulesFile {
   nonPublicEventClasses: string[];
   eventAttributes: { class: string; code: string; datatype: string; required: boolean; description: string; order: number; values?: unknown[] }[];
 }
-interface ChannelRow { code: string; name: string; needsVerify: boolean }
+interface ChannelRow {
+  code: string;
+  name: string;
+  needsVerify: boolean;
+}
 
 const read = <T>(name: string): T => JSON.parse(readFileSync(path.join(dataDir(), name), 'utf8')) as T;
-const empty = (db: Db, table: string) => !(db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get());
+const empty = (db: Db, table: string) => !db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get();
 
 /** Every date from a to b inclusive (YYYY-MM-DD). */
 function* dates(a: string, b: string): Generator<string> {
@@ -67,7 +71,9 @@ export function loadReferenceData(db: Db): void {
     if (empty(db, 'component_class_attributes')) {
       const ins = db.prepare('INSERT INTO component_class_attributes (class_code, key, label, type, required, options, ord) VALUES (?, ?, ?, ?, ?, ?, ?)');
       const hasClass = db.prepare('SELECT 1 FROM component_classes WHERE code = ?');
-      read<{ attributes: { class: string; key: string; label: string; type: string; required: boolean; options?: string[] }[] }>('component-attributes.json').attributes.forEach((a, i) => {
+      read<{ attributes: { class: string; key: string; label: string; type: string; required: boolean; options?: string[] }[] }>(
+        'component-attributes.json',
+      ).attributes.forEach((a, i) => {
         if (hasClass.get(a.class)) ins.run(a.class, a.key, a.label, a.type, a.required ? 1 : 0, a.options ? JSON.stringify(a.options) : null, i);
       });
     }

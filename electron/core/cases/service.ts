@@ -6,15 +6,19 @@ import type { Db } from '../db/connection.ts';
 import type { Statement } from 'better-sqlite3';
 import { ApiError } from '../../../shared/errors.ts';
 import {
-  allowedActions, decide, FINAL_STATES, STAGE_OF, type ActionInput, type CaseAction, type CaseFacts, type CaseState,
-  type QueueName, type Stage,
+  allowedActions,
+  decide,
+  FINAL_STATES,
+  STAGE_OF,
+  type ActionInput,
+  type CaseAction,
+  type CaseFacts,
+  type CaseState,
+  type QueueName,
+  type Stage,
 } from '../../../shared/workflow.ts';
-import {
-  clockBetween, dayKey, dayOf, deadline, limitMs, makeCalendar, type LimitUnit, type WorkCalendar,
-} from '../../../shared/calendar.ts';
-import type {
-  CaseClock, CaseDetail, CaseHistoryEntry, CasePage, CaseSummary, ChannelInfo, DuplicateHit, User,
-} from '../../../shared/model.ts';
+import { clockBetween, dayKey, dayOf, deadline, limitMs, makeCalendar, type LimitUnit, type WorkCalendar } from '../../../shared/calendar.ts';
+import type { CaseClock, CaseDetail, CaseHistoryEntry, CasePage, CaseSummary, ChannelInfo, DuplicateHit, User } from '../../../shared/model.ts';
 import { distanceM, metresToDegrees } from '../../../shared/geo.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { GridService } from '../grid/service.ts';
@@ -23,7 +27,10 @@ import type { SettingsService } from '../settings/service.ts';
 import { audit, type CallContext } from '../context.ts';
 
 /** A photo as it arrives (base64). */
-export interface PhotoInput { mime: 'image/jpeg' | 'image/png' | 'image/webp'; data: string }
+export interface PhotoInput {
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  data: string;
+}
 
 /** Intake of a new case (信息收集). */
 export interface IntakeInput {
@@ -84,18 +91,57 @@ export interface CaseFilter {
 }
 
 /** The change a write made, for push events. */
-export interface CaseChange { id: number; caseNo: string; status: CaseState; version: number; action: string; deptCode: string | null; assigneeDept: string | null }
+export interface CaseChange {
+  id: number;
+  caseNo: string;
+  status: CaseState;
+  version: number;
+  action: string;
+  deptCode: string | null;
+  assigneeDept: string | null;
+}
 
 interface CaseRow {
-  id: number; case_no: string; kind: 'component' | 'event'; class_code: string; channel: string; status: CaseState;
-  description: string; address: string | null; lon: number; lat: number; grid_code: string; community_code: string;
-  street_code: string; component_code: string | null; reporter_name: string | null; reporter_phone: string | null;
-  reporter_email: string | null; callback: number; attributes: string | null; dept_code: string | null;
-  assignee_dept: string | null; supervisor_id: number | null; stage: Stage | null; stage_started: number | null;
-  stage_limit_ms: number | null; stage_unit: LimitUnit | null; stage_due: number | null; stage_due3x: number | null;
-  suspended_from: CaseState | null; suspended_left: number | null; extension_req: string | null; urge_count: number;
-  rework_count: number; extension_count: number; return_count: number; close_type: 'normal' | 'overdue' | 'self' | null;
-  merged_into: number | null; created_at: number; updated_at: number; version: number;
+  id: number;
+  case_no: string;
+  kind: 'component' | 'event';
+  class_code: string;
+  channel: string;
+  status: CaseState;
+  description: string;
+  address: string | null;
+  lon: number;
+  lat: number;
+  grid_code: string;
+  community_code: string;
+  street_code: string;
+  component_code: string | null;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  reporter_email: string | null;
+  callback: number;
+  attributes: string | null;
+  dept_code: string | null;
+  assignee_dept: string | null;
+  supervisor_id: number | null;
+  stage: Stage | null;
+  stage_started: number | null;
+  stage_limit_ms: number | null;
+  stage_unit: LimitUnit | null;
+  stage_due: number | null;
+  stage_due3x: number | null;
+  suspended_from: CaseState | null;
+  suspended_left: number | null;
+  extension_req: string | null;
+  urge_count: number;
+  rework_count: number;
+  extension_count: number;
+  return_count: number;
+  close_type: 'normal' | 'overdue' | 'self' | null;
+  merged_into: number | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
 }
 
 const MAX_PHOTO_BYTES = 2_000_000;
@@ -118,7 +164,17 @@ export function decodePhotos(photos: PhotoInput[] | undefined): { mime: string; 
 }
 
 /** Statuses with a running clock or awaiting someone. */
-const OPEN_STATES: CaseState[] = ['pending_accept', 'pending_verify', 'pending_register', 'pending_dispatch', 'handling', 'return_requested', 'pending_check', 'pending_close', 'suspended'];
+const OPEN_STATES: CaseState[] = [
+  'pending_accept',
+  'pending_verify',
+  'pending_register',
+  'pending_dispatch',
+  'handling',
+  'return_requested',
+  'pending_check',
+  'pending_close',
+  'suspended',
+];
 
 export class CaseService {
   private cal: WorkCalendar | null = null;
@@ -186,16 +242,20 @@ export class CaseService {
   }
 
   channels(): ChannelInfo[] {
-    return (this.sql('SELECT code, name, needs_verify FROM channels ORDER BY ord').all() as { code: string; name: string; needs_verify: number }[])
-      .map((r) => ({ code: r.code, name: r.name, needsVerify: !!r.needs_verify }));
+    return (this.sql('SELECT code, name, needs_verify FROM channels ORDER BY ord').all() as { code: string; name: string; needs_verify: number }[]).map(
+      (r) => ({ code: r.code, name: r.name, needsVerify: !!r.needs_verify }),
+    );
   }
 
   /** Adds an intake channel at the end of the list; a code in use is a conflict. */
   addChannel(c: ChannelInfo, ctx: CallContext): ChannelInfo[] {
     if (this.q.channel.get(c.code)) throw new ApiError('CONFLICT', `channel ${c.code} already exists`, { field: 'code' });
     this.db.transaction(() => {
-      this.sql('INSERT INTO channels (code, name, needs_verify, ord) VALUES (?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM channels))')
-        .run(c.code, c.name, c.needsVerify ? 1 : 0);
+      this.sql('INSERT INTO channels (code, name, needs_verify, ord) VALUES (?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM channels))').run(
+        c.code,
+        c.name,
+        c.needsVerify ? 1 : 0,
+      );
       audit(this.db, ctx, 'channels.add', c.code, JSON.stringify(c));
     })();
     return this.channels();
@@ -229,9 +289,10 @@ export class CaseService {
       if (dept && (!best || score > best.score)) best = { score, dept };
     }
     if (best) return best.dept;
-    const def = kind === 'event'
-      ? (this.q.eventClass.get(classCode) as { default_dept: string | null } | undefined)?.default_dept
-      : this.catalog.componentClass(classCode)?.defaultDept;
+    const def =
+      kind === 'event'
+        ? (this.q.eventClass.get(classCode) as { default_dept: string | null } | undefined)?.default_dept
+        : this.catalog.componentClass(classCode)?.defaultDept;
     return def ? this.levelTwoOf(def) : null;
   }
 
@@ -256,8 +317,12 @@ export class CaseService {
     const cal = this.calendar();
     const ms = limitMs(cal, lim.value, lim.unit);
     return {
-      stage, stage_started: now, stage_limit_ms: Math.round(ms), stage_unit: lim.unit,
-      stage_due: deadline(cal, now, ms, lim.unit), stage_due3x: deadline(cal, now, 3 * ms, lim.unit),
+      stage,
+      stage_started: now,
+      stage_limit_ms: Math.round(ms),
+      stage_unit: lim.unit,
+      stage_due: deadline(cal, now, ms, lim.unit),
+      stage_due3x: deadline(cal, now, 3 * ms, lim.unit),
     };
   }
 
@@ -266,9 +331,13 @@ export class CaseService {
       return { stage: r.stage, started: r.stage_started, due: null, remainingMs: r.suspended_left, unit: r.stage_unit, overdue: false, overdue3x: false };
     }
     return {
-      stage: r.stage, started: r.stage_started, due: r.stage_due, unit: r.stage_unit,
+      stage: r.stage,
+      started: r.stage_started,
+      due: r.stage_due,
+      unit: r.stage_unit,
       remainingMs: clockBetween(this.calendar(), now, r.stage_due, r.stage_unit),
-      overdue: now > r.stage_due, overdue3x: r.stage_due3x != null && now > r.stage_due3x,
+      overdue: now > r.stage_due,
+      overdue3x: r.stage_due3x != null && now > r.stage_due3x,
     };
   }
 
@@ -282,16 +351,33 @@ export class CaseService {
 
   private summary(r: CaseRow, now: number): CaseSummary {
     return {
-      id: r.id, caseNo: r.case_no, kind: r.kind, classCode: r.class_code, className: this.className(r.kind, r.class_code),
-      channel: r.channel, status: r.status, description: r.description, address: r.address, lon: r.lon, lat: r.lat,
-      gridCode: r.grid_code, streetCode: r.street_code, communityCode: r.community_code, deptCode: r.dept_code,
-      assigneeDept: r.assignee_dept, createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
-      clock: this.clockOf(r, now), closeType: r.close_type, urgeCount: r.urge_count,
+      id: r.id,
+      caseNo: r.case_no,
+      kind: r.kind,
+      classCode: r.class_code,
+      className: this.className(r.kind, r.class_code),
+      channel: r.channel,
+      status: r.status,
+      description: r.description,
+      address: r.address,
+      lon: r.lon,
+      lat: r.lat,
+      gridCode: r.grid_code,
+      streetCode: r.street_code,
+      communityCode: r.community_code,
+      deptCode: r.dept_code,
+      assigneeDept: r.assignee_dept,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      version: r.version,
+      clock: this.clockOf(r, now),
+      closeType: r.close_type,
+      urgeCount: r.urge_count,
     };
   }
 
   private facts(r: CaseRow): CaseFacts {
-    const level = r.assignee_dept ? (this.q.dept.get(r.assignee_dept) as { level: number } | undefined)?.level ?? null : null;
+    const level = r.assignee_dept ? ((this.q.dept.get(r.assignee_dept) as { level: number } | undefined)?.level ?? null) : null;
     return { state: r.status, suspendedFrom: r.suspended_from, extensionRequested: !!r.extension_req, assigneeLevel: level };
   }
 
@@ -317,18 +403,38 @@ export class CaseService {
     if (!afterWrite && !this.visible(r, u)) throw new ApiError('FORBIDDEN', `case ${r.case_no} is not assigned to your department`);
     const photos = this.q.photosOf.all(id) as { id: number; history_id: number | null }[];
     const history: CaseHistoryEntry[] = (this.q.history.all(id) as any[]).map((h) => ({
-      id: h.id, at: h.at, actorName: h.actor_name, role: h.role, action: h.action, fromStatus: h.from_status, toStatus: h.to_status,
-      reason: h.reason, data: h.data ? JSON.parse(h.data) : null, photoIds: photos.filter((p) => p.history_id === h.id).map((p) => p.id),
+      id: h.id,
+      at: h.at,
+      actorName: h.actor_name,
+      role: h.role,
+      action: h.action,
+      fromStatus: h.from_status,
+      toStatus: h.to_status,
+      reason: h.reason,
+      data: h.data ? JSON.parse(h.data) : null,
+      photoIds: photos.filter((p) => p.history_id === h.id).map((p) => p.id),
     }));
     const actions = allowedActions(this.facts(r), u.role).filter((a) => this.actorMayAct(r, a, u) === null);
     return {
       ...this.summary(r, now),
-      componentCode: r.component_code, reporterName: r.reporter_name, reporterPhone: r.reporter_phone, reporterEmail: r.reporter_email,
-      callback: !!r.callback, attributes: r.attributes ? JSON.parse(r.attributes) : null, supervisorId: r.supervisor_id,
-      extensionRequest: r.extension_req ? JSON.parse(r.extension_req) : null, suspendedFrom: r.suspended_from,
-      reworkCount: r.rework_count, extensionCount: r.extension_count, returnCount: r.return_count, mergedInto: r.merged_into,
-      history, photoIds: photos.map((p) => p.id), actions,
-      suggestedDept: r.status === 'pending_dispatch' || r.status === 'return_requested' ? this.route(r.kind, r.class_code, r.street_code, r.component_code) : null,
+      componentCode: r.component_code,
+      reporterName: r.reporter_name,
+      reporterPhone: r.reporter_phone,
+      reporterEmail: r.reporter_email,
+      callback: !!r.callback,
+      attributes: r.attributes ? JSON.parse(r.attributes) : null,
+      supervisorId: r.supervisor_id,
+      extensionRequest: r.extension_req ? JSON.parse(r.extension_req) : null,
+      suspendedFrom: r.suspended_from,
+      reworkCount: r.rework_count,
+      extensionCount: r.extension_count,
+      returnCount: r.return_count,
+      mergedInto: r.merged_into,
+      history,
+      photoIds: photos.map((p) => p.id),
+      actions,
+      suggestedDept:
+        r.status === 'pending_dispatch' || r.status === 'return_requested' ? this.route(r.kind, r.class_code, r.street_code, r.component_code) : null,
     };
   }
 
@@ -363,15 +469,42 @@ export class CaseService {
       w.push('(c.supervisor_id = ? OR c.supervisor_id IS NULL)');
       a.push(u.id);
     }
-    if (f.classCode) { w.push('c.class_code = ?'); a.push(f.classCode); }
-    if (f.status) { w.push('c.status = ?'); a.push(f.status); }
-    if (f.channel) { w.push('c.channel = ?'); a.push(f.channel); }
-    if (f.streetCode) { w.push('c.street_code = ?'); a.push(f.streetCode); }
-    if (f.deptCode) { w.push('c.dept_code = ?'); a.push(f.deptCode); }
-    if (f.overdue === true) { w.push('c.stage_due < ?'); a.push(now); }
-    if (f.overdue === false) { w.push('(c.stage_due IS NULL OR c.stage_due >= ?)'); a.push(now); }
-    if (f.from != null) { w.push('c.created_at >= ?'); a.push(f.from); }
-    if (f.to != null) { w.push('c.created_at < ?'); a.push(f.to); }
+    if (f.classCode) {
+      w.push('c.class_code = ?');
+      a.push(f.classCode);
+    }
+    if (f.status) {
+      w.push('c.status = ?');
+      a.push(f.status);
+    }
+    if (f.channel) {
+      w.push('c.channel = ?');
+      a.push(f.channel);
+    }
+    if (f.streetCode) {
+      w.push('c.street_code = ?');
+      a.push(f.streetCode);
+    }
+    if (f.deptCode) {
+      w.push('c.dept_code = ?');
+      a.push(f.deptCode);
+    }
+    if (f.overdue === true) {
+      w.push('c.stage_due < ?');
+      a.push(now);
+    }
+    if (f.overdue === false) {
+      w.push('(c.stage_due IS NULL OR c.stage_due >= ?)');
+      a.push(now);
+    }
+    if (f.from != null) {
+      w.push('c.created_at >= ?');
+      a.push(f.from);
+    }
+    if (f.to != null) {
+      w.push('c.created_at < ?');
+      a.push(f.to);
+    }
     return { sql: w.length ? w.join(' AND ') : '1', args: a, order };
   }
 
@@ -406,10 +539,15 @@ export class CaseService {
       pageOrder = 'c.id DESC';
       cap = 1000;
     }
-    const rows = this.sql(`SELECT c.* FROM ${from} WHERE ${text} AND ${sql} ORDER BY ${pageOrder} LIMIT ? OFFSET ?`)
-      .all(...textArgs, ...args, limit, offset) as CaseRow[];
-    const total = (this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${text} AND ${sql} LIMIT ${cap})`)
-      .get(...textArgs, ...args) as { n: number }).n;
+    const rows = this.sql(`SELECT c.* FROM ${from} WHERE ${text} AND ${sql} ORDER BY ${pageOrder} LIMIT ? OFFSET ?`).all(
+      ...textArgs,
+      ...args,
+      limit,
+      offset,
+    ) as CaseRow[];
+    const total = (
+      this.sql(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${text} AND ${sql} LIMIT ${cap})`).get(...textArgs, ...args) as { n: number }
+    ).n;
     return { total, items: rows.map((r) => this.summary(r, now)) };
   }
 
@@ -443,8 +581,9 @@ export class CaseService {
   /** Centre-wide counts per status: computed once, then kept up to date by every write. */
   private allStatusCounts(): Map<string, number> {
     if (!this.statusCounts) {
-      this.statusCounts = new Map((this.sql('SELECT status, count(*) AS n FROM cases GROUP BY status').all() as { status: string; n: number }[])
-        .map((r) => [r.status, r.n]));
+      this.statusCounts = new Map(
+        (this.sql('SELECT status, count(*) AS n FROM cases GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+      );
     }
     return this.statusCounts;
   }
@@ -454,16 +593,25 @@ export class CaseService {
     const key = `${col}:${dept}`;
     let m = this.scoped.get(key);
     if (!m) {
-      m = new Map((this.sql(`SELECT status, count(*) AS n FROM cases WHERE ${col} = ? GROUP BY status`).all(dept) as { status: string; n: number }[])
-        .map((r) => [r.status, r.n]));
+      m = new Map(
+        (this.sql(`SELECT status, count(*) AS n FROM cases WHERE ${col} = ? GROUP BY status`).all(dept) as { status: string; n: number }[]).map((r) => [
+          r.status,
+          r.n,
+        ]),
+      );
       this.scoped.set(key, m);
     }
     return m;
   }
 
   /** Keeps the cached counts in step with one case moving from (status, depts) to (status, depts). */
-  private bump(from: { status: string; dept: string | null; assignee: string | null } | null, to: { status: string; dept: string | null; assignee: string | null }): void {
-    const add = (m: Map<string, number> | null | undefined, status: string, d: number) => { if (m) m.set(status, (m.get(status) ?? 0) + d); };
+  private bump(
+    from: { status: string; dept: string | null; assignee: string | null } | null,
+    to: { status: string; dept: string | null; assignee: string | null },
+  ): void {
+    const add = (m: Map<string, number> | null | undefined, status: string, d: number) => {
+      if (m) m.set(status, (m.get(status) ?? 0) + d);
+    };
     if (from) {
       add(this.statusCounts, from.status, -1);
       if (from.dept) add(this.scoped.get(`dept_code:${from.dept}`), from.status, -1);
@@ -484,26 +632,59 @@ export class CaseService {
   duplicates(p: { kind: 'component' | 'event'; classCode: string; lon: number; lat: number; excludeId?: number }, now: number): DuplicateHit[] {
     const { radiusM, hours } = this.settings.get().duplicates;
     const d = metresToDegrees(radiusM, p.lat);
-    const rows = this.q.recentSameClass.all(p.classCode, p.kind, now - hours * 3600_000, p.lon - d.dLon, p.lon + d.dLon, p.lat - d.dLat, p.lat + d.dLat) as
-      { id: number; case_no: string; status: string; lon: number; lat: number; created_at: number; description: string }[];
+    const rows = this.q.recentSameClass.all(p.classCode, p.kind, now - hours * 3600_000, p.lon - d.dLon, p.lon + d.dLon, p.lat - d.dLat, p.lat + d.dLat) as {
+      id: number;
+      case_no: string;
+      status: string;
+      lon: number;
+      lat: number;
+      created_at: number;
+      description: string;
+    }[];
     return rows
       .filter((r) => r.id !== p.excludeId)
-      .map((r) => ({ id: r.id, caseNo: r.case_no, status: r.status, distanceM: Math.round(distanceM([p.lon, p.lat], [r.lon, r.lat]) * 10) / 10, createdAt: r.created_at, description: r.description }))
+      .map((r) => ({
+        id: r.id,
+        caseNo: r.case_no,
+        status: r.status,
+        distanceM: Math.round(distanceM([p.lon, p.lat], [r.lon, r.lat]) * 10) / 10,
+        createdAt: r.created_at,
+        description: r.description,
+      }))
       .filter((h) => h.distanceM <= radiusM)
       .sort((a, b) => a.distanceM - b.distanceM);
   }
 
   /** Open cases in a box for the map layer (status and overdue flags). */
-  inBox(bbox: [number, number, number, number], limit: number, now: number, u: User): { id: number; caseNo: string; lon: number; lat: number; status: CaseState; overdue: boolean; overdue3x: boolean }[] {
+  inBox(
+    bbox: [number, number, number, number],
+    limit: number,
+    now: number,
+    u: User,
+  ): { id: number; caseNo: string; lon: number; lat: number; status: CaseState; overdue: boolean; overdue3x: boolean }[] {
     const marks = OPEN_STATES.map(() => '?').join(', ');
     // Department users see their own cases on the map, as in their queues.
     const scope = u.role === 'department' ? (u.departmentLevel === 2 ? ' AND dept_code = ?' : ' AND assignee_dept = ?') : '';
-    const rows = this.sql(`SELECT id, case_no, lon, lat, status, stage_due, stage_due3x FROM cases
-      WHERE status IN (${marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?${scope} ORDER BY id DESC LIMIT ?`)
-      .all(...OPEN_STATES, bbox[0], bbox[2], bbox[1], bbox[3], ...(scope ? [u.department] : []), limit) as { id: number; case_no: string; lon: number; lat: number; status: CaseState; stage_due: number | null; stage_due3x: number | null }[];
+    const rows = this.sql(
+      `SELECT id, case_no, lon, lat, status, stage_due, stage_due3x FROM cases
+      WHERE status IN (${marks}) AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?${scope} ORDER BY id DESC LIMIT ?`,
+    ).all(...OPEN_STATES, bbox[0], bbox[2], bbox[1], bbox[3], ...(scope ? [u.department] : []), limit) as {
+      id: number;
+      case_no: string;
+      lon: number;
+      lat: number;
+      status: CaseState;
+      stage_due: number | null;
+      stage_due3x: number | null;
+    }[];
     return rows.map((r) => ({
-      id: r.id, caseNo: r.case_no, lon: r.lon, lat: r.lat, status: r.status,
-      overdue: r.stage_due != null && now > r.stage_due, overdue3x: r.stage_due3x != null && now > r.stage_due3x,
+      id: r.id,
+      caseNo: r.case_no,
+      lon: r.lon,
+      lat: r.lat,
+      status: r.status,
+      overdue: r.stage_due != null && now > r.stage_due,
+      overdue3x: r.stage_due3x != null && now > r.stage_due3x,
     }));
   }
 
@@ -511,7 +692,14 @@ export class CaseService {
 
   /** Resolves where a report is: a component code sets class, place and owner; else a point; else an address that
    * names a community or street (its centre, marked approximate). */
-  private locate(i: IntakeInput): { kind: 'component' | 'event'; classCode: string; lon: number; lat: number; componentCode: string | null; approximate: boolean } {
+  private locate(i: IntakeInput): {
+    kind: 'component' | 'event';
+    classCode: string;
+    lon: number;
+    lat: number;
+    componentCode: string | null;
+    approximate: boolean;
+  } {
     if (i.componentCode) {
       const c = this.components.get(i.componentCode);
       return { kind: 'component', classCode: c.classCode, lon: c.lon, lat: c.lat, componentCode: c.code, approximate: false };
@@ -519,14 +707,26 @@ export class CaseService {
     if (!i.classCode) throw new ApiError('BAD_INPUT', 'a case needs a class (classCode) or a component code', { field: 'classCode' });
     const kind = i.kind ?? 'event';
     if (kind === 'event' && !this.q.eventClass.get(i.classCode)) throw new ApiError('BAD_INPUT', `unknown event class ${i.classCode}`, { field: 'classCode' });
-    if (kind === 'component' && !this.catalog.componentClass(i.classCode)) throw new ApiError('BAD_INPUT', `unknown component class ${i.classCode}`, { field: 'classCode' });
+    if (kind === 'component' && !this.catalog.componentClass(i.classCode))
+      throw new ApiError('BAD_INPUT', `unknown component class ${i.classCode}`, { field: 'classCode' });
     if (i.lon != null && i.lat != null) return { kind, classCode: i.classCode, lon: i.lon, lat: i.lat, componentCode: null, approximate: false };
     if (i.address) {
-      const hit = this.sql(`SELECT name, min_lon, min_lat, max_lon, max_lat FROM communities WHERE instr(?, name) > 0
-        UNION ALL SELECT name, min_lon, min_lat, max_lon, max_lat FROM streets WHERE instr(?, name) > 0 LIMIT 1`).get(i.address, i.address) as
-        { min_lon: number; min_lat: number; max_lon: number; max_lat: number } | undefined;
-      if (hit) return { kind, classCode: i.classCode, lon: (hit.min_lon + hit.max_lon) / 2, lat: (hit.min_lat + hit.max_lat) / 2, componentCode: null, approximate: true };
-      throw new ApiError('BAD_INPUT', `the address "${i.address.slice(0, 60)}" names no community or street of the district; pick the place on the map`, { field: 'address' });
+      const hit = this.sql(
+        `SELECT name, min_lon, min_lat, max_lon, max_lat FROM communities WHERE instr(?, name) > 0
+        UNION ALL SELECT name, min_lon, min_lat, max_lon, max_lat FROM streets WHERE instr(?, name) > 0 LIMIT 1`,
+      ).get(i.address, i.address) as { min_lon: number; min_lat: number; max_lon: number; max_lat: number } | undefined;
+      if (hit)
+        return {
+          kind,
+          classCode: i.classCode,
+          lon: (hit.min_lon + hit.max_lon) / 2,
+          lat: (hit.min_lat + hit.max_lat) / 2,
+          componentCode: null,
+          approximate: true,
+        };
+      throw new ApiError('BAD_INPUT', `the address "${i.address.slice(0, 60)}" names no community or street of the district; pick the place on the map`, {
+        field: 'address',
+      });
     }
     throw new ApiError('BAD_INPUT', 'a case needs a location: lon/lat, a component code or an address', { field: 'lon' });
   }
@@ -540,7 +740,14 @@ export class CaseService {
   /** Takes in a new case; returns it with the change for push. */
   intake(i: IntakeInput, u: User, now: number): { detail: CaseDetail; change: CaseChange } {
     const ch = this.q.channel.get(i.channel) as { code: string } | undefined;
-    if (!ch) throw new ApiError('BAD_INPUT', `unknown channel ${i.channel}; channels are ${this.channels().map((c) => c.code).join(', ')}`, { field: 'channel' });
+    if (!ch)
+      throw new ApiError(
+        'BAD_INPUT',
+        `unknown channel ${i.channel}; channels are ${this.channels()
+          .map((c) => c.code)
+          .join(', ')}`,
+        { field: 'channel' },
+      );
     if (i.selfHandled && u.role !== 'supervisor' && u.role !== 'admin') throw new ApiError('FORBIDDEN', '自行处置 is recorded by a supervisor (监督员) only');
     if (i.selfHandled && i.channel !== 'supervisor') throw new ApiError('BAD_INPUT', '自行处置 cases come from the supervisor channel', { field: 'channel' });
     const loc = this.locate(i);
@@ -549,18 +756,52 @@ export class CaseService {
     const id = this.db.transaction(() => {
       const caseNo = this.nextCaseNo(now);
       const clock = this.clockFor('pending_accept', loc.kind, loc.classCode, now);
-      const r = this.sql(`INSERT INTO cases (case_no, kind, class_code, channel, status, description, address, lon, lat, grid_code,
+      const r = this.sql(
+        `INSERT INTO cases (case_no, kind, class_code, channel, status, description, address, lon, lat, grid_code,
         community_code, street_code, component_code, reporter_name, reporter_phone, reporter_email, callback, attributes,
         stage, stage_started, stage_limit_ms, stage_unit, stage_due, stage_due3x, open311_token, created_at, updated_at)
-        VALUES (?, ?, ?, ?, 'pending_accept', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        caseNo, loc.kind, loc.classCode, i.channel, i.description, i.address ?? null, loc.lon, loc.lat, cell.code,
-        cell.communityCode, cell.streetCode, loc.componentCode, i.reporterName ?? null, i.reporterPhone ?? null, i.reporterEmail ?? null,
-        i.callback ? 1 : 0, i.attributes ? JSON.stringify(i.attributes) : null,
-        clock.stage, clock.stage_started, clock.stage_limit_ms, clock.stage_unit, clock.stage_due, clock.stage_due3x, i.open311Token ?? null, now, now,
+        VALUES (?, ?, ?, ?, 'pending_accept', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        caseNo,
+        loc.kind,
+        loc.classCode,
+        i.channel,
+        i.description,
+        i.address ?? null,
+        loc.lon,
+        loc.lat,
+        cell.code,
+        cell.communityCode,
+        cell.streetCode,
+        loc.componentCode,
+        i.reporterName ?? null,
+        i.reporterPhone ?? null,
+        i.reporterEmail ?? null,
+        i.callback ? 1 : 0,
+        i.attributes ? JSON.stringify(i.attributes) : null,
+        clock.stage,
+        clock.stage_started,
+        clock.stage_limit_ms,
+        clock.stage_unit,
+        clock.stage_due,
+        clock.stage_due3x,
+        i.open311Token ?? null,
+        now,
+        now,
       );
       const caseId = Number(r.lastInsertRowid);
-      const h = this.q.insertHistory.run(caseId, now, u.id || null, u.displayName, u.role, 'intake', null, 'pending_accept', null,
-        JSON.stringify({ channel: i.channel, approximate: loc.approximate || undefined }));
+      const h = this.q.insertHistory.run(
+        caseId,
+        now,
+        u.id || null,
+        u.displayName,
+        u.role,
+        'intake',
+        null,
+        'pending_accept',
+        null,
+        JSON.stringify({ channel: i.channel, approximate: loc.approximate || undefined }),
+      );
       for (const p of photos) this.q.insertPhoto.run(caseId, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now);
       this.bump(null, { status: 'pending_accept', dept: null, assignee: null });
       if (i.selfHandled) this.applyAction(this.row(caseId), 'selfHandle', { id: caseId, action: 'selfHandle', version: 1 }, u, now, []);
@@ -592,7 +833,9 @@ export class CaseService {
       const r = this.row(i.id);
       if (!this.visible(r, u)) throw new ApiError('FORBIDDEN', `case ${r.case_no} is not assigned to your department`);
       if (r.version !== i.version) {
-        throw new ApiError('CONFLICT', `case ${r.case_no} was changed by someone else (version ${r.version}, you saw ${i.version}); reload it and try again`, { current: r.version });
+        throw new ApiError('CONFLICT', `case ${r.case_no} was changed by someone else (version ${r.version}, you saw ${i.version}); reload it and try again`, {
+          current: r.version,
+        });
       }
       this.applyAction(r, i.action, i, u, now, photos);
     })();
@@ -602,7 +845,10 @@ export class CaseService {
 
   private applyAction(r: CaseRow, action: CaseAction, i: ActInput, u: User, now: number, photos: ReturnType<typeof decodePhotos>): void {
     const d = decide(this.facts(r), action, u.role, { reason: i.reason, passed: i.passed } satisfies ActionInput & { reason?: string });
-    if (!d.ok) throw new ApiError(d.reason === 'role' ? 'FORBIDDEN' : d.reason === 'reason' ? 'BAD_INPUT' : 'CONFLICT', d.message, { field: d.reason === 'reason' ? 'reason' : 'action' });
+    if (!d.ok)
+      throw new ApiError(d.reason === 'role' ? 'FORBIDDEN' : d.reason === 'reason' ? 'BAD_INPUT' : 'CONFLICT', d.message, {
+        field: d.reason === 'reason' ? 'reason' : 'action',
+      });
     const who = this.actorMayAct(r, action, u);
     if (who) throw new ApiError('FORBIDDEN', who);
 
@@ -745,7 +991,8 @@ export class CaseService {
         set.rework_count = r.rework_count + 1;
         break;
       case 'close': {
-        const lastHandle = this.sql("SELECT data FROM case_history WHERE case_id = ? AND action = 'handle' ORDER BY id DESC LIMIT 1").get(r.id) as { data: string } | undefined;
+        const lastHandle = this.sql("SELECT data FROM case_history WHERE case_id = ? AND action = 'handle' ORDER BY id DESC LIMIT 1").get(r.id) as
+          { data: string } | undefined;
         set.close_type = lastHandle && JSON.parse(lastHandle.data).late ? 'overdue' : 'normal';
         set.closed_at = now;
         data.closeType = set.close_type;
@@ -761,8 +1008,18 @@ export class CaseService {
     set.version = r.version + 1;
     const cols = Object.keys(set);
     this.sql(`UPDATE cases SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => set[c] as never), r.id);
-    const h = this.q.insertHistory.run(r.id, now, u.id || null, u.displayName, u.role, action, r.status, to, i.reason ?? null,
-      Object.keys(data).length ? JSON.stringify(data) : null);
+    const h = this.q.insertHistory.run(
+      r.id,
+      now,
+      u.id || null,
+      u.displayName,
+      u.role,
+      action,
+      r.status,
+      to,
+      i.reason ?? null,
+      Object.keys(data).length ? JSON.stringify(data) : null,
+    );
     for (const p of photos) this.q.insertPhoto.run(r.id, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now);
     const after = (col: 'dept_code' | 'assignee_dept') => (col in set ? (set[col] as string | null) : r[col]);
     this.bump({ status: r.status, dept: r.dept_code, assignee: r.assignee_dept }, { status: to, dept: after('dept_code'), assignee: after('assignee_dept') });

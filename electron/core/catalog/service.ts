@@ -18,12 +18,22 @@ export class CatalogService {
 
   componentClasses(): ComponentClass[] {
     if (!this.classes) {
-      this.classes = (this.db
-        .prepare(`SELECT k.code, k.major, k.name, m.name AS major_name, k.default_dept, k.geometry, k.idx
-          FROM component_classes k JOIN component_majors m ON m.code = k.major ORDER BY k.code`)
-        .all() as any[]).map((r) => ({
-        code: r.code, major: r.major, minor: r.code.slice(2), name: r.name, majorName: r.major_name,
-        defaultDept: r.default_dept, geometry: r.geometry, idx: r.idx,
+      this.classes = (
+        this.db
+          .prepare(
+            `SELECT k.code, k.major, k.name, m.name AS major_name, k.default_dept, k.geometry, k.idx
+          FROM component_classes k JOIN component_majors m ON m.code = k.major ORDER BY k.code`,
+          )
+          .all() as any[]
+      ).map((r) => ({
+        code: r.code,
+        major: r.major,
+        minor: r.code.slice(2),
+        name: r.name,
+        majorName: r.major_name,
+        defaultDept: r.default_dept,
+        geometry: r.geometry,
+        idx: r.idx,
       }));
       this.byCode = new Map(this.classes.map((c) => [c.code, c]));
     }
@@ -36,12 +46,22 @@ export class CatalogService {
   }
 
   eventClasses(): EventClass[] {
-    return (this.db
-      .prepare(`SELECT e.code, e.major, e.name, m.name AS major_name, e.default_dept, e.limit_value, e.limit_unit
-        FROM event_classes e JOIN event_majors m ON m.code = e.major ORDER BY e.code`)
-      .all() as any[]).map((r) => ({
-      code: r.code, major: r.major, minor: r.code.slice(2), name: r.name, majorName: r.major_name,
-      defaultDept: r.default_dept, limitValue: r.limit_value, limitUnit: r.limit_unit,
+    return (
+      this.db
+        .prepare(
+          `SELECT e.code, e.major, e.name, m.name AS major_name, e.default_dept, e.limit_value, e.limit_unit
+        FROM event_classes e JOIN event_majors m ON m.code = e.major ORDER BY e.code`,
+        )
+        .all() as any[]
+    ).map((r) => ({
+      code: r.code,
+      major: r.major,
+      minor: r.code.slice(2),
+      name: r.name,
+      majorName: r.major_name,
+      defaultDept: r.default_dept,
+      limitValue: r.limit_value,
+      limitUnit: r.limit_unit,
     }));
   }
 

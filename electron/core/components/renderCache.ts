@@ -44,7 +44,10 @@ export class ComponentRenderCache {
   private overlay = new Map<number, { x: number; y: number; cls: number; state: number }>();
 
   /** `rows` overrides where the rows come from (a layer as of a past date); default: the live table. */
-  constructor(private readonly db: Db, private readonly rows?: () => RenderRow[]) {}
+  constructor(
+    private readonly db: Db,
+    private readonly rows?: () => RenderRow[],
+  ) {}
 
   invalidate(): void {
     this.loaded = false;
@@ -74,7 +77,8 @@ export class ComponentRenderCache {
 
   /** Position of an id in the static columns (ids are sorted), or -1. */
   private indexOf(id: number): number {
-    let lo = 0, hi = this.ids.length - 1;
+    let lo = 0,
+      hi = this.ids.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (this.ids[mid] === id) return mid;
@@ -100,9 +104,13 @@ export class ComponentRenderCache {
 
   private load(): void {
     const stateIdx = this.stateIdx;
-    const classIdx = (this.classIdx = new Map((this.db.prepare('SELECT code, idx FROM component_classes').all() as { code: string; idx: number }[]).map((r) => [r.code, r.idx])));
+    const classIdx = (this.classIdx = new Map(
+      (this.db.prepare('SELECT code, idx FROM component_classes').all() as { code: string; idx: number }[]).map((r) => [r.code, r.idx]),
+    ));
     // Raw rows of plain columns (no join, no objects per row): the fastest way through 300,000 rows.
-    const rows = this.rows?.() ?? (this.db.prepare('SELECT id, lon, lat, class_code, state FROM components WHERE retired_at IS NULL ORDER BY id').raw().all() as RenderRow[]);
+    const rows =
+      this.rows?.() ??
+      (this.db.prepare('SELECT id, lon, lat, class_code, state FROM components WHERE retired_at IS NULL ORDER BY id').raw().all() as RenderRow[]);
     const n = rows.length;
     this.ids = new Uint32Array(n);
     this.x = new Float64Array(n);
@@ -134,21 +142,37 @@ export class ComponentRenderCache {
     const [minX, minY] = toMercator(q.bbox[0], q.bbox[1]);
     const [maxX, maxY] = toMercator(q.bbox[2], q.bbox[3]);
     const base = this.ids.length === 0 ? [] : this.index.range(minX, minY, maxX, maxY);
-    let X: ArrayLike<number> = this.x, Y: ArrayLike<number> = this.y, ID: ArrayLike<number> = this.ids, CLS: ArrayLike<number> = this.cls, ST: ArrayLike<number> = this.state;
+    let X: ArrayLike<number> = this.x,
+      Y: ArrayLike<number> = this.y,
+      ID: ArrayLike<number> = this.ids,
+      CLS: ArrayLike<number> = this.cls,
+      ST: ArrayLike<number> = this.state;
     let hits: number[];
     if (this.overlay.size === 0 && this.deadCount === 0) {
       // Nothing committed since the build: the static columns as they are.
       hits = q.classIdx ? base.filter((i) => q.classIdx!.has(this.cls[i])) : base;
     } else {
       // Static entries still alive, then overlay entries in the box, gathered into one column set.
-      const x: number[] = [], y: number[] = [], id: number[] = [], cls: number[] = [], st: number[] = [];
+      const x: number[] = [],
+        y: number[] = [],
+        id: number[] = [],
+        cls: number[] = [],
+        st: number[] = [];
       for (const i of base) {
         if (this.dead[i] || (q.classIdx && !q.classIdx.has(this.cls[i]))) continue;
-        x.push(this.x[i]); y.push(this.y[i]); id.push(this.ids[i]); cls.push(this.cls[i]); st.push(this.state[i]);
+        x.push(this.x[i]);
+        y.push(this.y[i]);
+        id.push(this.ids[i]);
+        cls.push(this.cls[i]);
+        st.push(this.state[i]);
       }
       for (const [oid, o] of this.overlay) {
         if (o.x < minX || o.x > maxX || o.y < minY || o.y > maxY || (q.classIdx && !q.classIdx.has(o.cls))) continue;
-        x.push(o.x); y.push(o.y); id.push(oid); cls.push(o.cls); st.push(o.state);
+        x.push(o.x);
+        y.push(o.y);
+        id.push(oid);
+        cls.push(o.cls);
+        st.push(o.state);
       }
       [X, Y, ID, CLS, ST] = [x, y, id, cls, st];
       hits = x.map((_, k) => k);

@@ -11,7 +11,23 @@ import type { CatalogService } from '../catalog/service.ts';
 // from the cached catalogue, which is cheaper than joining four tables per row.
 const COLUMNS = `c.id, c.code, c.class_code, c.dept1, c.dept2, c.dept3, c.grid_code, c.state, c.or_date, c.ch_date,
   c.data_source, c.note, c.lon, c.lat, c.version`;
-type Row = [number, string, string, string | null, string | null, string | null, string, Component['state'], string, string | null, string, string | null, number, number, number];
+type Row = [
+  number,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  Component['state'],
+  string,
+  string | null,
+  string,
+  string | null,
+  number,
+  number,
+  number,
+];
 
 // R*Tree boxes are float32 rounded outward, so every box query is followed by an exact check on lon/lat.
 const IN_BOX = `SELECT ${COLUMNS} FROM components c JOIN components_rtree r ON r.id = c.id
@@ -24,16 +40,23 @@ export class ComponentService {
   private readonly q: Record<'byCode' | 'byId' | 'inBox' | 'shapes', Statement>;
   private statsCache: ClassCount[] | null = null;
 
-  constructor(db: Db, private readonly catalog: CatalogService) {
+  constructor(
+    db: Db,
+    private readonly catalog: CatalogService,
+  ) {
     this.renderCache = new ComponentRenderCache(db);
     this.q = {
       byCode: db.prepare(`SELECT ${COLUMNS} FROM components c WHERE c.code = ?`).raw(),
       byId: db.prepare(`SELECT ${COLUMNS} FROM components c WHERE c.id = ?`).raw(),
       inBox: db.prepare(IN_BOX).raw(),
       // Shapes meet the box when their R*Tree box does (a line or polygon can cross it with its point outside).
-      shapes: db.prepare(`SELECT c.id, c.code, c.class_code, c.geometry FROM components c JOIN components_rtree r ON r.id = c.id
+      shapes: db
+        .prepare(
+          `SELECT c.id, c.code, c.class_code, c.geometry FROM components c JOIN components_rtree r ON r.id = c.id
         WHERE r.max_lon >= :minLon AND r.min_lon <= :maxLon AND r.max_lat >= :minLat AND r.min_lat <= :maxLat
-        AND c.geometry IS NOT NULL AND c.retired_at IS NULL LIMIT :limit`).raw(),
+        AND c.geometry IS NOT NULL AND c.retired_at IS NULL LIMIT :limit`,
+        )
+        .raw(),
     };
   }
 
@@ -65,7 +88,8 @@ export class ComponentService {
   at(lon: number, lat: number, radiusM: number, classes?: string[]): Component | null {
     const { dLon, dLat } = metresToDegrees(radiusM, lat);
     const want = classes ? new Set(classes) : null;
-    let best: Row | null = null, bestD = Infinity;
+    let best: Row | null = null,
+      bestD = Infinity;
     for (const r of this.box([lon - dLon, lat - dLat, lon + dLon, lat + dLat], 5000)) {
       if (want && !want.has(r[2])) continue;
       const d = distanceM([lon, lat], [r[12], r[13]]);
@@ -130,9 +154,26 @@ export class ComponentService {
     const k = this.catalog.componentClass(r[2]);
     const dept = (c: string | null) => (c ? this.catalog.departmentName(c) : null);
     return {
-      id: r[0], code: r[1], classCode: r[2], name: k?.name ?? '', majorName: k?.majorName ?? '',
-      dept1Code: r[3], dept1Name: dept(r[3]), dept2Code: r[4], dept2Name: dept(r[4]), dept3Code: r[5], dept3Name: dept(r[5]),
-      gridCode: r[6], state: r[7], orDate: r[8], chDate: r[9], dataSource: r[10], note: r[11], lon: r[12], lat: r[13], version: r[14],
+      id: r[0],
+      code: r[1],
+      classCode: r[2],
+      name: k?.name ?? '',
+      majorName: k?.majorName ?? '',
+      dept1Code: r[3],
+      dept1Name: dept(r[3]),
+      dept2Code: r[4],
+      dept2Name: dept(r[4]),
+      dept3Code: r[5],
+      dept3Name: dept(r[5]),
+      gridCode: r[6],
+      state: r[7],
+      orDate: r[8],
+      chDate: r[9],
+      dataSource: r[10],
+      note: r[11],
+      lon: r[12],
+      lat: r[13],
+      version: r[14],
     };
   }
 }

@@ -16,7 +16,15 @@ import type { GridService } from '../grid/service.ts';
 import { RECORD_COLUMNS, rowToRecord, type RecordRow } from './records.ts';
 import { stateAt, type EditService, type Plan } from './service.ts';
 
-export interface CellRow { id: number; code: string; community_code: string; ring: string; area_m2: number; version: number; retired_at: string | null }
+export interface CellRow {
+  id: number;
+  code: string;
+  community_code: string;
+  ring: string;
+  area_m2: number;
+  version: number;
+  retired_at: string | null;
+}
 
 /** Smallest piece a split may leave (m²). */
 const MIN_PIECE_M2 = 100;
@@ -32,26 +40,41 @@ export function ringAreaM2(ring: LonLat[]): number {
 }
 
 const polyArea = (f: Feature<Polygon | MultiPolygon>) =>
-  f.geometry.type === 'Polygon' ? ringAreaM2(f.geometry.coordinates[0] as LonLat[]) - f.geometry.coordinates.slice(1).reduce((s, r) => s + ringAreaM2(r as LonLat[]), 0)
+  f.geometry.type === 'Polygon'
+    ? ringAreaM2(f.geometry.coordinates[0] as LonLat[]) - f.geometry.coordinates.slice(1).reduce((s, r) => s + ringAreaM2(r as LonLat[]), 0)
     : f.geometry.coordinates.reduce((s, p) => s + ringAreaM2(p[0] as LonLat[]), 0);
 
 /** Grid-layer edits over one database. */
 export class GridEditor {
   private readonly q: Record<string, Statement>;
 
-  constructor(private readonly db: Db, private readonly grid: GridService, private readonly edits: EditService, private readonly adminCode: string, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly grid: GridService,
+    private readonly edits: EditService,
+    private readonly adminCode: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.q = {
       cell: db.prepare('SELECT id, code, community_code, ring, area_m2, version, retired_at FROM grid_cells WHERE code = ?'),
       cellById: db.prepare('SELECT id, code, community_code, ring, area_m2, version, retired_at FROM grid_cells WHERE id = ?'),
       maxSerial: db.prepare('SELECT max(code) AS m FROM grid_cells WHERE community_code = ?'),
-      update: db.prepare(`UPDATE grid_cells SET ring = ?, area_m2 = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, retired_at = ?, version = ? WHERE id = ?`),
-      insert: db.prepare(`INSERT INTO grid_cells (code, community_code, ring, area_m2, min_lon, min_lat, max_lon, max_lat, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`),
+      update: db.prepare(
+        `UPDATE grid_cells SET ring = ?, area_m2 = ?, min_lon = ?, min_lat = ?, max_lon = ?, max_lat = ?, retired_at = ?, version = ? WHERE id = ?`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO grid_cells (code, community_code, ring, area_m2, min_lon, min_lat, max_lon, max_lat, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+      ),
       rtreeDel: db.prepare('DELETE FROM grid_cells_rtree WHERE id = ?'),
       rtreeIns: db.prepare('INSERT INTO grid_cells_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       version: db.prepare('INSERT INTO grid_versions (cell_id, version, commit_id, op, before, after) VALUES (?, ?, ?, ?, ?, ?)'),
       components: db.prepare(`SELECT ${RECORD_COLUMNS} FROM components WHERE grid_code = ? AND retired_at IS NULL`).raw(),
-      componentsInBox: db.prepare(`SELECT ${RECORD_COLUMNS} FROM components WHERE retired_at IS NULL AND id IN
-        (SELECT id FROM components_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`).raw(),
+      componentsInBox: db
+        .prepare(
+          `SELECT ${RECORD_COLUMNS} FROM components WHERE retired_at IS NULL AND id IN
+        (SELECT id FROM components_rtree WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)`,
+        )
+        .raw(),
     };
   }
 
@@ -98,16 +121,25 @@ export class GridEditor {
     const blade = leftOf(line);
     const a = intersect(featureCollection([poly, blade]));
     const b = difference(featureCollection([poly, blade]));
-    const single = (f: Feature<Polygon | MultiPolygon> | null) => (f && f.geometry.type === 'Polygon' && f.geometry.coordinates.length === 1 ? (f as Feature<Polygon>) : null);
-    const pa = single(a), pb = single(b);
+    const single = (f: Feature<Polygon | MultiPolygon> | null) =>
+      f && f.geometry.type === 'Polygon' && f.geometry.coordinates.length === 1 ? (f as Feature<Polygon>) : null;
+    const pa = single(a),
+      pb = single(b);
     if (!a || !b) throw new ApiError('BAD_INPUT', 'the line does not cut the cell in two: draw it from one side of the cell to the other', { field: 'line' });
     if (!pa || !pb) throw new ApiError('BAD_INPUT', 'the line cuts the cell into more than two pieces: draw a line that crosses it once', { field: 'line' });
     const [areaA, areaB] = [polyArea(pa), polyArea(pb)];
-    if (Math.min(areaA, areaB) < MIN_PIECE_M2) throw new ApiError('BAD_INPUT', `a piece would be ${Math.round(Math.min(areaA, areaB))} m²; each piece must be at least ${MIN_PIECE_M2} m²`, { field: 'line' });
+    if (Math.min(areaA, areaB) < MIN_PIECE_M2)
+      throw new ApiError('BAD_INPUT', `a piece would be ${Math.round(Math.min(areaA, areaB))} m²; each piece must be at least ${MIN_PIECE_M2} m²`, {
+        field: 'line',
+      });
     const overlap = intersect(featureCollection([pa, pb]));
     const whole = ringAreaM2(ring);
     if ((overlap && polyArea(overlap) > 1) || Math.abs(areaA + areaB - whole) > whole * AREA_TOLERANCE + 1) {
-      throw new ApiError('BAD_INPUT', `topology check failed: the pieces (${Math.round(areaA)} + ${Math.round(areaB)} m²) do not cover the cell (${Math.round(whole)} m²) exactly`, { field: 'line' });
+      throw new ApiError(
+        'BAD_INPUT',
+        `topology check failed: the pieces (${Math.round(areaA)} + ${Math.round(areaB)} m²) do not cover the cell (${Math.round(whole)} m²) exactly`,
+        { field: 'line' },
+      );
     }
     const [keep, fresh] = areaA >= areaB ? [pa, pb] : [pb, pa];
     const newCode = this.nextCellCode(cell.community_code);
@@ -116,7 +148,12 @@ export class GridEditor {
     const moves = this.componentMoves(cell.code, (p) => booleanPointInPolygon(p, fresh) && !booleanPointInPolygon(p, keep), newCode);
     return this.edits.write({ kind: 'grid', message, actor }, moves, [], [cell.code, newCode], (commitId) => {
       this.writeCell(commitId, cell, { ...this.record(cell), ring: keepRing, areaM2: ringAreaM2(keepRing) }, 'update');
-      this.writeCell(commitId, null, { code: newCode, communityCode: cell.community_code, ring: freshRing, areaM2: ringAreaM2(freshRing), retiredAt: null }, 'add');
+      this.writeCell(
+        commitId,
+        null,
+        { code: newCode, communityCode: cell.community_code, ring: freshRing, areaM2: ringAreaM2(freshRing), retiredAt: null },
+        'add',
+      );
       this.grid.invalidate();
     });
   }
@@ -128,14 +165,24 @@ export class GridEditor {
     const cells = uniq.map((c) => this.active(c));
     const community = cells[0].community_code;
     const other = cells.find((c) => c.community_code !== community);
-    if (other) throw new ApiError('BAD_INPUT', `cells of different communities cannot be merged (${cells[0].code} is in ${community}, ${other.code} in ${other.community_code})`, { field: 'codes' });
+    if (other)
+      throw new ApiError(
+        'BAD_INPUT',
+        `cells of different communities cannot be merged (${cells[0].code} is in ${community}, ${other.code} in ${other.community_code})`,
+        { field: 'codes' },
+      );
     const polys = cells.map((c) => turfPolygon([JSON.parse(c.ring) as LonLat[]]));
     const u = union(featureCollection(polys));
-    if (!u || u.geometry.type !== 'Polygon') throw new ApiError('BAD_INPUT', 'the cells do not form one connected area: merge only cells that share a boundary', { field: 'codes' });
-    if (u.geometry.coordinates.length > 1) throw new ApiError('BAD_INPUT', 'the merged cell would have a hole (it would surround another cell)', { field: 'codes' });
+    if (!u || u.geometry.type !== 'Polygon')
+      throw new ApiError('BAD_INPUT', 'the cells do not form one connected area: merge only cells that share a boundary', { field: 'codes' });
+    if (u.geometry.coordinates.length > 1)
+      throw new ApiError('BAD_INPUT', 'the merged cell would have a hole (it would surround another cell)', { field: 'codes' });
     const sum = cells.reduce((s, c) => s + ringAreaM2(JSON.parse(c.ring)), 0);
     const area = polyArea(u);
-    if (Math.abs(area - sum) > sum * AREA_TOLERANCE + 1) throw new ApiError('BAD_INPUT', `topology check failed: the cells overlap or leave gaps (${Math.round(sum)} m² in, ${Math.round(area)} m² merged)`, { field: 'codes' });
+    if (Math.abs(area - sum) > sum * AREA_TOLERANCE + 1)
+      throw new ApiError('BAD_INPUT', `topology check failed: the cells overlap or leave gaps (${Math.round(sum)} m² in, ${Math.round(area)} m² merged)`, {
+        field: 'codes',
+      });
     const [keep, ...gone] = cells;
     const ring = u.geometry.coordinates[0] as LonLat[];
     const moves = gone.flatMap((g) => this.componentMoves(g.code, () => true, keep.code));
@@ -151,7 +198,8 @@ export class GridEditor {
   revertCells(detail: CommitDetail): { codes: string[]; write: (commitId: number) => void } {
     const rows = detail.cells.map((v) => {
       const cur = this.q.cell.get(v.code) as CellRow;
-      if (cur.version !== v.version) throw new ApiError('CONFLICT', `cell ${v.code} changed again after commit ${detail.commit.id} (version ${cur.version}); revert the later commit first`);
+      if (cur.version !== v.version)
+        throw new ApiError('CONFLICT', `cell ${v.code} changed again after commit ${detail.commit.id} (version ${cur.version}); revert the later commit first`);
       const target: CellRecord = v.before ?? { ...v.after, retiredAt: new Date(this.now()).toISOString() };
       return { cur, target, op: (!v.before ? 'retire' : v.after.retiredAt && !target.retiredAt ? 'restore' : 'update') as 'retire' | 'restore' | 'update' };
     });
@@ -225,7 +273,8 @@ function leftOf(line: LonLat[]): Feature<Polygon> {
   if (line.length < 2) throw new ApiError('BAD_INPUT', 'a split line needs at least two points', { field: 'line' });
   const far = 0.02; // degrees, ≈ 2 km
   const unit = (p: LonLat, q: LonLat): LonLat => {
-    const dx = q[0] - p[0], dy = q[1] - p[1];
+    const dx = q[0] - p[0],
+      dy = q[1] - p[1];
     const n = Math.hypot(dx, dy);
     if (n === 0) throw new ApiError('BAD_INPUT', 'the split line has two identical consecutive points', { field: 'line' });
     return [dx / n, dy / n];

@@ -9,8 +9,26 @@ import { normalizeDate, type ClassAttribute, type ComponentRecord, type EditProb
 /** Columns of a component row in record order. */
 export const RECORD_COLUMNS = `id, code, class_code, dept1, dept2, dept3, grid_code, state, or_date, ch_date, data_source, note, lon, lat,
   geometry, attrs, version, retired_at`;
-export type RecordRow = [number, string, string, string | null, string | null, string | null, string, string, string, string | null, string,
-  string | null, number, number, string | null, string | null, number, string | null];
+export type RecordRow = [
+  number,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  number,
+  number,
+  string | null,
+  string | null,
+  number,
+  string | null,
+];
 
 /** A row read with RECORD_COLUMNS (raw) as id, version and record. */
 export function rowToRecord(r: RecordRow): { id: number; version: number; rec: ComponentRecord } {
@@ -18,17 +36,46 @@ export function rowToRecord(r: RecordRow): { id: number; version: number; rec: C
     id: r[0],
     version: r[16],
     rec: {
-      code: r[1], classCode: r[2], dept1: r[3], dept2: r[4], dept3: r[5], gridCode: r[6], state: r[7] as ComponentRecord['state'],
-      orDate: r[8], chDate: r[9], dataSource: r[10], note: r[11], lon: r[12], lat: r[13],
-      geometry: r[14] ? (JSON.parse(r[14]) as ShapeGeometry) : null, attrs: r[15] ? JSON.parse(r[15]) : null, retiredAt: r[17],
+      code: r[1],
+      classCode: r[2],
+      dept1: r[3],
+      dept2: r[4],
+      dept3: r[5],
+      gridCode: r[6],
+      state: r[7] as ComponentRecord['state'],
+      orDate: r[8],
+      chDate: r[9],
+      dataSource: r[10],
+      note: r[11],
+      lon: r[12],
+      lat: r[13],
+      geometry: r[14] ? (JSON.parse(r[14]) as ShapeGeometry) : null,
+      attrs: r[15] ? JSON.parse(r[15]) : null,
+      retiredAt: r[17],
     },
   };
 }
 
 /** Values for INSERT/UPDATE of the record columns (without id and version). */
 export function recordValues(rec: ComponentRecord): unknown[] {
-  return [rec.code, rec.classCode, rec.dept1, rec.dept2, rec.dept3, rec.gridCode, rec.state, rec.orDate, rec.chDate, rec.dataSource, rec.note,
-    rec.lon, rec.lat, rec.geometry ? JSON.stringify(rec.geometry) : null, rec.attrs && Object.keys(rec.attrs).length ? JSON.stringify(rec.attrs) : null, rec.retiredAt];
+  return [
+    rec.code,
+    rec.classCode,
+    rec.dept1,
+    rec.dept2,
+    rec.dept3,
+    rec.gridCode,
+    rec.state,
+    rec.orDate,
+    rec.chDate,
+    rec.dataSource,
+    rec.note,
+    rec.lon,
+    rec.lat,
+    rec.geometry ? JSON.stringify(rec.geometry) : null,
+    rec.attrs && Object.keys(rec.attrs).length ? JSON.stringify(rec.attrs) : null,
+    rec.retiredAt,
+  ];
 }
 
 /** Bounding box of a record: its geometry, or its point. */
@@ -43,7 +90,8 @@ export function representativePoint(g: ShapeGeometry): [number, number] {
   if (g.type === 'LineString') return g.coordinates[Math.floor((g.coordinates.length - 1) / 2)];
   const poly = turfPolygon(g.coordinates);
   const ring = g.coordinates[0];
-  let sx = 0, sy = 0;
+  let sx = 0,
+    sy = 0;
   for (let i = 0; i < ring.length - 1; i++) {
     sx += ring[i][0];
     sy += ring[i][1];
@@ -73,7 +121,8 @@ export function geometryProblems(g: ShapeGeometry | null, kind: ComponentClass['
   if (!g) return [{ field: 'geometry', message: `this class is a ${kind} component: draw its ${kind === 'line' ? 'line' : 'outline'}` }];
   if (g.type !== want) return [{ field: 'geometry', message: `this class needs a ${want}, not a ${g.type}` }];
   const pts = g.type === 'Polygon' ? g.coordinates.flat() : g.coordinates;
-  if (pts.some((p) => !Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))) return [{ field: 'geometry', message: 'a coordinate is not a number pair' }];
+  if (pts.some((p) => !Array.isArray(p) || p.length < 2 || !Number.isFinite(p[0]) || !Number.isFinite(p[1])))
+    return [{ field: 'geometry', message: 'a coordinate is not a number pair' }];
   if (pts.some(([x, y]) => !inBounds(bounds, x, y))) return [{ field: 'geometry', message: 'the shape reaches outside the city' }];
   if (g.type === 'LineString') {
     const distinct = new Set(g.coordinates.map(([x, y]) => `${x},${y}`)).size;
@@ -82,7 +131,8 @@ export function geometryProblems(g: ShapeGeometry | null, kind: ComponentClass['
   if (g.coordinates.length !== 1) return [{ field: 'geometry', message: 'a component polygon has one outer ring and no holes' }];
   const ring = g.coordinates[0];
   const [f, l] = [ring[0], ring[ring.length - 1]];
-  if (ring.length < 4 || f[0] !== l[0] || f[1] !== l[1]) return [{ field: 'geometry', message: 'a polygon ring needs at least three corners and must end where it starts' }];
+  if (ring.length < 4 || f[0] !== l[0] || f[1] !== l[1])
+    return [{ field: 'geometry', message: 'a polygon ring needs at least three corners and must end where it starts' }];
   if (new Set(ring.slice(0, -1).map(([x, y]) => `${x},${y}`)).size < 3) return [{ field: 'geometry', message: 'a polygon needs three different corners' }];
   const k = kinks(turfPolygon(g.coordinates));
   if (k.features.length) {
@@ -93,8 +143,15 @@ export function geometryProblems(g: ShapeGeometry | null, kind: ComponentClass['
 }
 
 /** Checks a whole record and fixes what it can from the location (cell, department default); pushes problems. */
-export function checkRecord(rec: ComponentRecord, env: CheckEnv, at: { index: number; ref: string }, out: EditProblem[], opts: { newCode?: boolean; givenGrid?: string | null } = {}): void {
-  const p = (severity: EditProblem['severity'], field: string, message: string) => out.push({ index: at.index, ref: at.ref, severity, field, message, lon: rec.lon, lat: rec.lat });
+export function checkRecord(
+  rec: ComponentRecord,
+  env: CheckEnv,
+  at: { index: number; ref: string },
+  out: EditProblem[],
+  opts: { newCode?: boolean; givenGrid?: string | null } = {},
+): void {
+  const p = (severity: EditProblem['severity'], field: string, message: string) =>
+    out.push({ index: at.index, ref: at.ref, severity, field, message, lon: rec.lon, lat: rec.lat });
   const k = env.componentClass(rec.classCode);
   if (!k) {
     p('error', 'classCode', `component class ${rec.classCode} does not exist in the class table`);
@@ -104,7 +161,8 @@ export function checkRecord(rec: ComponentRecord, env: CheckEnv, at: { index: nu
     const c = parseComponentCode(rec.code);
     if (!c.ok) p('error', 'code', c.reason);
     else if (c.value.admin !== env.adminCode) p('error', 'code', `code ${rec.code} belongs to district ${c.value.admin}, not this centre's ${env.adminCode}`);
-    else if (c.value.classCode !== rec.classCode) p('error', 'code', `code ${rec.code} names class ${c.value.classCode}, but the record is class ${rec.classCode}`);
+    else if (c.value.classCode !== rec.classCode)
+      p('error', 'code', `code ${rec.code} names class ${c.value.classCode}, but the record is class ${rec.classCode}`);
   }
   const bad = geometryProblems(rec.geometry, k.geometry, env.bounds);
   for (const g of bad) p('error', g.field, g.message);
@@ -132,7 +190,8 @@ export function checkRecord(rec: ComponentRecord, env: CheckEnv, at: { index: nu
   for (const f of ['dept1', 'dept2', 'dept3'] as const) {
     if (rec[f] && !env.hasDepartment(rec[f]!)) p('error', f, `department ${rec[f]} does not exist`);
   }
-  if (!(COMPONENT_STATES as readonly string[]).includes(rec.state)) p('error', 'state', `state ${String(rec.state)} is not one of ${COMPONENT_STATES.join('、')}`);
+  if (!(COMPONENT_STATES as readonly string[]).includes(rec.state))
+    p('error', 'state', `state ${String(rec.state)} is not one of ${COMPONENT_STATES.join('、')}`);
   const od = typeof rec.orDate === 'string' ? normalizeDate(rec.orDate) : null;
   if (!od) p('error', 'orDate', `初始日期 ${String(rec.orDate)} is not a date (YYYY-MM-DD or YYYYMMDD)`);
   else rec.orDate = od;

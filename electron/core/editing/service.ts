@@ -7,8 +7,19 @@ import { formatComponentCode } from '../../../shared/codes.ts';
 import { isoCst } from '../../../shared/calendar.ts';
 import type { BBox } from '../../../shared/model.ts';
 import {
-  changeKey, differingFields, type CellRecord, type ClassAttribute, type CommitDetail, type CommitInfo, type CommitResult, type ComponentChange,
-  type ComponentFields, type ComponentRecord, type ComponentVersion, type EditConflict, type EditProblem,
+  changeKey,
+  differingFields,
+  type CellRecord,
+  type ClassAttribute,
+  type CommitDetail,
+  type CommitInfo,
+  type CommitResult,
+  type ComponentChange,
+  type ComponentFields,
+  type ComponentRecord,
+  type ComponentVersion,
+  type EditConflict,
+  type EditProblem,
 } from '../../../shared/editing.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { GridService } from '../grid/service.ts';
@@ -40,8 +51,17 @@ export interface CommitHeader {
 const COMMIT_COLUMNS = `c.id, c.at, c.actor, c.message, c.kind, c.reverts, c.added, c.updated, c.retired, c.cells,
   (SELECT r.id FROM edit_commits r WHERE r.reverts = c.id LIMIT 1) AS reverted_by`;
 const toCommit = (r: any): CommitInfo => ({
-  id: r.id, at: r.at, actor: r.actor, message: r.message, kind: r.kind, reverts: r.reverts, revertedBy: r.reverted_by,
-  added: r.added, updated: r.updated, retired: r.retired, cells: r.cells,
+  id: r.id,
+  at: r.at,
+  actor: r.actor,
+  message: r.message,
+  kind: r.kind,
+  reverts: r.reverts,
+  revertedBy: r.reverted_by,
+  added: r.added,
+  updated: r.updated,
+  retired: r.retired,
+  cells: r.cells,
 });
 
 /** Edit commits over one database. Every write method runs in a transaction (a savepoint inside the core's). */
@@ -91,10 +111,19 @@ export class EditService {
   private classAttributeMap(): Map<string, ClassAttribute[]> {
     if (!this.attrCache) {
       this.attrCache = new Map();
-      const rows = this.db.prepare('SELECT class_code, key, label, type, required, options FROM component_class_attributes ORDER BY class_code, ord').all() as any[];
+      const rows = this.db
+        .prepare('SELECT class_code, key, label, type, required, options FROM component_class_attributes ORDER BY class_code, ord')
+        .all() as any[];
       for (const r of rows) {
         const list = this.attrCache.get(r.class_code) ?? [];
-        list.push({ classCode: r.class_code, key: r.key, label: r.label, type: r.type, required: !!r.required, options: r.options ? JSON.parse(r.options) : null });
+        list.push({
+          classCode: r.class_code,
+          key: r.key,
+          label: r.label,
+          type: r.type,
+          required: !!r.required,
+          options: r.options ? JSON.parse(r.options) : null,
+        });
         this.attrCache.set(r.class_code, list);
       }
     }
@@ -124,7 +153,8 @@ export class EditService {
       const m = (this.q.maxCode.get(`${prefix}000000`, `${prefix}999999`) as { m: string | null }).m;
       serial = m ? Number(m.slice(10)) : 0;
     }
-    if (serial >= 999_999) throw new ApiError('CONFLICT', `class ${classCode} has used every serial (999999) in district ${this.opts.adminCode}`, { field: 'classCode' });
+    if (serial >= 999_999)
+      throw new ApiError('CONFLICT', `class ${classCode} has used every serial (999999) in district ${this.opts.adminCode}`, { field: 'classCode' });
     taken?.set(classCode, serial + 1);
     return formatComponentCode(this.opts.adminCode, classCode, serial + 1);
   }
@@ -135,7 +165,10 @@ export class EditService {
   }
 
   /** Resolves and checks changes without writing: the records they would write, the problems and the conflicts. */
-  plan(changes: ComponentChange[], opts: { allowCodes?: boolean; lookup?: (code: string) => ReturnType<EditService['current']> } = {}): { plans: Plan[]; problems: EditProblem[]; conflicts: EditConflict[] } {
+  plan(
+    changes: ComponentChange[],
+    opts: { allowCodes?: boolean; lookup?: (code: string) => ReturnType<EditService['current']> } = {},
+  ): { plans: Plan[]; problems: EditProblem[]; conflicts: EditConflict[] } {
     const current = opts.lookup ?? ((code: string) => this.current(code));
     const problems: EditProblem[] = [];
     const conflicts: EditConflict[] = [];
@@ -174,9 +207,22 @@ export class EditService {
         newCodes.add(code);
         const f = c.fields ?? {};
         const rec: ComponentRecord = {
-          code, classCode: c.classCode, gridCode: c.gridCode ?? '', lon: c.lon, lat: c.lat, geometry: c.geometry ?? null, retiredAt: null,
-          dept1: f.dept1 ?? null, dept2: f.dept2 ?? null, dept3: f.dept3 ?? null, state: f.state ?? '完好', orDate: f.orDate ?? today,
-          chDate: f.chDate ?? null, dataSource: f.dataSource ?? '实测', note: f.note ?? null, attrs: f.attrs ? { ...f.attrs } : null,
+          code,
+          classCode: c.classCode,
+          gridCode: c.gridCode ?? '',
+          lon: c.lon,
+          lat: c.lat,
+          geometry: c.geometry ?? null,
+          retiredAt: null,
+          dept1: f.dept1 ?? null,
+          dept2: f.dept2 ?? null,
+          dept3: f.dept3 ?? null,
+          state: f.state ?? '完好',
+          orDate: f.orDate ?? today,
+          chDate: f.chDate ?? null,
+          dataSource: f.dataSource ?? '实测',
+          note: f.note ?? null,
+          attrs: f.attrs ? { ...f.attrs } : null,
         };
         checkRecord(rec, this.env, { index, ref }, problems, { newCode: !!c.code, givenGrid: c.gridCode ?? null });
         plans.push({ index, ref, op: 'add', id: null, version: 1, before: null, after: rec, photos });
@@ -218,8 +264,15 @@ export class EditService {
     else yours.retiredAt = null;
     const last = this.q.lastCommitOf.get(cur.id) as { commit_id: number } | undefined;
     return {
-      index, code: c.code, baseVersion: c.baseVersion, theirsVersion: cur.version, base, theirs: cur.rec, yours,
-      fields: differingFields(cur.rec, yours), theirCommit: last ? this.commitInfo(last.commit_id) : null,
+      index,
+      code: c.code,
+      baseVersion: c.baseVersion,
+      theirsVersion: cur.version,
+      base,
+      theirs: cur.rec,
+      yours,
+      fields: differingFields(cur.rec, yours),
+      theirCommit: last ? this.commitInfo(last.commit_id) : null,
     };
   }
 
@@ -251,7 +304,10 @@ export class EditService {
     return this.db.transaction(() => {
       const count = (ops: Plan['op'][]) => plans.filter((p) => ops.includes(p.op)).length;
       const at = this.opts.now();
-      const commitId = Number(this.q.commit.run(at, h.actor, h.message, h.kind, h.reverts ?? null, count(['add']), count(['update', 'restore']), count(['retire']), cellCodes.length).lastInsertRowid);
+      const commitId = Number(
+        this.q.commit.run(at, h.actor, h.message, h.kind, h.reverts ?? null, count(['add']), count(['update', 'restore']), count(['retire']), cellCodes.length)
+          .lastInsertRowid,
+      );
       cellWrites?.(commitId);
       const assigned: Record<string, string> = {};
       const changed: { id: number; lon: number; lat: number; classCode: string; state: string; active: boolean }[] = [];
@@ -271,7 +327,13 @@ export class EditService {
         changed.push({ id, lon: p.after.lon, lat: p.after.lat, classCode: p.after.classCode, state: p.after.state, active: !p.after.retiredAt });
       }
       this.components.applyChanges(changed);
-      return { commit: this.commitInfo(commitId)!, codes: plans.map((p) => p.after.code), assigned, problems: problems.filter((p) => p.severity !== 'error'), cells: cellCodes };
+      return {
+        commit: this.commitInfo(commitId)!,
+        codes: plans.map((p) => p.after.code),
+        assigned,
+        problems: problems.filter((p) => p.severity !== 'error'),
+        cells: cellCodes,
+      };
     })();
   }
 
@@ -282,13 +344,19 @@ export class EditService {
 
   /** The commit log, newest first. */
   commits(limit: number, beforeId?: number): CommitInfo[] {
-    return (this.db.prepare(`SELECT ${COMMIT_COLUMNS} FROM edit_commits c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?`).all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as any[]).map(toCommit);
+    return (
+      this.db
+        .prepare(`SELECT ${COMMIT_COLUMNS} FROM edit_commits c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?`)
+        .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as any[]
+    ).map(toCommit);
   }
 
   commitDetail(id: number): CommitDetail {
     const commit = this.commitInfo(id);
     if (!commit) throw new ApiError('NOT_FOUND', `no commit ${id}`, { field: 'id' });
-    const comps = this.db.prepare('SELECT v.version, v.op, v.before, v.after FROM component_versions v WHERE v.commit_id = ? ORDER BY v.component_id').all(id) as any[];
+    const comps = this.db
+      .prepare('SELECT v.version, v.op, v.before, v.after FROM component_versions v WHERE v.commit_id = ? ORDER BY v.component_id')
+      .all(id) as any[];
     const cells = this.db.prepare('SELECT v.version, v.op, v.before, v.after FROM grid_versions v WHERE v.commit_id = ? ORDER BY v.cell_id').all(id) as any[];
     return {
       commit,
@@ -307,19 +375,29 @@ export class EditService {
   history(code: string): ComponentVersion[] {
     const cur = this.current(code);
     if (!cur) throw new ApiError('NOT_FOUND', `no component with code ${code}`, { field: 'code' });
-    const rows = this.db.prepare('SELECT version, op, before, after, commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC').all(cur.id) as any[];
+    const rows = this.db
+      .prepare('SELECT version, op, before, after, commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC')
+      .all(cur.id) as any[];
     const out: ComponentVersion[] = rows.map((r) => ({
-      version: r.version, op: r.op, commit: this.commitInfo(r.commit_id), before: r.before ? JSON.parse(r.before) : null, after: JSON.parse(r.after),
+      version: r.version,
+      op: r.op,
+      commit: this.commitInfo(r.commit_id),
+      before: r.before ? JSON.parse(r.before) : null,
+      after: JSON.parse(r.after),
     }));
     const oldest = rows[rows.length - 1];
     if (!oldest) out.push({ version: cur.version, op: 'census', commit: null, before: null, after: cur.rec });
-    else if (oldest.version > 1 && oldest.before) out.push({ version: oldest.version - 1, op: 'census', commit: null, before: null, after: JSON.parse(oldest.before) });
+    else if (oldest.version > 1 && oldest.before)
+      out.push({ version: oldest.version - 1, op: 'census', commit: null, before: null, after: JSON.parse(oldest.before) });
     return out;
   }
 
   /** Reverts a whole commit as a new commit. Components changed again since are conflicts unless `force` lists
    * them (reapply the revert over the newer change) or `skip` does (keep theirs). */
-  revertPlans(id: number, opts: { force?: string[]; skip?: string[] }): { plans: Plan[]; conflicts: EditConflict[]; problems: EditProblem[]; detail: CommitDetail } {
+  revertPlans(
+    id: number,
+    opts: { force?: string[]; skip?: string[] },
+  ): { plans: Plan[]; conflicts: EditConflict[]; problems: EditProblem[]; detail: CommitDetail } {
     const detail = this.commitDetail(id);
     if (detail.commit.revertedBy) throw new ApiError('CONFLICT', `commit ${id} was already reverted by commit ${detail.commit.revertedBy}`);
     const plans: Plan[] = [];
@@ -330,15 +408,30 @@ export class EditService {
     detail.components.forEach((v, index) => {
       if (skip.has(v.after.code)) return;
       const cur = this.current(v.after.code)!;
-      const target: ComponentRecord = v.before ? structuredClone(v.before) : { ...structuredClone(v.after), retiredAt: new Date(this.opts.now()).toISOString() };
+      const target: ComponentRecord = v.before
+        ? structuredClone(v.before)
+        : { ...structuredClone(v.after), retiredAt: new Date(this.opts.now()).toISOString() };
       if (cur.version !== v.version && !force.has(v.after.code)) {
         conflicts.push({
-          index, code: v.after.code, baseVersion: v.version, theirsVersion: cur.version, base: v.after, theirs: cur.rec, yours: target,
-          fields: differingFields(cur.rec, target), theirCommit: this.commitInfo((this.q.lastCommitOf.get(cur.id) as { commit_id: number }).commit_id),
+          index,
+          code: v.after.code,
+          baseVersion: v.version,
+          theirsVersion: cur.version,
+          base: v.after,
+          theirs: cur.rec,
+          yours: target,
+          fields: differingFields(cur.rec, target),
+          theirCommit: this.commitInfo((this.q.lastCommitOf.get(cur.id) as { commit_id: number }).commit_id),
         });
         return;
       }
-      const op: Plan['op'] = !v.before ? 'retire' : cur.rec.retiredAt && !target.retiredAt ? 'restore' : !cur.rec.retiredAt && target.retiredAt ? 'retire' : 'update';
+      const op: Plan['op'] = !v.before
+        ? 'retire'
+        : cur.rec.retiredAt && !target.retiredAt
+          ? 'restore'
+          : !cur.rec.retiredAt && target.retiredAt
+            ? 'retire'
+            : 'update';
       // A grid commit's components go back to cells the same revert restores: the grid as it is now would
       // "fix" them into the wrong cells, so only component commits are checked against it.
       if (!target.retiredAt && !detail.cells.length) checkRecord(target, this.env, { index, ref: target.code }, problems, { givenGrid: target.gridCode });
@@ -380,8 +473,12 @@ export class EditService {
 /** Rows of a history table (component or grid versions) changed after time `t`: id → the image at `t`, the
  * before-image of the earliest change after it (null = the row did not exist then). */
 export function stateAt<T>(db: Db, table: 'component_versions' | 'grid_versions', idColumn: 'component_id' | 'cell_id', t: number): Map<number, T | null> {
-  const rows = db.prepare(`SELECT v.${idColumn} AS id, v.before FROM ${table} v JOIN edit_commits c ON c.id = v.commit_id
-    WHERE c.at > ? ORDER BY c.at DESC, v.version DESC`).all(t) as { id: number; before: string | null }[];
+  const rows = db
+    .prepare(
+      `SELECT v.${idColumn} AS id, v.before FROM ${table} v JOIN edit_commits c ON c.id = v.commit_id
+    WHERE c.at > ? ORDER BY c.at DESC, v.version DESC`,
+    )
+    .all(t) as { id: number; before: string | null }[];
   const out = new Map<number, T | null>();
   // Newest first, so the last write per id is the earliest change after t.
   for (const r of rows) out.set(r.id, r.before ? JSON.parse(r.before) : null);
@@ -392,11 +489,21 @@ export function stateAt<T>(db: Db, table: 'component_versions' | 'grid_versions'
 export function refuseOnProblems(problems: EditProblem[], conflicts: EditConflict[]): void {
   const errors = problems.filter((p) => p.severity === 'error');
   if (conflicts.length) {
-    throw new ApiError('CONFLICT', `${conflicts.length} component(s) were changed by another editor since your draft began: ${conflicts.slice(0, 5).map((c) => c.code).join(', ')}; choose theirs or yours for each`, { conflicts, problems: errors });
+    throw new ApiError(
+      'CONFLICT',
+      `${conflicts.length} component(s) were changed by another editor since your draft began: ${conflicts
+        .slice(0, 5)
+        .map((c) => c.code)
+        .join(', ')}; choose theirs or yours for each`,
+      { conflicts, problems: errors },
+    );
   }
   if (errors.length) {
     const first = errors[0];
-    throw new ApiError('BAD_INPUT', `${errors.length} problem(s) stop this commit; the first: ${first.ref} ${first.field}: ${first.message}`, { problems: errors, field: first.field });
+    throw new ApiError('BAD_INPUT', `${errors.length} problem(s) stop this commit; the first: ${first.ref} ${first.field}: ${first.message}`, {
+      problems: errors,
+      field: first.field,
+    });
   }
 }
 
@@ -405,7 +512,10 @@ function cloneRecord(r: ComponentRecord): ComponentRecord {
   return { ...r, attrs: r.attrs ? { ...r.attrs } : null };
 }
 
-function applyPatch(rec: ComponentRecord, c: { lon?: number; lat?: number; geometry?: ComponentRecord['geometry']; gridCode?: string; fields?: Partial<ComponentFields> }): void {
+function applyPatch(
+  rec: ComponentRecord,
+  c: { lon?: number; lat?: number; geometry?: ComponentRecord['geometry']; gridCode?: string; fields?: Partial<ComponentFields> },
+): void {
   if (c.lon !== undefined) rec.lon = c.lon;
   if (c.lat !== undefined) rec.lat = c.lat;
   if (c.geometry !== undefined) rec.geometry = c.geometry;

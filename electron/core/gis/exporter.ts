@@ -22,7 +22,12 @@ export interface ExportOptions {
 }
 
 /** What an export needs from the core. */
-export interface ExportContext { db: Db; catalog: CatalogService; edits: EditService; gridEditor: GridEditor }
+export interface ExportContext {
+  db: Db;
+  catalog: CatalogService;
+  edits: EditService;
+  gridEditor: GridEditor;
+}
 
 /** Builds the layer to write (features in the output CRS). */
 export function exportLayer(ctx: ExportContext, o: ExportOptions): OutLayer {
@@ -32,17 +37,37 @@ export function exportLayer(ctx: ExportContext, o: ExportOptions): OutLayer {
   const asOf = o.asOf ?? null;
   const features: OutFeature[] = [];
   if (o.layer === 'components') {
-    if (o.classCode && !ctx.catalog.componentClass(o.classCode)) throw new ApiError('BAD_INPUT', `component class ${o.classCode} does not exist`, { field: 'classCode' });
+    if (o.classCode && !ctx.catalog.componentClass(o.classCode))
+      throw new ApiError('BAD_INPUT', `component class ${o.classCode} does not exist`, { field: 'classCode' });
     const dept = (c: string | null) => (c ? ctx.catalog.departmentName(c) : null);
     for (const { rec } of ctx.edits.recordsAsOf(asOf)) {
       if (o.classCode && rec.classCode !== o.classCode) continue;
       const g = rec.geometry;
-      const geometry: Geometry = !g ? { type: 'Point', coordinates: tr([rec.lon, rec.lat]) }
-        : g.type === 'LineString' ? { type: 'LineString', coordinates: g.coordinates.map(tr) } : { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(tr)) };
+      const geometry: Geometry = !g
+        ? { type: 'Point', coordinates: tr([rec.lon, rec.lat]) }
+        : g.type === 'LineString'
+          ? { type: 'LineString', coordinates: g.coordinates.map(tr) }
+          : { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(tr)) };
       features.push({
         geometry,
-        values: [rec.code, ctx.catalog.componentClass(rec.classCode)?.name ?? '', rec.classCode, rec.dept1, dept(rec.dept1), rec.dept2, dept(rec.dept2), rec.dept3, dept(rec.dept3),
-          rec.gridCode, rec.state, rec.orDate, rec.chDate, rec.dataSource, rec.note, rec.attrs ? JSON.stringify(rec.attrs) : null],
+        values: [
+          rec.code,
+          ctx.catalog.componentClass(rec.classCode)?.name ?? '',
+          rec.classCode,
+          rec.dept1,
+          dept(rec.dept1),
+          rec.dept2,
+          dept(rec.dept2),
+          rec.dept3,
+          dept(rec.dept3),
+          rec.gridCode,
+          rec.state,
+          rec.orDate,
+          rec.chDate,
+          rec.dataSource,
+          rec.note,
+          rec.attrs ? JSON.stringify(rec.attrs) : null,
+        ],
       });
     }
     return { name: 'components', columns: [...EXPORT_COLUMNS.components], features, crs };

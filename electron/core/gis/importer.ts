@@ -9,7 +9,15 @@ import { ApiError } from '../../../shared/errors.ts';
 import { crsConverter } from '../../../shared/crs.ts';
 import { parseGridCode } from '../../../shared/codes.ts';
 import { ringBBox } from '../../../shared/geo.ts';
-import { differingFields, type CommitResult, type ComponentChange, type ComponentFields, type ComponentRecord, type ShapeGeometry, type CellRecord } from '../../../shared/editing.ts';
+import {
+  differingFields,
+  type CommitResult,
+  type ComponentChange,
+  type ComponentFields,
+  type ComponentRecord,
+  type ShapeGeometry,
+  type CellRecord,
+} from '../../../shared/editing.ts';
 import { IMPORT_FIELDS, guessMapping, type ImportLayer, type ImportReport, type ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import type { Db } from '../db/connection.ts';
@@ -64,17 +72,29 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
   }
   const mapping = { ...guessMapping(opts.layer, src.columns), ...(opts.mapping ?? {}) };
   for (const [field, col] of Object.entries(mapping)) {
-    if (!(IMPORT_FIELDS[opts.layer] as readonly string[]).includes(field)) throw new ApiError('BAD_INPUT', `${field} is not a field of the ${opts.layer} layer`, { field: 'mapping' });
-    if (!src.columns.includes(col)) throw new ApiError('BAD_INPUT', `the mapping names column ${col}, which ${name} does not have (columns: ${src.columns.join(', ')})`, { field: 'mapping' });
+    if (!(IMPORT_FIELDS[opts.layer] as readonly string[]).includes(field))
+      throw new ApiError('BAD_INPUT', `${field} is not a field of the ${opts.layer} layer`, { field: 'mapping' });
+    if (!src.columns.includes(col))
+      throw new ApiError('BAD_INPUT', `the mapping names column ${col}, which ${name} does not have (columns: ${src.columns.join(', ')})`, {
+        field: 'mapping',
+      });
   }
   // CRS: the file's own, or the option when the file has none; both and different is refused (wrong CRS).
   let crs: string, crsFrom: ImportReport['crsFrom'];
-  if (src.crs && opts.crs && src.crs !== opts.crs) throw new ApiError('BAD_INPUT', `${name} declares ${src.crs} but --crs says ${opts.crs}; remove --crs or fix the file`, { field: 'crs' });
+  if (src.crs && opts.crs && src.crs !== opts.crs)
+    throw new ApiError('BAD_INPUT', `${name} declares ${src.crs} but --crs says ${opts.crs}; remove --crs or fix the file`, { field: 'crs' });
   if (src.crs) [crs, crsFrom] = [src.crs, 'file'];
   else if (opts.crs) [crs, crsFrom] = [opts.crs, 'option'];
-  else if (src.unknownCrs) throw new ApiError('BAD_INPUT', `${name} is in a CRS CityOps does not know (${src.unknownCrs}); give one of EPSG:4490, 4326, 3857, 4549, 4528, 2385 with --crs`, { field: 'crs' });
-  else if (src.format === 'csv' && !mapping.lon && !mapping.x && !mapping.wkt) throw new ApiError('BAD_INPUT', `${name} has no coordinate columns: map lon/lat, x/y or WKT (columns: ${src.columns.join(', ')})`, { field: 'mapping' });
-  else if (src.format === 'csv' && mapping.x && !mapping.lon) throw new ApiError('BAD_INPUT', `${name} has projected x/y columns and no CRS: give it with --crs (e.g. EPSG:4549)`, { field: 'crs' });
+  else if (src.unknownCrs)
+    throw new ApiError(
+      'BAD_INPUT',
+      `${name} is in a CRS CityOps does not know (${src.unknownCrs}); give one of EPSG:4490, 4326, 3857, 4549, 4528, 2385 with --crs`,
+      { field: 'crs' },
+    );
+  else if (src.format === 'csv' && !mapping.lon && !mapping.x && !mapping.wkt)
+    throw new ApiError('BAD_INPUT', `${name} has no coordinate columns: map lon/lat, x/y or WKT (columns: ${src.columns.join(', ')})`, { field: 'mapping' });
+  else if (src.format === 'csv' && mapping.x && !mapping.lon)
+    throw new ApiError('BAD_INPUT', `${name} has projected x/y columns and no CRS: give it with --crs (e.g. EPSG:4549)`, { field: 'crs' });
   else [crs, crsFrom] = ['EPSG:4490', 'default'];
   const conv = isGeographic(crs) ? null : crsConverter(crs, 'EPSG:4490');
   const tr = (p: Position): LonLat => {
@@ -82,15 +102,27 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
     return conv ? conv([p[0], p[1]]) : [p[0], p[1]];
   };
   const report: ImportReport = {
-    file: name, format: src.format, layer: opts.layer, crs, crsFrom, encoding: src.encoding, columns: src.columns, mapping, rows: src.features.length,
-    counts: { add: 0, update: 0, unchanged: 0, error: 0, warning: 0, fixed: 0, filled: 0 }, problems: [], more: 0, strict: !!opts.strict, commitId: null,
+    file: name,
+    format: src.format,
+    layer: opts.layer,
+    crs,
+    crsFrom,
+    encoding: src.encoding,
+    columns: src.columns,
+    mapping,
+    rows: src.features.length,
+    counts: { add: 0, update: 0, unchanged: 0, error: 0, warning: 0, fixed: 0, filled: 0 },
+    problems: [],
+    more: 0,
+    strict: !!opts.strict,
+    commitId: null,
   };
   const problems: ImportRowProblem[] = [];
   const rowErr = (row: number, code: string | null, field: string, message: string) => problems.push({ row, code, severity: 'error', field, message });
   const value = (props: Record<string, unknown>, field: string): unknown => {
     const col = mapping[field];
     const v = col === undefined ? undefined : props[col];
-    return typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v ?? undefined;
+    return typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : (v ?? undefined);
   };
   // Geometry of a row in lon/lat: the file's, or built from CSV columns.
   const geometryOf = (props: Record<string, unknown>, g: Geometry | null): Geometry | string => {
@@ -126,9 +158,10 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
     }
   };
   opts.onProgress?.('checking', 0, src.features.length);
-  const result = opts.layer === 'components'
-    ? importComponents(ctx, src, report, problems, { value, geometryOf, rowErr }, opts)
-    : importCells(ctx, src, report, problems, { value, geometryOf, rowErr }, opts);
+  const result =
+    opts.layer === 'components'
+      ? importComponents(ctx, src, report, problems, { value, geometryOf, rowErr }, opts)
+      : importCells(ctx, src, report, problems, { value, geometryOf, rowErr }, opts);
   return result;
 }
 
@@ -147,7 +180,14 @@ function finish(report: ImportReport, problems: ImportRowProblem[]): void {
 }
 
 /** Refuses a strict import with errors, or applies the valid plans as one commit. */
-function apply(ctx: ImportContext, report: ImportReport, problems: ImportRowProblem[], opts: ImportOptions, rows: number, write: () => CommitResult | null): ImportReport {
+function apply(
+  ctx: ImportContext,
+  report: ImportReport,
+  problems: ImportRowProblem[],
+  opts: ImportOptions,
+  rows: number,
+  write: () => CommitResult | null,
+): ImportReport {
   finish(report, problems);
   if (opts.dryRun) return report;
   if (opts.strict && report.counts.error > 0) {
@@ -163,7 +203,14 @@ function apply(ctx: ImportContext, report: ImportReport, problems: ImportRowProb
   return report;
 }
 
-function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportReport, problems: ImportRowProblem[], t: RowTools, opts: ImportOptions): ImportReport {
+function importComponents(
+  ctx: ImportContext,
+  src: SourceLayer,
+  report: ImportReport,
+  problems: ImportRowProblem[],
+  t: RowTools,
+  opts: ImportOptions,
+): ImportReport {
   const classesByName = new Map(ctx.catalog.componentClasses().map((k) => [k.name, k.code]));
   const depts = ctx.catalog.departments();
   const deptCodes = new Set(depts.map((d) => d.code));
@@ -173,7 +220,7 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
   const attrDefs = (cls: string) => ctx.edits.env.classAttributes(cls);
   // Many rows: every current record in one scan; few: a look-up per row.
   const all = src.features.length > 5000 ? ctx.edits.allCurrent() : null;
-  const lookup = (code: string) => (all ? all.get(code) ?? null : ctx.edits.current(code));
+  const lookup = (code: string) => (all ? (all.get(code) ?? null) : ctx.edits.current(code));
   src.features.forEach((f, i) => {
     const row = i + 1;
     const code = t.value(f.props, 'code') === undefined ? undefined : String(t.value(f.props, 'code'));
@@ -184,7 +231,13 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
     if (!classCode) {
       const n = t.value(f.props, 'name');
       classCode = n === undefined ? undefined : classesByName.get(String(n));
-      if (!classCode) return t.rowErr(row, code ?? null, 'classCode', n === undefined ? 'no class: the row has no code, class code or component name' : `部件名称 ${String(n)} is not a class of the class table`);
+      if (!classCode)
+        return t.rowErr(
+          row,
+          code ?? null,
+          'classCode',
+          n === undefined ? 'no class: the row has no code, class code or component name' : `部件名称 ${String(n)} is not a class of the class table`,
+        );
     }
     if (code !== undefined && !/^\d{16}$/.test(code)) return t.rowErr(row, code, 'code', `code ${code} is not 16 digits`);
     const fields: Partial<ComponentFields> = {};
@@ -224,9 +277,28 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
     const [lon, lat] = point ?? (geometry!.type === 'Polygon' ? geometry!.coordinates[0][0] : geometry!.coordinates[0]);
     const cur = code ? lookup(code) : null;
     if (cur) {
-      changes.push({ op: 'update', code: code!, baseVersion: cur.version, lon, lat, geometry, gridCode: gridCode && /^\d{15}$/.test(gridCode) ? gridCode : undefined, fields });
+      changes.push({
+        op: 'update',
+        code: code!,
+        baseVersion: cur.version,
+        lon,
+        lat,
+        geometry,
+        gridCode: gridCode && /^\d{15}$/.test(gridCode) ? gridCode : undefined,
+        fields,
+      });
     } else {
-      changes.push({ op: 'add', ref: `row ${row}`, classCode, lon, lat, geometry, code, gridCode: gridCode && /^\d{15}$/.test(gridCode) ? gridCode : undefined, fields });
+      changes.push({
+        op: 'add',
+        ref: `row ${row}`,
+        classCode,
+        lon,
+        lat,
+        geometry,
+        code,
+        gridCode: gridCode && /^\d{15}$/.test(gridCode) ? gridCode : undefined,
+        fields,
+      });
     }
     rowOf.push(row);
     if ((i + 1) % 20_000 === 0) opts.onProgress?.('checking', i + 1, src.features.length);
@@ -250,7 +322,8 @@ function importComponents(ctx: ImportContext, src: SourceLayer, report: ImportRe
     valid.push(p);
   }
   return apply(ctx, report, problems, opts, valid.length, () =>
-    valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid) : null);
+    valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid) : null,
+  );
 }
 
 /** Coordinates closer than this (degrees, ≈ 1 cm) are the same place: a reprojected round trip is not a change. */
@@ -281,11 +354,13 @@ function sameRing(a: LonLat[], b: LonLat[]): boolean {
 }
 
 function changeCode(c: ComponentChange): string | null {
-  return c.op === 'add' ? c.code ?? null : c.code;
+  return c.op === 'add' ? (c.code ?? null) : c.code;
 }
 
 function importCells(ctx: ImportContext, src: SourceLayer, report: ImportReport, problems: ImportRowProblem[], t: RowTools, opts: ImportOptions): ImportReport {
-  const communities = new Map((ctx.db.prepare('SELECT code, ring FROM communities').all() as { code: string; ring: string }[]).map((c) => [c.code, JSON.parse(c.ring) as LonLat[]]));
+  const communities = new Map(
+    (ctx.db.prepare('SELECT code, ring FROM communities').all() as { code: string; ring: string }[]).map((c) => [c.code, JSON.parse(c.ring) as LonLat[]]),
+  );
   const incoming: { row: number; rec: CellRecord; cur: ReturnType<GridEditor['row']> }[] = [];
   const seen = new Set<string>();
   src.features.forEach((f, i) => {
@@ -294,7 +369,8 @@ function importCells(ctx: ImportContext, src: SourceLayer, report: ImportReport,
     const code = raw === undefined ? '' : String(raw);
     const parsed = parseGridCode(code);
     if (!parsed.ok) return t.rowErr(row, code || null, 'code', parsed.reason);
-    if (parsed.value.admin !== ctx.adminCode) return t.rowErr(row, code, 'code', `cell ${code} belongs to district ${parsed.value.admin}, not ${ctx.adminCode}`);
+    if (parsed.value.admin !== ctx.adminCode)
+      return t.rowErr(row, code, 'code', `cell ${code} belongs to district ${parsed.value.admin}, not ${ctx.adminCode}`);
     if (seen.has(code)) return t.rowErr(row, code, 'code', `cell ${code} appears twice in the file`);
     seen.add(code);
     const community = parsed.value.street + parsed.value.community;
@@ -353,7 +429,13 @@ function importCells(ctx: ImportContext, src: SourceLayer, report: ImportReport,
     const whole = ringAreaM2(communities.get(comm)!);
     if (whole - covered > whole * 0.001) {
       const row = valid.find((c) => c.rec.communityCode === comm)!.row;
-      problems.push({ row, code: null, severity: 'warning', field: 'geometry', message: `community ${comm}: its cells leave ${Math.round(whole - covered)} m² uncovered (a gap)` });
+      problems.push({
+        row,
+        code: null,
+        severity: 'warning',
+        field: 'geometry',
+        message: `community ${comm}: its cells leave ${Math.round(whole - covered)} m² uncovered (a gap)`,
+      });
     }
   }
   for (const c of valid) report.counts[c.cur ? 'update' : 'add']++;
@@ -364,10 +446,19 @@ function importCells(ctx: ImportContext, src: SourceLayer, report: ImportReport,
     for (const v of valid) afterMap.set(v.rec.code, v.rec);
     const after = [...afterMap.values()];
     const locator = new CellLocator({ codes: after.map((c) => c.code), rings: after.map((c) => c.ring) });
-    const moves = ctx.gridEditor.componentsToRelocate(valid.map((v) => ringBBox(v.rec.ring)), (lon, lat) => locator.locate(lon, lat));
-    return ctx.edits.write({ kind: 'import', message: opts.message ?? `导入网格 ${report.file}`, actor: opts.actor }, moves, [], valid.map((v) => v.rec.code), (commitId) => {
-      for (const v of valid) ctx.gridEditor.writeCell(commitId, v.cur ?? null, v.rec, v.cur ? (v.cur.retired_at ? 'restore' : 'update') : 'add');
-      ctx.gridEditor.invalidateGrid();
-    });
+    const moves = ctx.gridEditor.componentsToRelocate(
+      valid.map((v) => ringBBox(v.rec.ring)),
+      (lon, lat) => locator.locate(lon, lat),
+    );
+    return ctx.edits.write(
+      { kind: 'import', message: opts.message ?? `导入网格 ${report.file}`, actor: opts.actor },
+      moves,
+      [],
+      valid.map((v) => v.rec.code),
+      (commitId) => {
+        for (const v of valid) ctx.gridEditor.writeCell(commitId, v.cur ?? null, v.rec, v.cur ? (v.cur.retired_at ? 'restore' : 'update') : 'add');
+        ctx.gridEditor.invalidateGrid();
+      },
+    );
   });
 }

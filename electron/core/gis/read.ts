@@ -14,7 +14,10 @@ import { readGpkgGeometry } from './wkb.ts';
 import { crsFromName, crsFromWkt } from './prj.ts';
 
 /** One feature as the file holds it. */
-export interface SourceFeature { props: Record<string, unknown>; geometry: Geometry | null }
+export interface SourceFeature {
+  props: Record<string, unknown>;
+  geometry: Geometry | null;
+}
 /** A whole layer read from a file. */
 export interface SourceLayer {
   format: GisFormat;
@@ -55,7 +58,8 @@ export function readGisFile(file: string, name = file): SourceLayer {
   }
   if (size === 0) throw new FileError(`${name} is empty`);
   if (format === 'gpkg') return readGpkg(file, name);
-  if (size > MAX_TEXT_FILE_BYTES) throw new FileError(`${name} is ${(size / 2 ** 20).toFixed(0)} MB; files over ${MAX_TEXT_FILE_BYTES / 2 ** 20} MB are imported as GeoPackage`);
+  if (size > MAX_TEXT_FILE_BYTES)
+    throw new FileError(`${name} is ${(size / 2 ** 20).toFixed(0)} MB; files over ${MAX_TEXT_FILE_BYTES / 2 ** 20} MB are imported as GeoPackage`);
   const bytes = readFileSync(file);
   if (format === 'geojson') return readGeoJson(bytes, name);
   if (format === 'shp') return readShapefileZip(bytes, name);
@@ -120,7 +124,9 @@ function readShapefileZip(bytes: Buffer, name: string): SourceLayer {
     const k = Object.keys(files).find((f) => f.toLowerCase() === `${base}.${ext}`.toLowerCase());
     return k ? files[k] : undefined;
   };
-  const bases = Object.keys(files).filter((f) => /\.shp$/i.test(f) && !f.includes('__MACOSX')).map((f) => f.slice(0, -4));
+  const bases = Object.keys(files)
+    .filter((f) => /\.shp$/i.test(f) && !f.includes('__MACOSX'))
+    .map((f) => f.slice(0, -4));
   if (!bases.length) throw new FileError(`${name} holds no .shp file`);
   const out: SourceLayer = { format: 'shp', features: [], columns: [], crs: null, unknownCrs: null, encoding: null };
   const columns = new Set<string>();
@@ -152,7 +158,8 @@ function readShapefileZip(bytes: Buffer, name: string): SourceLayer {
     const declared = dv.byteLength >= 12 ? dv.getUint32(4, true) : -1;
     const headerLen = dv.byteLength >= 12 ? dv.getUint16(8, true) : 0;
     const recLen = dv.byteLength >= 12 ? dv.getUint16(10, true) : 0;
-    if (declared < 0 || headerLen + declared * recLen > dv.byteLength) throw new FileError(`${name}: ${base}.dbf is truncated (${declared} records declared, ${dv.byteLength} bytes)`);
+    if (declared < 0 || headerLen + declared * recLen > dv.byteLength)
+      throw new FileError(`${name}: ${base}.dbf is truncated (${declared} records declared, ${dv.byteLength} bytes)`);
     if (shapes.length !== rows.length) throw new FileError(`${name}: ${base}.shp has ${shapes.length} shapes but ${base}.dbf has ${rows.length} rows`);
     rows.forEach((r, i) => {
       for (const k of Object.keys(r)) columns.add(k);
@@ -180,14 +187,21 @@ function readGpkg(file: string, name: string): SourceLayer {
   try {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new FileError(`${name} is damaged or truncated (SQLite quick_check: ${String(check).slice(0, 120)})`);
-    const gc = db.prepare("SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name").all() as { table_name: string; column_name: string; srs_id: number }[];
+    const gc = db.prepare('SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name').all() as {
+      table_name: string;
+      column_name: string;
+      srs_id: number;
+    }[];
     if (!gc.length) throw new FileError(`${name} has no feature table`);
     const { table_name: table, column_name: geom, srs_id } = gc[0];
-    const srs = db.prepare('SELECT organization, organization_coordsys_id AS id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?').get(srs_id) as { organization: string; id: number; definition: string } | undefined;
+    const srs = db.prepare('SELECT organization, organization_coordsys_id AS id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?').get(srs_id) as
+      { organization: string; id: number; definition: string } | undefined;
     let crs: string | null = null;
     if (srs && /^epsg$/i.test(srs.organization)) crs = crsFromName(`EPSG:${srs.id}`);
     if (!crs && srs) crs = crsFromWkt(srs.definition);
-    const cols = (db.prepare('SELECT name, pk FROM pragma_table_info(?)').all(table) as { name: string; pk: number }[]).filter((c) => c.name !== geom && !c.pk).map((c) => c.name);
+    const cols = (db.prepare('SELECT name, pk FROM pragma_table_info(?)').all(table) as { name: string; pk: number }[])
+      .filter((c) => c.name !== geom && !c.pk)
+      .map((c) => c.name);
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
     const features: SourceFeature[] = [];
     const stmt = db.prepare(`SELECT ${[q(geom), ...cols.map(q)].join(', ')} FROM ${q(table)}`).raw();
@@ -196,7 +210,14 @@ function readGpkg(file: string, name: string): SourceLayer {
       for (let k = 0; k < cols.length; k++) props[cols[k]] = r[k + 1];
       features.push({ props, geometry: r[0] ? readGpkgGeometry(r[0] as Buffer) : null });
     }
-    return { format: 'gpkg', features, columns: cols, crs, unknownCrs: crs ? null : srs ? `${srs.organization}:${srs.id}` : `srs_id ${srs_id}`, encoding: 'UTF-8' };
+    return {
+      format: 'gpkg',
+      features,
+      columns: cols,
+      crs,
+      unknownCrs: crs ? null : srs ? `${srs.organization}:${srs.id}` : `srs_id ${srs_id}`,
+      encoding: 'UTF-8',
+    };
   } catch (e) {
     if (e instanceof FileError) throw e;
     throw new FileError(`${name} cannot be read as a GeoPackage (truncated or damaged?): ${(e as Error).message}`);

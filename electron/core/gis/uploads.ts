@@ -9,7 +9,12 @@ import { ApiError } from '../../../shared/errors.ts';
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 const TTL_MS = 3_600_000;
 
-interface Upload { file: string; name: string; bytes: number; at: number }
+interface Upload {
+  file: string;
+  name: string;
+  bytes: number;
+  at: number;
+}
 
 /** Uploads by id. */
 export class UploadStore {
@@ -41,7 +46,8 @@ export class UploadStore {
   /** The stored file and original name of an upload. */
   get(id: string): { file: string; name: string } {
     const u = this.uploads.get(id);
-    if (!u || !statSync(u.file, { throwIfNoEntry: false })) throw new ApiError('NOT_FOUND', `no upload ${id} (uploads are kept for an hour)`, { field: 'uploadId' });
+    if (!u || !statSync(u.file, { throwIfNoEntry: false }))
+      throw new ApiError('NOT_FOUND', `no upload ${id} (uploads are kept for an hour)`, { field: 'uploadId' });
     return u;
   }
 

@@ -15,7 +15,10 @@ export function readWkb(buf: Buffer, start = 0): Geometry {
 class WkbReader {
   private le = true;
   private dims = 2;
-  constructor(private readonly buf: Buffer, private o: number) {}
+  constructor(
+    private readonly buf: Buffer,
+    private o: number,
+  ) {}
 
   private u32(): number {
     const v = this.le ? this.buf.readUInt32LE(this.o) : this.buf.readUInt32BE(this.o);
@@ -65,20 +68,28 @@ class WkbReader {
       type %= 1000;
     }
     switch (TYPES[type]) {
-      case 'Point': return { type: 'Point', coordinates: this.point() };
-      case 'LineString': return { type: 'LineString', coordinates: this.points() };
-      case 'Polygon': return { type: 'Polygon', coordinates: this.rings() };
-      case 'MultiPoint': return { type: 'MultiPoint', coordinates: this.parts<Position>() };
-      case 'MultiLineString': return { type: 'MultiLineString', coordinates: this.parts<Position[]>() };
-      case 'MultiPolygon': return { type: 'MultiPolygon', coordinates: this.parts<Position[][]>() };
-      default: throw new Error(`unsupported WKB geometry type ${raw}`);
+      case 'Point':
+        return { type: 'Point', coordinates: this.point() };
+      case 'LineString':
+        return { type: 'LineString', coordinates: this.points() };
+      case 'Polygon':
+        return { type: 'Polygon', coordinates: this.rings() };
+      case 'MultiPoint':
+        return { type: 'MultiPoint', coordinates: this.parts<Position>() };
+      case 'MultiLineString':
+        return { type: 'MultiLineString', coordinates: this.parts<Position[]>() };
+      case 'MultiPolygon':
+        return { type: 'MultiPolygon', coordinates: this.parts<Position[][]>() };
+      default:
+        throw new Error(`unsupported WKB geometry type ${raw}`);
     }
   }
 }
 
 /** Writes a Point, LineString or Polygon as little-endian WKB. */
 export function writeWkb(g: Geometry): Buffer {
-  const pts = g.type === 'Point' ? 1 : g.type === 'LineString' ? g.coordinates.length : g.type === 'Polygon' ? g.coordinates.reduce((s, r) => s + r.length, 0) : -1;
+  const pts =
+    g.type === 'Point' ? 1 : g.type === 'LineString' ? g.coordinates.length : g.type === 'Polygon' ? g.coordinates.reduce((s, r) => s + r.length, 0) : -1;
   if (pts < 0) throw new Error(`cannot write ${g.type}`);
   const rings = g.type === 'Polygon' ? g.coordinates.length : 0;
   const b = Buffer.allocUnsafe(5 + (g.type === 'Point' ? 0 : 4) + rings * 4 + pts * 16);
@@ -161,7 +172,16 @@ export function parseWkt(s: string): Geometry {
   } catch {
     throw new Error(`malformed WKT: ${s.slice(0, 40)}`);
   }
-  const type = ({ POINT: 'Point', LINESTRING: 'LineString', POLYGON: 'Polygon', MULTIPOINT: 'MultiPoint', MULTILINESTRING: 'MultiLineString', MULTIPOLYGON: 'MultiPolygon' } as const)[m[1].toUpperCase() as 'POINT'];
+  const type = (
+    {
+      POINT: 'Point',
+      LINESTRING: 'LineString',
+      POLYGON: 'Polygon',
+      MULTIPOINT: 'MultiPoint',
+      MULTILINESTRING: 'MultiLineString',
+      MULTIPOLYGON: 'MultiPolygon',
+    } as const
+  )[m[1].toUpperCase() as 'POINT'];
   const unwrap = (v: unknown): unknown => (type === 'Point' && Array.isArray(v) && Array.isArray(v[0]) ? v[0] : v);
   return { type, coordinates: unwrap(c) } as Geometry;
 }

@@ -12,9 +12,17 @@ import { ringBBox } from '../../../shared/geo.ts';
 import type { LonLat } from '../../../shared/model.ts';
 
 /** One feature to write: geometry in the output CRS, values in column order. */
-export interface OutFeature { geometry: Geometry; values: (string | number | null)[] }
+export interface OutFeature {
+  geometry: Geometry;
+  values: (string | number | null)[];
+}
 /** A layer to write. */
-export interface OutLayer { name: string; columns: string[]; features: OutFeature[]; crs: string }
+export interface OutLayer {
+  name: string;
+  columns: string[];
+  features: OutFeature[];
+  crs: string;
+}
 
 /** Writes a layer to `file` in `format`, atomically. */
 export function writeGisFile(file: string, format: GisFormat, layer: OutLayer): void {
@@ -52,7 +60,9 @@ function geoJson(l: OutLayer): string {
   const head: Record<string, unknown> = { type: 'FeatureCollection', name: l.name };
   // RFC 7946 has no crs member (WGS 84 lon/lat only); other CRSs carry the legacy member GDAL and QGIS read.
   if (l.crs !== 'EPSG:4326') head.crs = { type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${l.crs.slice(5)}` } };
-  const parts = l.features.map((f) => JSON.stringify({ type: 'Feature', properties: Object.fromEntries(l.columns.map((c, i) => [c, f.values[i]])), geometry: roundGeometry(f.geometry, r) }));
+  const parts = l.features.map((f) =>
+    JSON.stringify({ type: 'Feature', properties: Object.fromEntries(l.columns.map((c, i) => [c, f.values[i]])), geometry: roundGeometry(f.geometry, r) }),
+  );
   const s = JSON.stringify(head);
   return `${s.slice(0, -1)},"features":[\n${parts.join(',\n')}\n]}\n`;
 }
@@ -89,7 +99,11 @@ function shapefileZip(l: OutLayer): Uint8Array {
   const suffix = { Point: 'point', LineString: 'line', Polygon: 'polygon' };
   for (const [t, feats] of groups) {
     const base = groups.size > 1 ? `${l.name}_${suffix[t]}` : l.name;
-    const { shp, shx } = shpFiles(SHP_TYPE[t], feats.map((f) => f.geometry), rounder(l.crs));
+    const { shp, shx } = shpFiles(
+      SHP_TYPE[t],
+      feats.map((f) => f.geometry),
+      rounder(l.crs),
+    );
     files[`${base}.shp`] = shp;
     files[`${base}.shx`] = shx;
     files[`${base}.dbf`] = dbf(l.columns, feats);
@@ -115,7 +129,10 @@ function shpFiles(type: number, geoms: Geometry[], r: (p: Position) => Position)
   const shp = Buffer.alloc(total);
   const shx = Buffer.alloc(100 + 8 * parts.length);
   const bb = parts.length ? ringBBox(parts.flat(2) as LonLat[]) : [0, 0, 0, 0];
-  for (const [buf, len] of [[shp, total], [shx, shx.length]] as const) {
+  for (const [buf, len] of [
+    [shp, total],
+    [shx, shx.length],
+  ] as const) {
     buf.writeInt32BE(9994, 0);
     buf.writeInt32BE(len / 2, 24);
     buf.writeInt32LE(1000, 28);
@@ -238,8 +255,13 @@ function writeGpkg(file: string, l: OutLayer): void {
         ins.run(writeGpkgGeometry(roundGeometry(f.geometry, r), srsId), ...f.values);
       }
       const bb = l.features.length ? ringBBox(l.features.flatMap((f) => positionsOf(f.geometry)) as LonLat[]) : [0, 0, 0, 0];
-      db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(l.name, 'features', l.name, ...bb, srsId);
+      db.prepare('INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        l.name,
+        'features',
+        l.name,
+        ...bb,
+        srsId,
+      );
       db.prepare('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)').run(l.name, 'geom', gtype, srsId);
     })();
   } finally {

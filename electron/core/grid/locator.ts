@@ -36,9 +36,15 @@ export class CellLocator {
     this.offsets[n] = total;
     this.coords = new Float64Array(total);
     this.boxes = new Float64Array(n * 4);
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     input.rings.forEach((r, i) => {
-      let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+      let a = Infinity,
+        b = Infinity,
+        c = -Infinity,
+        d = -Infinity;
       r.forEach(([x, y], k) => {
         this.coords[this.offsets[i] + 2 * k] = x;
         this.coords[this.offsets[i] + 2 * k + 1] = y;
@@ -48,7 +54,10 @@ export class CellLocator {
         if (y > d) d = y;
       });
       this.boxes.set([a, b, c, d], i * 4);
-      minX = Math.min(minX, a); minY = Math.min(minY, b); maxX = Math.max(maxX, c); maxY = Math.max(maxY, d);
+      minX = Math.min(minX, a);
+      minY = Math.min(minY, b);
+      maxX = Math.max(maxX, c);
+      maxY = Math.max(maxY, d);
     });
     this.nx = this.ny = bucketsPerSide;
     this.minX = minX;
@@ -78,7 +87,8 @@ export class CellLocator {
 
   /** Index of the cell containing (lon, lat), or -1 when no cell does. */
   locateIndex(lon: number, lat: number): number {
-    const fx = (lon - this.minX) * this.sx, fy = (lat - this.minY) * this.sy;
+    const fx = (lon - this.minX) * this.sx,
+      fy = (lat - this.minY) * this.sy;
     if (!(fx >= 0 && fy >= 0 && fx <= this.nx && fy <= this.ny)) return -1;
     const b = Math.min(this.ny - 1, Math.floor(fy)) * this.nx + Math.min(this.nx - 1, Math.floor(fx));
     for (let k = this.bucketStart[b]; k < this.bucketStart[b + 1]; k++) {

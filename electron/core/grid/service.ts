@@ -4,7 +4,17 @@ import { ApiError } from '../../../shared/errors.ts';
 import type { BBox, Boundary, Community, GridCell, LonLat, PackedCells, Street } from '../../../shared/model.ts';
 import { CellLocator } from './locator.ts';
 
-interface CellRow { id: number; code: string; community_code: string; ring: string; area_m2: number; min_lon: number; min_lat: number; max_lon: number; max_lat: number }
+interface CellRow {
+  id: number;
+  code: string;
+  community_code: string;
+  ring: string;
+  area_m2: number;
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+}
 
 /** Grid reads and point → cell location over one database. */
 export class GridService {
@@ -52,7 +62,11 @@ export class GridService {
 
   communities(): Community[] {
     return (this.q.communities.all() as any[]).map((r) => ({
-      code: r.code, streetCode: r.street_code, name: r.name, bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat], cellCount: r.cells,
+      code: r.code,
+      streetCode: r.street_code,
+      name: r.name,
+      bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
+      cellCount: r.cells,
     }));
   }
 

@@ -31,11 +31,23 @@ export class WorkerCore implements CoreLike {
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (m: FromWorker) => {
         switch (m.kind) {
-          case 'ready': this.firstAdmin = m.firstAdmin ?? null; resolve(m.info); break;
-          case 'failed': reject(new Error(m.message)); break;
-          case 'progress': opts.onProgress?.(m.phase, m.fraction); break;
-          case 'result': this.pending.get(m.id)?.(m.result); this.pending.delete(m.id); break;
-          case 'event': for (const l of this.listeners) l(m.event); break;
+          case 'ready':
+            this.firstAdmin = m.firstAdmin ?? null;
+            resolve(m.info);
+            break;
+          case 'failed':
+            reject(new Error(m.message));
+            break;
+          case 'progress':
+            opts.onProgress?.(m.phase, m.fraction);
+            break;
+          case 'result':
+            this.pending.get(m.id)?.(m.result);
+            this.pending.delete(m.id);
+            break;
+          case 'event':
+            for (const l of this.listeners) l(m.event);
+            break;
         }
       });
       this.worker.on('error', reject);

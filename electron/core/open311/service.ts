@@ -13,24 +13,59 @@ import type { CatalogService } from '../catalog/service.ts';
 
 /** The account Open311 intake is recorded under. */
 const OPEN311_USER = (keyId: number): User => ({
-  id: 0, name: `open311-key-${keyId}`, displayName: `Open311 (key ${keyId})`, role: 'operator', department: null, departmentLevel: null, streetCode: null, phone: null,
+  id: 0,
+  name: `open311-key-${keyId}`,
+  displayName: `Open311 (key ${keyId})`,
+  role: 'operator',
+  department: null,
+  departmentLevel: null,
+  streetCode: null,
+  phone: null,
 });
 
 const DATATYPE_TEXT: Record<string, string> = {
-  string: '文本', number: '数字', datetime: '日期时间 (ISO 8601)', text: '长文本', singlevaluelist: '单选', multivaluelist: '多选',
+  string: '文本',
+  number: '数字',
+  datetime: '日期时间 (ISO 8601)',
+  text: '长文本',
+  singlevaluelist: '单选',
+  multivaluelist: '多选',
 };
 
 /** Input of POST requests (after validation). */
 export interface Open311CreateInput {
-  api_key: string; service_code: string; lat?: number; long?: number; address_string?: string; address_id?: string;
-  email?: string; device_id?: string; account_id?: string; first_name?: string; last_name?: string; phone?: string;
-  description?: string; media_url?: string; attribute?: Record<string, string>;
+  api_key: string;
+  service_code: string;
+  lat?: number;
+  long?: number;
+  address_string?: string;
+  address_id?: string;
+  email?: string;
+  device_id?: string;
+  account_id?: string;
+  first_name?: string;
+  last_name?: string;
+  phone?: string;
+  description?: string;
+  media_url?: string;
+  attribute?: Record<string, string>;
 }
 
 interface ReqRow {
-  case_no: string; status: CaseState; class_code: string; description: string; dept_code: string | null; stage: string | null;
-  stage_due: number | null; created_at: number; updated_at: number; address: string | null; lon: number; lat: number;
-  attributes: string | null; close_type: string | null;
+  case_no: string;
+  status: CaseState;
+  class_code: string;
+  description: string;
+  dept_code: string | null;
+  stage: string | null;
+  stage_due: number | null;
+  created_at: number;
+  updated_at: number;
+  address: string | null;
+  lon: number;
+  lat: number;
+  attributes: string | null;
+  close_type: string | null;
 }
 
 export class Open311Facade {
@@ -42,13 +77,21 @@ export class Open311Facade {
   ) {}
 
   services(): Open311Service[] {
-    const rows = this.db.prepare(`SELECT e.code, e.name, m.name AS major, e.limit_value, e.limit_unit,
+    const rows = this.db
+      .prepare(
+        `SELECT e.code, e.name, m.name AS major, e.limit_value, e.limit_unit,
       EXISTS (SELECT 1 FROM event_class_attributes a WHERE a.class_code = e.code) AS meta
-      FROM event_classes e JOIN event_majors m ON m.code = e.major WHERE e.public = 1 ORDER BY e.code`).all() as
-      { code: string; name: string; major: string; limit_value: number; limit_unit: LimitUnit; meta: number }[];
+      FROM event_classes e JOIN event_majors m ON m.code = e.major WHERE e.public = 1 ORDER BY e.code`,
+      )
+      .all() as { code: string; name: string; major: string; limit_value: number; limit_unit: LimitUnit; meta: number }[];
     return rows.map((r) => ({
-      service_code: r.code, service_name: r.name, description: `${r.major} · ${r.name}（处置时限 ${r.limit_value} ${UNIT_NAMES[r.limit_unit]}）`,
-      metadata: !!r.meta, type: 'realtime', keywords: `${r.major},${r.name}`, group: r.major,
+      service_code: r.code,
+      service_name: r.name,
+      description: `${r.major} · ${r.name}（处置时限 ${r.limit_value} ${UNIT_NAMES[r.limit_unit]}）`,
+      metadata: !!r.meta,
+      type: 'realtime',
+      keywords: `${r.major},${r.name}`,
+      group: r.major,
     }));
   }
 
@@ -60,19 +103,34 @@ export class Open311Facade {
 
   definition(code: string): Open311Definition {
     this.publicClass(code);
-    const rows = this.db.prepare('SELECT * FROM event_class_attributes WHERE class_code = ? ORDER BY ord').all(code) as
-      { code: string; datatype: Open311Definition['attributes'][number]['datatype']; required: number; description: string; ord: number; vals: string | null }[];
+    const rows = this.db.prepare('SELECT * FROM event_class_attributes WHERE class_code = ? ORDER BY ord').all(code) as {
+      code: string;
+      datatype: Open311Definition['attributes'][number]['datatype'];
+      required: number;
+      description: string;
+      ord: number;
+      vals: string | null;
+    }[];
     return {
       service_code: code,
       attributes: rows.map((a) => ({
-        variable: true, code: a.code, datatype: a.datatype, required: !!a.required, datatype_description: DATATYPE_TEXT[a.datatype] ?? '',
-        order: a.ord, description: a.description, ...(a.vals ? { values: JSON.parse(a.vals) } : {}),
+        variable: true,
+        code: a.code,
+        datatype: a.datatype,
+        required: !!a.required,
+        datatype_description: DATATYPE_TEXT[a.datatype] ?? '',
+        order: a.ord,
+        description: a.description,
+        ...(a.vals ? { values: JSON.parse(a.vals) } : {}),
       })),
     };
   }
 
   /** Creates a case from a request; checks the API key, the service and the required attributes first. */
-  create(i: Open311CreateInput, now: number): { result: { service_request_id: string; token: string; service_notice: string; account_id: string | null }[]; change: CaseChange } {
+  create(
+    i: Open311CreateInput,
+    now: number,
+  ): { result: { service_request_id: string; token: string; service_notice: string; account_id: string | null }[]; change: CaseChange } {
     const keyId = this.auth.checkApiKey(i.api_key);
     if (keyId == null) throw new ApiError('FORBIDDEN', 'api_key is missing, unknown or revoked', { field: 'api_key' });
     const cls = this.publicClass(i.service_code);
@@ -84,8 +142,10 @@ export class Open311Facade {
         if (a.required) throw new ApiError('BAD_INPUT', `attribute[${a.code}] (${a.description}) is required`, { field: `attribute[${a.code}]` });
         continue;
       }
-      if (a.datatype === 'number' && !Number.isFinite(Number(v))) throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be a number`, { field: `attribute[${a.code}]` });
-      if (a.values && !a.values.some((x) => x.key === v)) throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be one of ${a.values.map((x) => x.key).join(', ')}`, { field: `attribute[${a.code}]` });
+      if (a.datatype === 'number' && !Number.isFinite(Number(v)))
+        throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be a number`, { field: `attribute[${a.code}]` });
+      if (a.values && !a.values.some((x) => x.key === v))
+        throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be one of ${a.values.map((x) => x.key).join(', ')}`, { field: `attribute[${a.code}]` });
       attrs[a.code] = v;
     }
     for (const k of Object.keys(i.attribute ?? {})) {
@@ -96,11 +156,24 @@ export class Open311Facade {
     if (i.media_url) attrs.media_url = i.media_url;
     const token = randomBytes(12).toString('base64url');
     const name = [i.last_name, i.first_name].filter(Boolean).join('') || undefined;
-    const { detail, change } = this.cases.intake({
-      channel: 'open311', kind: 'event', classCode: cls.code, lon: i.long, lat: i.lat, address: i.address_string,
-      description: i.description?.trim() || cls.name, reporterName: name, reporterPhone: i.phone, reporterEmail: i.email,
-      attributes: Object.keys(attrs).length ? attrs : undefined, open311Token: token,
-    }, OPEN311_USER(keyId), now);
+    const { detail, change } = this.cases.intake(
+      {
+        channel: 'open311',
+        kind: 'event',
+        classCode: cls.code,
+        lon: i.long,
+        lat: i.lat,
+        address: i.address_string,
+        description: i.description?.trim() || cls.name,
+        reporterName: name,
+        reporterPhone: i.phone,
+        reporterEmail: i.email,
+        attributes: Object.keys(attrs).length ? attrs : undefined,
+        open311Token: token,
+      },
+      OPEN311_USER(keyId),
+      now,
+    );
     return {
       result: [{ service_request_id: detail.caseNo, token, service_notice: '已受理，将在核实后立案处置', account_id: i.account_id ?? null }],
       change,
@@ -131,15 +204,20 @@ export class Open311Facade {
     };
   }
 
-  private static readonly COLS = 'case_no, status, class_code, description, dept_code, stage, stage_due, created_at, updated_at, address, lon, lat, attributes, close_type';
+  private static readonly COLS =
+    'case_no, status, class_code, description, dept_code, stage, stage_due, created_at, updated_at, address, lon, lat, attributes, close_type';
 
   /** GET requests: by id list, or by service/status/date (default: the last 90 days, at most 1000). Event cases only. */
   requests(f: { service_request_id?: string; service_code?: string; status?: string; start_date?: string; end_date?: string }, now: number): Open311Request[] {
     const w: string[] = ["kind = 'event'"];
     const a: unknown[] = [];
     if (f.service_request_id) {
-      const ids = f.service_request_id.split(',').map((s) => s.trim()).filter(Boolean);
-      if (ids.some((x) => !/^\d{13}$/.test(x)) || ids.length > 100) throw new ApiError('BAD_INPUT', 'service_request_id is a comma-separated list of up to 100 ids of 13 digits', { field: 'service_request_id' });
+      const ids = f.service_request_id
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (ids.some((x) => !/^\d{13}$/.test(x)) || ids.length > 100)
+        throw new ApiError('BAD_INPUT', 'service_request_id is a comma-separated list of up to 100 ids of 13 digits', { field: 'service_request_id' });
       w.push(`case_no IN (${ids.map(() => '?').join(',')})`);
       a.push(...ids);
     } else {
@@ -149,7 +227,10 @@ export class Open311Facade {
       w.push('created_at >= ? AND created_at <= ?');
       a.push(start, end);
     }
-    if (f.service_code) { w.push('class_code = ?'); a.push(f.service_code); }
+    if (f.service_code) {
+      w.push('class_code = ?');
+      a.push(f.service_code);
+    }
     if (f.status && f.status.split(',').length === 1) {
       w.push(f.status === 'closed' ? "status IN ('closed', 'voided')" : "status NOT IN ('closed', 'voided')");
     }

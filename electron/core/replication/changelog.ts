@@ -35,7 +35,8 @@ export function checkChain(prevSeq: number, prevHash: string, entries: ChangeEnt
   let seq = prevSeq;
   let hash = prevHash;
   for (const e of entries) {
-    if (e.seq !== seq + 1) return { seq: e.seq, problem: e.seq <= seq ? `sequence ${e.seq} repeats or goes back (after ${seq})` : `gap: ${seq + 1}…${e.seq - 1} missing` };
+    if (e.seq !== seq + 1)
+      return { seq: e.seq, problem: e.seq <= seq ? `sequence ${e.seq} repeats or goes back (after ${seq})` : `gap: ${seq + 1}…${e.seq - 1} missing` };
     const want = entryHash(hash, e);
     if (want !== e.hash) return { seq: e.seq, problem: `hash of entry ${e.seq} does not match its content and the chain` };
     seq = e.seq;
@@ -44,7 +45,11 @@ export function checkChain(prevSeq: number, prevHash: string, entries: ChangeEnt
   return null;
 }
 
-interface Column { name: string; type: string; pk: number }
+interface Column {
+  name: string;
+  type: string;
+  pk: number;
+}
 
 /** Real tables whose rows are replicated (not virtual tables, not their shadow tables, not the excluded ones). */
 export function replicatedTables(db: Db): { name: string; cols: Column[] }[] {
@@ -77,7 +82,10 @@ export class ChangeLog {
 
   /** Registers the SQL functions and wraps db.transaction so each outermost transaction gets a new id. Call before
    * migrations (persistent triggers from an earlier open already call the functions). */
-  constructor(private readonly db: Db, private readonly clock: () => number = Date.now) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number = Date.now,
+  ) {
     db.function('cityops_logging', { deterministic: false }, () => (this.logging ? 1 : 0));
     db.function('cityops_tx', { deterministic: false }, () => {
       if (!db.inTransaction) throw new Error('a replicated table was written outside a transaction');
@@ -85,7 +93,16 @@ export class ChangeLog {
     });
     db.function('cityops_tx_at', { deterministic: false }, () => this.txAt);
     db.function('cityops_chain', { deterministic: true, varargs: true }, (prev, seq, tx, at, tbl, op, pk, row) =>
-      entryHash((prev as string | null) ?? '', { seq: Number(seq), tx: Number(tx), at: Number(at), tbl: String(tbl), op: op as 'I', pk: String(pk), row: (row as string | null) ?? null }));
+      entryHash((prev as string | null) ?? '', {
+        seq: Number(seq),
+        tx: Number(tx),
+        at: Number(at),
+        tbl: String(tbl),
+        op: op as 'I',
+        pk: String(pk),
+        row: (row as string | null) ?? null,
+      }),
+    );
     const hasLog = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'changelog'").get();
     this.lastTx = hasLog ? ((db.prepare('SELECT max(tx) AS t FROM changelog').get() as { t: number | null }).t ?? 0) : 0;
     const begin = db.transaction.bind(db);
@@ -110,21 +127,34 @@ export class ChangeLog {
     const db = this.db;
     const want = new Map<string, string>();
     for (const t of replicatedTables(db)) {
-      for (const [op, event, ref] of [['I', 'INSERT', 'NEW'], ['U', 'UPDATE', 'NEW'], ['D', 'DELETE', 'OLD']] as const) {
+      for (const [op, event, ref] of [
+        ['I', 'INSERT', 'NEW'],
+        ['U', 'UPDATE', 'NEW'],
+        ['D', 'DELETE', 'OLD'],
+      ] as const) {
         const name = `changelog_${t.name}_${op}`;
         const pk = pkJson(t.cols, op === 'I' ? 'NEW' : 'OLD');
         const row = op === 'D' ? 'NULL' : rowJson(t.cols, ref);
-        want.set(name, `CREATE TRIGGER ${q(name)} AFTER ${event} ON ${q(t.name)} WHEN cityops_logging() BEGIN
+        want.set(
+          name,
+          `CREATE TRIGGER ${q(name)} AFTER ${event} ON ${q(t.name)} WHEN cityops_logging() BEGIN
   INSERT INTO changelog (seq, tx, at, tbl, op, pk, row, hash)
   SELECT s, tx, at, '${t.name}', '${op}', pk, row, cityops_chain(prev, s, tx, at, '${t.name}', '${op}', pk, row)
   FROM (SELECT s, cityops_tx() AS tx, cityops_tx_at() AS at, ${pk} AS pk, ${row} AS row,
                (SELECT hash FROM changelog WHERE seq = s - 1) AS prev
         FROM (SELECT coalesce(max(seq), 0) + 1 AS s FROM changelog));
-END`);
+END`,
+        );
       }
     }
-    const have = new Map((db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'changelog\\_%' ESCAPE '\\'").all() as { name: string; sql: string }[])
-      .map((r) => [r.name, r.sql]));
+    const have = new Map(
+      (
+        db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'changelog\\_%' ESCAPE '\\'").all() as {
+          name: string;
+          sql: string;
+        }[]
+      ).map((r) => [r.name, r.sql]),
+    );
     if (have.size === want.size && [...want].every(([name, sql]) => have.get(name) === sql)) return;
     db.transaction(() => {
       for (const name of have.keys()) db.exec(`DROP TRIGGER ${q(name)}`);
@@ -144,9 +174,11 @@ END`);
       this.logging = true;
     }
     this.db.transaction(() => {
-      this.db.prepare("INSERT INTO meta (key, value) VALUES ('last_bulk_load', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      this.db
+        .prepare("INSERT INTO meta (key, value) VALUES ('last_bulk_load', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .run(JSON.stringify({ label, at: this.clock() }));
-      this.db.prepare("INSERT INTO replication_state (key, value) VALUES ('snapshot_required', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      this.db
+        .prepare("INSERT INTO replication_state (key, value) VALUES ('snapshot_required', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .run(String(this.head().seq));
     })();
     return out;
@@ -179,7 +211,11 @@ export class EntryApplier {
   constructor(private readonly db: Db) {
     this.tables = new Map(replicatedTables(db).map((t) => [t.name, t.cols]));
     // Triggers in the file call these; here they must not log again.
-    for (const [name, fn] of [['cityops_logging', () => 0], ['cityops_tx', () => 0], ['cityops_tx_at', () => 0]] as const) {
+    for (const [name, fn] of [
+      ['cityops_logging', () => 0],
+      ['cityops_tx', () => 0],
+      ['cityops_tx_at', () => 0],
+    ] as const) {
       db.function(name, { deterministic: false }, fn);
     }
     db.function('cityops_chain', { varargs: true }, () => '');
@@ -197,7 +233,10 @@ export class EntryApplier {
   apply(e: ChangeEntry): void {
     const cols = this.tables.get(e.tbl);
     if (!cols) throw new Error(`entry ${e.seq}: table ${e.tbl} does not exist in this database`);
-    const pkCols = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const pkCols = cols
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     const keyCols = pkCols.length ? pkCols : ['rowid'];
     const pk = JSON.parse(e.pk) as unknown[];
     const where = keyCols.map((c) => `${c === 'rowid' ? 'rowid' : q(c)} = ?`).join(' AND ');
@@ -208,15 +247,25 @@ export class EntryApplier {
       const row = JSON.parse(e.row!) as Record<string, unknown>;
       const vals = cols.map((c) => value(c, row[c.name]));
       if (e.op === 'I') {
-        this.stmt(`I:${e.tbl}`, () => `INSERT INTO ${q(e.tbl)} (${cols.map((c) => q(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...vals);
+        this.stmt(`I:${e.tbl}`, () => `INSERT INTO ${q(e.tbl)} (${cols.map((c) => q(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+          ...vals,
+        );
       } else {
         this.stmt(`U:${e.tbl}`, () => `UPDATE ${q(e.tbl)} SET ${cols.map((c) => `${q(c.name)} = ?`).join(', ')} WHERE ${where}`).run(...vals, ...pk);
       }
     }
     this.spatial(e);
     // The entry joins this database's own log, so a promoted standby or a restored centre continues the chain.
-    this.stmt('log', () => 'INSERT INTO changelog (seq, tx, at, tbl, op, pk, row, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.seq, e.tx, e.at, e.tbl, e.op, e.pk, e.row, e.hash);
+    this.stmt('log', () => 'INSERT INTO changelog (seq, tx, at, tbl, op, pk, row, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      e.seq,
+      e.tx,
+      e.at,
+      e.tbl,
+      e.op,
+      e.pk,
+      e.row,
+      e.hash,
+    );
   }
 
   /** Keeps the R*Tree of components and grid cells in step with their rows. */
@@ -234,7 +283,10 @@ export class EntryApplier {
       const ys: number[] = [row.lat as number];
       if (typeof row.geometry === 'string') {
         const walk = (c: unknown): void => {
-          if (Array.isArray(c) && typeof c[0] === 'number') { xs.push(c[0] as number); ys.push(c[1] as number); } else if (Array.isArray(c)) c.forEach(walk);
+          if (Array.isArray(c) && typeof c[0] === 'number') {
+            xs.push(c[0] as number);
+            ys.push(c[1] as number);
+          } else if (Array.isArray(c)) c.forEach(walk);
         };
         walk((JSON.parse(row.geometry) as { coordinates: unknown }).coordinates);
       }

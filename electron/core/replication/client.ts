@@ -46,23 +46,41 @@ export class DirReplicaClient implements ReplicaClient {
     this.store = new ReplicaStore(dir, opts);
     this.where = this.store.dir;
   }
-  async status() { return this.store.status(); }
-  async append(entries: ChangeEntry[]) { return this.store.append(entries); }
-  async putSnapshot(meta: SnapshotMeta, file: string) { this.store.putSnapshot(meta, file); }
-  async listSegments() { return this.store.segments(); }
-  async fetchSegment(name: string) { return readFileSync(this.store.segmentPath(name)); }
+  async status() {
+    return this.store.status();
+  }
+  async append(entries: ChangeEntry[]) {
+    return this.store.append(entries);
+  }
+  async putSnapshot(meta: SnapshotMeta, file: string) {
+    this.store.putSnapshot(meta, file);
+  }
+  async listSegments() {
+    return this.store.segments();
+  }
+  async fetchSegment(name: string) {
+    return readFileSync(this.store.segmentPath(name));
+  }
   async fetchSnapshot(seq: number, toFile: string) {
     if (!this.store.snapshots().some((s) => s.seq === seq)) throw new ReplicaError(404, `no snapshot ${seq}`);
     return hashingCopy(createReadStream(this.store.snapshotPath(seq)), toFile);
   }
-  async standbySummary() { return this.store.standbySummary(); }
-  close() { this.store.close(); }
+  async standbySummary() {
+    return this.store.standbySummary();
+  }
+  close() {
+    this.store.close();
+  }
 }
 
 /** The HTTP backend: talks to `cityops replica` with its token. */
 export class HttpReplicaClient implements ReplicaClient {
   readonly where: string;
-  constructor(url: string, private readonly token: string, private readonly timeoutMs = 10_000) {
+  constructor(
+    url: string,
+    private readonly token: string,
+    private readonly timeoutMs = 10_000,
+  ) {
     this.where = url.replace(/\/+$/, '');
   }
 
@@ -70,7 +88,10 @@ export class HttpReplicaClient implements ReplicaClient {
     let res: Response;
     try {
       res = await fetch(`${this.where}${p}`, {
-        method, body, headers: { authorization: `Bearer ${this.token}`, ...headers }, signal: AbortSignal.timeout(timeout),
+        method,
+        body,
+        headers: { authorization: `Bearer ${this.token}`, ...headers },
+        signal: AbortSignal.timeout(timeout),
         // A streamed body (snapshot upload) needs half-duplex mode in Node's fetch.
         ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
@@ -84,29 +105,47 @@ export class HttpReplicaClient implements ReplicaClient {
         const j = (await res.json()) as { error?: string; seq?: number };
         msg = j.error ?? msg;
         seq = j.seq;
-      } catch { /* not JSON */ }
+      } catch {
+        /* not JSON */
+      }
       throw new ReplicaError(res.status, `replica ${this.where}: ${msg}`, seq);
     }
     return res;
   }
 
-  async status() { return (await (await this.req('GET', '/v1/status')).json()) as ReplicaStatus; }
+  async status() {
+    return (await (await this.req('GET', '/v1/status')).json()) as ReplicaStatus;
+  }
   async append(entries: ChangeEntry[]) {
     return (await (await this.req('POST', '/v1/segments', JSON.stringify(entries), { 'content-type': 'application/json' })).json()) as { ackSeq: number };
   }
   async putSnapshot(meta: SnapshotMeta, file: string) {
     const size = statSync(file).size;
-    await this.req('PUT', `/v1/snapshots/${meta.seq}`, Readable.toWeb(createReadStream(file)) as unknown as BodyInit, {
-      'content-type': 'application/octet-stream', 'content-length': String(size), 'x-cityops-snapshot': JSON.stringify(meta),
-    }, 10 * 60_000);
+    await this.req(
+      'PUT',
+      `/v1/snapshots/${meta.seq}`,
+      Readable.toWeb(createReadStream(file)) as unknown as BodyInit,
+      {
+        'content-type': 'application/octet-stream',
+        'content-length': String(size),
+        'x-cityops-snapshot': JSON.stringify(meta),
+      },
+      10 * 60_000,
+    );
   }
-  async listSegments() { return (await (await this.req('GET', '/v1/segments')).json()) as SegmentInfo[]; }
-  async fetchSegment(name: string) { return Buffer.from(await (await this.req('GET', `/v1/segments/${encodeURIComponent(name)}`)).arrayBuffer()); }
+  async listSegments() {
+    return (await (await this.req('GET', '/v1/segments')).json()) as SegmentInfo[];
+  }
+  async fetchSegment(name: string) {
+    return Buffer.from(await (await this.req('GET', `/v1/segments/${encodeURIComponent(name)}`)).arrayBuffer());
+  }
   async fetchSnapshot(seq: number, toFile: string) {
     const res = await this.req('GET', `/v1/snapshots/${seq}`, undefined, {}, 10 * 60_000);
     return hashingCopy(Readable.fromWeb(res.body as never), toFile);
   }
-  async standbySummary() { return (await (await this.req('GET', '/v1/standby')).json()) as StandbySummary | null; }
+  async standbySummary() {
+    return (await (await this.req('GET', '/v1/standby')).json()) as StandbySummary | null;
+  }
   close() {}
 }
 

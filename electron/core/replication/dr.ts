@@ -17,10 +17,16 @@ export function tableDigests(db: Db | Database.Database): Map<string, { n: numbe
   const out = new Map<string, { n: number; hash: string }>();
   for (const t of replicatedTables(db as Db)) {
     if (t.name === 'dr_drills') continue; // written by the drill itself
-    const pk = t.cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => `"${c.name}"`);
+    const pk = t.cols
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => `"${c.name}"`);
     const h = createHash('sha256');
     let n = 0;
-    for (const row of db.prepare(`SELECT * FROM "${t.name}" ORDER BY ${pk.length ? pk.join(', ') : 'rowid'}`).raw().iterate() as Iterable<unknown[]>) {
+    for (const row of db
+      .prepare(`SELECT * FROM "${t.name}" ORDER BY ${pk.length ? pk.join(', ') : 'rowid'}`)
+      .raw()
+      .iterate() as Iterable<unknown[]>) {
       h.update(JSON.stringify(row, (_k, v) => (v && typeof v === 'object' && v.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v)));
       h.update('\n');
       n++;
@@ -31,7 +37,11 @@ export function tableDigests(db: Db | Database.Database): Map<string, { n: numbe
 }
 
 export class DrService {
-  constructor(private readonly db: Db, private readonly file: string, private readonly clock: () => number) {}
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+    private readonly clock: () => number,
+  ) {}
 
   /** Runs a drill against the replica; records and returns the result (a failed drill is a result, not an error). */
   async drill(rep: Replicator, actor: string): Promise<DrillResult> {
@@ -74,16 +84,30 @@ export class DrService {
     const ok = !error && tables.length > 0 && tables.every((t) => t.same);
     const durationMs = Math.round(performance.now() - t0);
     const at = this.clock();
-    const id = this.db.transaction(() => Number(this.db.prepare('INSERT INTO dr_drills (at, actor, ok, seq, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(at, actor, ok ? 1 : 0, seq, durationMs, JSON.stringify({ tables, error })).lastInsertRowid))();
+    const id = this.db.transaction(() =>
+      Number(
+        this.db
+          .prepare('INSERT INTO dr_drills (at, actor, ok, seq, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(at, actor, ok ? 1 : 0, seq, durationMs, JSON.stringify({ tables, error })).lastInsertRowid,
+      ),
+    )();
     return { id, at, actor, ok, seq, durationMs, tables, error };
   }
 
   drills(limit = 50): DrillResult[] {
-    return (this.db.prepare('SELECT * FROM dr_drills ORDER BY id DESC LIMIT ?').all(limit) as { id: number; at: number; actor: string; ok: number; seq: number | null; duration_ms: number; detail: string }[])
-      .map((r) => {
-        const d = JSON.parse(r.detail) as { tables: DrillResult['tables']; error: string | null };
-        return { id: r.id, at: r.at, actor: r.actor, ok: !!r.ok, seq: r.seq, durationMs: r.duration_ms, tables: d.tables, error: d.error };
-      });
+    return (
+      this.db.prepare('SELECT * FROM dr_drills ORDER BY id DESC LIMIT ?').all(limit) as {
+        id: number;
+        at: number;
+        actor: string;
+        ok: number;
+        seq: number | null;
+        duration_ms: number;
+        detail: string;
+      }[]
+    ).map((r) => {
+      const d = JSON.parse(r.detail) as { tables: DrillResult['tables']; error: string | null };
+      return { id: r.id, at: r.at, actor: r.actor, ok: !!r.ok, seq: r.seq, durationMs: r.duration_ms, tables: d.tables, error: d.error };
+    });
   }
 }

@@ -189,11 +189,16 @@ export class Replicator {
     const st = await this.client.status();
     this.storeBytes = st.bytes;
     const head = this.log.head();
-    if (st.lastSeq > head.seq) throw new ReplicaError(409, `the replica holds sequence ${st.lastSeq}, beyond this centre's ${head.seq}: it belongs to another centre or this database was restored from an older copy`);
+    if (st.lastSeq > head.seq)
+      throw new ReplicaError(
+        409,
+        `the replica holds sequence ${st.lastSeq}, beyond this centre's ${head.seq}: it belongs to another centre or this database was restored from an older copy`,
+      );
     const oldest = (this.db.prepare('SELECT min(seq) AS s FROM changelog').get() as { s: number | null }).s;
     // The same sequence with a different hash: the replica holds another centre's history (or a restored copy's).
     const mine = st.lastSeq > 0 ? (this.db.prepare('SELECT hash FROM changelog WHERE seq = ?').get(st.lastSeq) as { hash: string } | undefined) : undefined;
-    if (mine && mine.hash !== st.lastHash) throw new ReplicaError(409, `the replica's entry ${st.lastSeq} differs from this centre's: it holds another history`);
+    if (mine && mine.hash !== st.lastHash)
+      throw new ReplicaError(409, `the replica's entry ${st.lastSeq} differs from this centre's: it holds another history`);
     this.lastSnapshot = st.snapshots.at(-1) ?? null;
     this.lastSnapshotAt = this.lastSnapshot?.createdAt ?? 0;
     const canContinue = st.snapshots.length > 0 && (st.lastSeq === head.seq || (oldest != null && oldest <= st.lastSeq + 1));
@@ -208,7 +213,10 @@ export class Replicator {
 
   /** Takes an online backup, strips sessions and shipper state, and stores it on the replica. */
   snapshot(): Promise<SnapshotMeta> {
-    if (!this.snapshotting) this.snapshotting = this.doSnapshot().finally(() => { this.snapshotting = null; });
+    if (!this.snapshotting)
+      this.snapshotting = this.doSnapshot().finally(() => {
+        this.snapshotting = null;
+      });
     return this.snapshotting;
   }
 
@@ -219,19 +227,26 @@ export class Replicator {
       await this.db.backup(file);
       const copy = new Database(file);
       copy.exec('DELETE FROM sessions; DELETE FROM replication_state;');
-      const head = (copy.prepare('SELECT seq, hash, at FROM changelog ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; at: number } | undefined) ?? { seq: 0, hash: '', at: this.clock() };
+      const head = (copy.prepare('SELECT seq, hash, at FROM changelog ORDER BY seq DESC LIMIT 1').get() as
+        { seq: number; hash: string; at: number } | undefined) ?? { seq: 0, hash: '', at: this.clock() };
       const schemaVersion = (copy.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v;
       copy.pragma('journal_mode = DELETE');
       copy.close();
       const sum = fileSha256(file);
       const meta: SnapshotMeta = {
-        seq: head.seq, hash: head.hash, at: head.at, sha256: sum.sha256, bytes: sum.bytes,
-        createdAt: this.clock(), schemaVersion,
+        seq: head.seq,
+        hash: head.hash,
+        at: head.at,
+        sha256: sum.sha256,
+        bytes: sum.bytes,
+        createdAt: this.clock(),
+        schemaVersion,
       };
       await this.client.putSnapshot(meta, file);
       // The snapshot holds everything up to meta.seq, bulk loads included.
       const need = this.q.snapshotRequired.get() as { value: string } | undefined;
-      if (need && Number(need.value) <= meta.seq) this.db.transaction(() => this.db.prepare("DELETE FROM replication_state WHERE key = 'snapshot_required'").run())();
+      if (need && Number(need.value) <= meta.seq)
+        this.db.transaction(() => this.db.prepare("DELETE FROM replication_state WHERE key = 'snapshot_required'").run())();
       this.lastSnapshot = meta;
       this.lastSnapshotAt = meta.createdAt;
       if (meta.seq > this.acked) this.setAcked(meta.seq);
@@ -249,12 +264,19 @@ export class Replicator {
     const head = this.log.head().seq;
     const oldestUnacked = head > this.acked ? (this.q.firstAfter.get(this.acked) as { at: number } | undefined)?.at : undefined;
     return {
-      configured: true, target: this.client.where, mode: this.opts.mode,
+      configured: true,
+      target: this.client.where,
+      mode: this.opts.mode,
       state: !this.connected ? 'disconnected' : this.degraded ? 'degraded' : head > this.acked ? 'catching_up' : 'ok',
-      connected: this.connected, headSeq: head, ackedSeq: this.acked, lagChanges: Math.max(0, head - this.acked),
+      connected: this.connected,
+      headSeq: head,
+      ackedSeq: this.acked,
+      lagChanges: Math.max(0, head - this.acked),
       lagMs: oldestUnacked != null ? Math.max(0, this.clock() - oldestUnacked) : 0,
       lastSnapshot: this.lastSnapshot ? { seq: this.lastSnapshot.seq, createdAt: this.lastSnapshot.createdAt, bytes: this.lastSnapshot.bytes } : null,
-      storeBytes: this.storeBytes, lastError: this.lastError, history: this.history.slice(-720),
+      storeBytes: this.storeBytes,
+      lastError: this.lastError,
+      history: this.history.slice(-720),
     };
   }
 }

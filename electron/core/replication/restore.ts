@@ -53,7 +53,9 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
 
   const tmp = `${to}.restoring-${process.pid}`;
   const skipped: { seq: number; problem: string }[] = [];
-  const cleanup = () => { for (const s of ['', '-wal', '-shm', '-journal']) rmSync(tmp + s, { force: true }); };
+  const cleanup = () => {
+    for (const s of ['', '-wal', '-shm', '-journal']) rmSync(tmp + s, { force: true });
+  };
   cleanup();
   let snap: SnapshotMeta | null = null;
   for (const s of usable) {
@@ -90,7 +92,11 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
       try {
         decoded = decodeSegment(s.name, await o.client.fetchSegment(s.name));
       } catch (e) {
-        throw new ReplicaError(422, `restore stopped at segments/${s.name}: ${(e as Error).message}; the last good sequence is ${seq} (restore --seq ${seq} gives that state)`, (e as ReplicaError).seq ?? s.from);
+        throw new ReplicaError(
+          422,
+          `restore stopped at segments/${s.name}: ${(e as Error).message}; the last good sequence is ${seq} (restore --seq ${seq} gives that state)`,
+          (e as ReplicaError).seq ?? s.from,
+        );
       }
       let todo = decoded.entries.filter((e) => e.seq > seq && e.seq <= target);
       if (o.at != null) {
@@ -103,7 +109,9 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
       if (!todo.length) continue;
       const bad = checkChain(seq, hash, todo);
       if (bad) throw new ReplicaError(422, `restore stopped at segments/${s.name}: ${bad.problem}; the last good sequence is ${seq}`, bad.seq);
-      db.transaction((batch: ChangeEntry[]) => { for (const e of batch) applier.apply(e); })(todo);
+      db.transaction((batch: ChangeEntry[]) => {
+        for (const e of batch) applier.apply(e);
+      })(todo);
       const last = todo.at(-1)!;
       seq = last.seq;
       hash = last.hash;
@@ -112,16 +120,23 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
       if (seq >= target) done = true;
     }
     if (o.seq != null && seq < o.seq) throw new ReplicaError(422, `the replica's segments end at ${seq}, before the requested ${o.seq}`, seq + 1);
-    if (o.seq == null && o.at == null && seq < status.lastSeq) throw new ReplicaError(422, `the replica's segments end at ${seq} but it reports ${status.lastSeq}`, seq + 1);
+    if (o.seq == null && o.at == null && seq < status.lastSeq)
+      throw new ReplicaError(422, `the replica's segments end at ${seq} but it reports ${status.lastSeq}`, seq + 1);
     // A restored centre starts without sessions and without the old shipper's state.
-    db.exec("DELETE FROM sessions; DELETE FROM replication_state;");
+    db.exec('DELETE FROM sessions; DELETE FROM replication_state;');
     // Reading the file through a memory map roughly halves the time of the full check on a large centre.
     db.pragma('mmap_size = 17179869184');
     const integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
     db.pragma('mmap_size = 0');
     if (integrity !== 'ok') throw new ReplicaError(422, `integrity_check of the restored database failed: ${integrity}`);
     const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    const counts = { cases: count('cases'), case_history: count('case_history'), components: count('components'), grid_cells: count('grid_cells'), users: count('users') };
+    const counts = {
+      cases: count('cases'),
+      case_history: count('case_history'),
+      components: count('components'),
+      grid_cells: count('grid_cells'),
+      users: count('users'),
+    };
     db.pragma('journal_mode = WAL');
     db.close();
     if (o.dryRun) cleanup();
@@ -133,7 +148,19 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
       renameSync(tmp, to);
       for (const s of ['-wal', '-shm']) rmSync(tmp + s, { force: true });
     }
-    return { file: o.dryRun ? null : to, dryRun: !!o.dryRun, seq, hash, at, snapshotSeq: snap.seq, skippedSnapshots: skipped, applied, counts, integrity, ms: performance.now() - t0 };
+    return {
+      file: o.dryRun ? null : to,
+      dryRun: !!o.dryRun,
+      seq,
+      hash,
+      at,
+      snapshotSeq: snap.seq,
+      skippedSnapshots: skipped,
+      applied,
+      counts,
+      integrity,
+      ms: performance.now() - t0,
+    };
   } catch (e) {
     if (db.open) db.close();
     cleanup();

@@ -25,7 +25,9 @@ const same = (a: string, b: string) => {
   return timingSafeEqual(x, y);
 };
 
-export async function startReplicaServer(opts: ReplicaServerOptions): Promise<{ url: string; app: FastifyInstance; store: ReplicaStore; close(): Promise<void> }> {
+export async function startReplicaServer(
+  opts: ReplicaServerOptions,
+): Promise<{ url: string; app: FastifyInstance; store: ReplicaStore; close(): Promise<void> }> {
   if (opts.token.length < 16) throw new Error('the replica token must have at least 16 characters');
   const store = new ReplicaStore(opts.dir, { create: true, maxBytes: opts.maxBytes });
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });

@@ -8,7 +8,21 @@
 //
 // A batch is stored only if it continues the chain exactly (no gap, no reordering, every hash right); a batch that
 // was stored before is acknowledged again without being stored twice.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,7 +46,12 @@ export interface SnapshotMeta {
 }
 
 /** A stored segment. */
-export interface SegmentInfo { name: string; from: number; to: number; bytes: number }
+export interface SegmentInfo {
+  name: string;
+  from: number;
+  to: number;
+  bytes: number;
+}
 
 /** Replica state as reported to the centre and the DR console. */
 export interface ReplicaStatus {
@@ -47,7 +66,11 @@ export interface ReplicaStatus {
 
 /** An error with the HTTP status the replica server answers with. */
 export class ReplicaError extends Error {
-  constructor(readonly status: number, message: string, readonly seq?: number) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly seq?: number,
+  ) {
     super(message);
   }
 }
@@ -108,7 +131,10 @@ export function decodeSegment(name: string, data: Buffer): { from: number; prevH
     throw new ReplicaError(422, `segment ${name} is truncated or its trailer is damaged`);
   }
   if (trailer.sha256 !== sha256(body)) throw new ReplicaError(422, `segment ${name}: checksum mismatch (the file was changed or damaged)`);
-  const lines = body.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = body
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const head = lines[0] as { from: number; prevHash: string };
   const entries = lines.slice(1) as ChangeEntry[];
   const bad = checkChain(head.from - 1, head.prevHash, entries);
@@ -131,7 +157,10 @@ export class ReplicaStore {
   private applier: EntryApplier | null = null;
 
   /** Opens (or, with create, initialises) a replica folder; refuses a folder that is not a replica. */
-  constructor(dir: string, private readonly opts: StoreOptions & { create?: boolean } = {}) {
+  constructor(
+    dir: string,
+    private readonly opts: StoreOptions & { create?: boolean } = {},
+  ) {
     this.dir = path.resolve(dir);
     const marker = path.join(this.dir, 'REPLICA.json');
     if (!existsSync(marker)) {
@@ -217,8 +246,13 @@ export class ReplicaStore {
 
   status(): ReplicaStatus {
     return {
-      lastSeq: this.lastSeq, lastHash: this.lastHash, lastAt: this.lastAt, standbySeq: this.standbySeq(),
-      snapshots: this.snapshots(), segments: this.segments().length, bytes: this.bytes(),
+      lastSeq: this.lastSeq,
+      lastHash: this.lastHash,
+      lastAt: this.lastAt,
+      standbySeq: this.standbySeq(),
+      snapshots: this.snapshots(),
+      segments: this.segments().length,
+      bytes: this.bytes(),
     };
   }
 
@@ -341,8 +375,16 @@ export class ReplicaStore {
     const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     return {
       seq: this.standbySeq(),
-      counts: { cases: count('cases'), case_history: count('case_history'), components: count('components'), grid_cells: count('grid_cells'), users: count('users') },
-      recentCases: (db.prepare('SELECT case_no AS caseNo, status, description, updated_at AS updatedAt FROM cases ORDER BY updated_at DESC LIMIT 20').all() as never[]),
+      counts: {
+        cases: count('cases'),
+        case_history: count('case_history'),
+        components: count('components'),
+        grid_cells: count('grid_cells'),
+        users: count('users'),
+      },
+      recentCases: db
+        .prepare('SELECT case_no AS caseNo, status, description, updated_at AS updatedAt FROM cases ORDER BY updated_at DESC LIMIT 20')
+        .all() as never[],
     };
   }
 

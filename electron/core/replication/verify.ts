@@ -39,12 +39,17 @@ export async function verifyReplica(client: ReplicaClient): Promise<VerifyReport
       const { from, prevHash, entries } = decodeSegment(s.name, await client.fetchSegment(s.name));
       if (from !== s.from || entries.at(-1)?.seq !== s.to) throw new ReplicaError(422, `segment ${s.name}: its name does not match its entries`, from);
       if (prev) {
-        if (from !== prev.to + 1) throw new ReplicaError(422, `segment ${s.name}: ${from > prev.to + 1 ? `gap after ${prev.name}: ${prev.to + 1}…${from - 1} missing` : `overlaps ${prev.name}`}`, prev.to + 1);
+        if (from !== prev.to + 1)
+          throw new ReplicaError(
+            422,
+            `segment ${s.name}: ${from > prev.to + 1 ? `gap after ${prev.name}: ${prev.to + 1}…${from - 1} missing` : `overlaps ${prev.name}`}`,
+            prev.to + 1,
+          );
         if (prevHash !== prev.hash) throw new ReplicaError(422, `segment ${s.name} does not continue the chain of ${prev.name}`, from);
       }
       prev = { to: s.to, hash: entries.at(-1)!.hash, name: s.name };
     } catch (e) {
-      problems.push({ file: `segments/${s.name}`, seq: e instanceof ReplicaError ? e.seq ?? s.from : s.from, problem: (e as Error).message });
+      problems.push({ file: `segments/${s.name}`, seq: e instanceof ReplicaError ? (e.seq ?? s.from) : s.from, problem: (e as Error).message });
       prev = null; // the next segment cannot be chained to a bad one; report it on its own
     }
   }
@@ -54,7 +59,11 @@ export async function verifyReplica(client: ReplicaClient): Promise<VerifyReport
   }
   problems.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   return {
-    ok: problems.length === 0, snapshots: status.snapshots.length, segments: segs.length,
-    firstSeq: status.snapshots[0]?.seq ?? segs[0]?.from ?? null, lastSeq: status.lastSeq, problems,
+    ok: problems.length === 0,
+    snapshots: status.snapshots.length,
+    segments: segs.length,
+    firstSeq: status.snapshots[0]?.seq ?? segs[0]?.from ?? null,
+    lastSeq: status.lastSeq,
+    problems,
   };
 }

@@ -39,7 +39,8 @@ export class SearchService {
       return hits.slice(0, limit);
     }
     for (const r of this.q.streets.all({ q, limit }) as any[]) hits.push({ kind: 'street', code: r.code, label: r.name, bbox: box(r) });
-    for (const r of this.q.communities.all({ q, limit }) as any[]) hits.push({ kind: 'community', code: r.code, label: `${r.street} · ${r.name}`, bbox: box(r) });
+    for (const r of this.q.communities.all({ q, limit }) as any[])
+      hits.push({ kind: 'community', code: r.code, label: `${r.street} · ${r.name}`, bbox: box(r) });
     return hits.slice(0, limit);
   }
 }

@@ -26,14 +26,130 @@ const H_M = (CITY_BOUNDS.north - CITY_BOUNDS.south) * M_PER_DEG_LAT;
 // Order: the northern row of streets west→east, then the southern row.
 const STREET_NAMES = ['城西街道', '城北街道', '城中街道', '城东街道', '罡杨镇', '九龙镇', '京泰路街道', '城南街道', '红旗街道', '苏陈镇'];
 const COMMUNITY_WORDS = [
-  '凤凰', '迎春', '东进', '鼓楼', '稻河', '坡子街', '海光', '梅兰', '春晖', '五一', '扬桥', '税东', '西仓', '百花', '渔行', '九龙',
-  '泰山', '青年', '周山河', '府前', '永定', '卫东', '八字桥', '东风', '西郊', '草河', '天德湖', '溱湖', '梅园', '花园', '红旗', '新村',
-  '建设', '人民', '光明', '朝阳', '锦绣', '长安', '永丰', '兴化', '宫涵', '凤城', '春兰', '迎宾', '泰和', '金鹰', '万达', '莲花',
-  '桃园', '柳园', '双桥', '三元', '乐园', '工农', '三水', '城河', '北郊', '南官河', '刁铺', '老街', '文峰', '钟楼', '东方', '华侨',
-  '龙园', '银杏', '翠竹', '宁静', '幸福', '和平', '友谊', '团结', '东坝', '西坝', '孔家', '赵家', '陈庄', '王庄', '张庄', '刘庄',
-  '罡杨', '苏陈', '华港', '野徐', '寺巷', '塘湾', '潘庄', '东寨', '西寨', '前进', '胜利', '先锋', '丰收', '金港', '玉带', '明珠',
-  '春江', '秋雨', '望海', '观澜', '景苑', '雅居', '怡园', '静园', '馨园', '和园', '嘉园', '福园', '华园', '新园', '梧桐', '香樟',
-  '紫藤', '海棠', '芙蓉', '牡丹', '腊梅', '玉兰', '菊园', '荷塘', '清风', '明月', '朝霞', '晨光',
+  '凤凰',
+  '迎春',
+  '东进',
+  '鼓楼',
+  '稻河',
+  '坡子街',
+  '海光',
+  '梅兰',
+  '春晖',
+  '五一',
+  '扬桥',
+  '税东',
+  '西仓',
+  '百花',
+  '渔行',
+  '九龙',
+  '泰山',
+  '青年',
+  '周山河',
+  '府前',
+  '永定',
+  '卫东',
+  '八字桥',
+  '东风',
+  '西郊',
+  '草河',
+  '天德湖',
+  '溱湖',
+  '梅园',
+  '花园',
+  '红旗',
+  '新村',
+  '建设',
+  '人民',
+  '光明',
+  '朝阳',
+  '锦绣',
+  '长安',
+  '永丰',
+  '兴化',
+  '宫涵',
+  '凤城',
+  '春兰',
+  '迎宾',
+  '泰和',
+  '金鹰',
+  '万达',
+  '莲花',
+  '桃园',
+  '柳园',
+  '双桥',
+  '三元',
+  '乐园',
+  '工农',
+  '三水',
+  '城河',
+  '北郊',
+  '南官河',
+  '刁铺',
+  '老街',
+  '文峰',
+  '钟楼',
+  '东方',
+  '华侨',
+  '龙园',
+  '银杏',
+  '翠竹',
+  '宁静',
+  '幸福',
+  '和平',
+  '友谊',
+  '团结',
+  '东坝',
+  '西坝',
+  '孔家',
+  '赵家',
+  '陈庄',
+  '王庄',
+  '张庄',
+  '刘庄',
+  '罡杨',
+  '苏陈',
+  '华港',
+  '野徐',
+  '寺巷',
+  '塘湾',
+  '潘庄',
+  '东寨',
+  '西寨',
+  '前进',
+  '胜利',
+  '先锋',
+  '丰收',
+  '金港',
+  '玉带',
+  '明珠',
+  '春江',
+  '秋雨',
+  '望海',
+  '观澜',
+  '景苑',
+  '雅居',
+  '怡园',
+  '静园',
+  '馨园',
+  '和园',
+  '嘉园',
+  '福园',
+  '华园',
+  '新园',
+  '梧桐',
+  '香樟',
+  '紫藤',
+  '海棠',
+  '芙蓉',
+  '牡丹',
+  '腊梅',
+  '玉兰',
+  '菊园',
+  '荷塘',
+  '清风',
+  '明月',
+  '朝霞',
+  '晨光',
 ];
 
 /** A street (街道) of the sample city. */
@@ -79,7 +195,8 @@ export function buildCity(seed = 1): GenCity {
   const jitter = (a: number) => (rand() * 2 - 1) * a;
 
   // Block grid: ≈ 800 m blocks. NBX × NBY communities; streets are groups of blocks.
-  const NBX = 11, NBY = 10;
+  const NBX = 11,
+    NBY = 10;
   const colGroups = [2, 2, 3, 2, 2];
   const rowGroups = [5, 5];
   const roadS = evenJitter(NBX, 0.22, jitter);
@@ -100,7 +217,8 @@ export function buildCity(seed = 1): GenCity {
   for (let i = 0; i <= NBX; i++) {
     C[i] = [];
     for (let j = 0; j <= NBY; j++) {
-      let s = roadS[i], t = roadT[j];
+      let s = roadS[i],
+        t = roadT[j];
       for (let k = 0; k < 50; k++) {
         s = vRoad(i, t);
         t = hRoad(j, s);
@@ -128,7 +246,8 @@ export function buildCity(seed = 1): GenCity {
   const urbanAt = (p: P) => Math.min(1, Math.hypot((p[0] - centre[0]) * W_M, (p[1] - centre[1]) * H_M) / 5500);
 
   // Cell subdivision fractions per block.
-  const colFr: number[][][] = [], rowFr: number[][][] = [];
+  const colFr: number[][][] = [],
+    rowFr: number[][][] = [];
   for (let i = 0; i < NBX; i++) {
     colFr[i] = [];
     rowFr[i] = [];
@@ -150,7 +269,8 @@ export function buildCity(seed = 1): GenCity {
   const hEdgeFr = (i: number, j: number) => union(j > 0 ? colFr[i][j - 1] : undefined, j < NBY ? colFr[i][j] : undefined);
 
   // Road classes: street boundaries are major roads; one inner road is the 凤城河 riverside.
-  const colBreaks = prefix(colGroups), rowBreaks = prefix(rowGroups);
+  const colBreaks = prefix(colGroups),
+    rowBreaks = prefix(rowGroups);
   const riverRow = 3;
   const vKind = (i: number): SideKind => (colBreaks.includes(i) ? 'major' : 'secondary');
   const hKind = (j: number): SideKind => (j === riverRow ? 'river' : rowBreaks.includes(j) ? 'major' : 'secondary');
@@ -216,23 +336,38 @@ export function buildCity(seed = 1): GenCity {
   return { streets, communities, cells };
 
   function blockCells(i: number, j: number, commCode: string): GenCell[] {
-    const a = [0, ...colFr[i][j], 1], b = [0, ...rowFr[i][j], 1];
-    const m = a.length - 1, n = b.length - 1;
-    const c00 = C[i][j], c10 = C[i + 1][j], c01 = C[i][j + 1], c11 = C[i + 1][j + 1];
+    const a = [0, ...colFr[i][j], 1],
+      b = [0, ...rowFr[i][j], 1];
+    const m = a.length - 1,
+      n = b.length - 1;
+    const c00 = C[i][j],
+      c10 = C[i + 1][j],
+      c01 = C[i][j + 1],
+      c11 = C[i + 1][j + 1];
     // Node (u, v) of the block: on the boundary via the edge functions, inside via a Coons patch.
     const node = (u: number, v: number): P => {
       if (v === 0) return hEdge(i, j, a[u]);
       if (v === n) return hEdge(i, j + 1, a[u]);
       if (u === 0) return vEdge(i, j, b[v]);
       if (u === m) return vEdge(i + 1, j, b[v]);
-      const x = a[u], y = b[v];
-      const bot = hEdge(i, j, x), top = hEdge(i, j + 1, x), lef = vEdge(i, j, y), rig = vEdge(i + 1, j, y);
+      const x = a[u],
+        y = b[v];
+      const bot = hEdge(i, j, x),
+        top = hEdge(i, j + 1, x),
+        lef = vEdge(i, j, y),
+        rig = vEdge(i + 1, j, y);
       const coons = (k: 0 | 1) =>
-        (1 - y) * bot[k] + y * top[k] + (1 - x) * lef[k] + x * rig[k] -
+        (1 - y) * bot[k] +
+        y * top[k] +
+        (1 - x) * lef[k] +
+        x * rig[k] -
         ((1 - x) * (1 - y) * c00[k] + x * (1 - y) * c10[k] + (1 - x) * y * c01[k] + x * y * c11[k]);
       return [coons(0), coons(1)];
     };
-    const southFr = hEdgeFr(i, j), northFr = hEdgeFr(i, j + 1), westFr = vEdgeFr(i, j), eastFr = vEdgeFr(i + 1, j);
+    const southFr = hEdgeFr(i, j),
+      northFr = hEdgeFr(i, j + 1),
+      westFr = vEdgeFr(i, j),
+      eastFr = vEdgeFr(i + 1, j);
     const out: GenCell[] = [];
     let serial = 0;
     for (let v = n - 1; v >= 0; v--) {

@@ -103,21 +103,44 @@ const SIDE_RULES: SideRule[] = [
 
 /** Expected count per cell of facilities placed inside cells (not along sides). */
 const CELL_RULES: { cls: string; rate: number; urban?: boolean; polygon?: [number, number]; line?: number }[] = [
-  { cls: '0301', rate: 0.05 }, { cls: '0302', rate: 0.06 }, { cls: '0304', rate: 0.06 },
-  { cls: '0308', rate: 0.004 }, { cls: '0309', rate: 0.002 }, { cls: '0310', rate: 0.003 },
-  { cls: '0401', rate: 0.03 }, { cls: '0402', rate: 2.5 }, { cls: '0404', rate: 0.3, urban: true },
-  { cls: '0405', rate: 0.2, polygon: [30, 20] }, { cls: '0406', rate: 0.02 }, { cls: '0408', rate: 0.08, line: 30 },
-  { cls: '0409', rate: 0.12 }, { cls: '0410', rate: 0.01 }, { cls: '0126', rate: 0.15 }, { cls: '0131', rate: 0.02 },
-  { cls: '0132', rate: 0.08 }, { cls: '0133', rate: 0.01 }, { cls: '0502', rate: 0.015 }, { cls: '0503', rate: 0.03 },
-  { cls: '0601', rate: 0.004 }, { cls: '0602', rate: 0.012, polygon: [60, 40] }, { cls: '0201', rate: 0.06, polygon: [40, 25] },
-  { cls: '0119', rate: 0.2, urban: true }, { cls: '0120', rate: 0.3, urban: true },
+  { cls: '0301', rate: 0.05 },
+  { cls: '0302', rate: 0.06 },
+  { cls: '0304', rate: 0.06 },
+  { cls: '0308', rate: 0.004 },
+  { cls: '0309', rate: 0.002 },
+  { cls: '0310', rate: 0.003 },
+  { cls: '0401', rate: 0.03 },
+  { cls: '0402', rate: 2.5 },
+  { cls: '0404', rate: 0.3, urban: true },
+  { cls: '0405', rate: 0.2, polygon: [30, 20] },
+  { cls: '0406', rate: 0.02 },
+  { cls: '0408', rate: 0.08, line: 30 },
+  { cls: '0409', rate: 0.12 },
+  { cls: '0410', rate: 0.01 },
+  { cls: '0126', rate: 0.15 },
+  { cls: '0131', rate: 0.02 },
+  { cls: '0132', rate: 0.08 },
+  { cls: '0133', rate: 0.01 },
+  { cls: '0502', rate: 0.015 },
+  { cls: '0503', rate: 0.03 },
+  { cls: '0601', rate: 0.004 },
+  { cls: '0602', rate: 0.012, polygon: [60, 40] },
+  { cls: '0201', rate: 0.06, polygon: [40, 25] },
+  { cls: '0119', rate: 0.2, urban: true },
+  { cls: '0120', rate: 0.3, urban: true },
 ];
 
 /** Junction furniture at a cell corner where two road sides meet. */
 const CORNER_RULES: { cls: string; p: number; major?: boolean; river?: boolean }[] = [
-  { cls: '0210', p: 0.9, major: true }, { cls: '0214', p: 0.6, major: true }, { cls: '0213', p: 0.8 },
-  { cls: '0136', p: 0.5 }, { cls: '0217', p: 0.15, major: true }, { cls: '0205', p: 0.05, major: true },
-  { cls: '0206', p: 0.03, major: true }, { cls: '0207', p: 0.012, major: true }, { cls: '0208', p: 0.7, river: true },
+  { cls: '0210', p: 0.9, major: true },
+  { cls: '0214', p: 0.6, major: true },
+  { cls: '0213', p: 0.8 },
+  { cls: '0136', p: 0.5 },
+  { cls: '0217', p: 0.15, major: true },
+  { cls: '0205', p: 0.05, major: true },
+  { cls: '0206', p: 0.03, major: true },
+  { cls: '0207', p: 0.012, major: true },
+  { cls: '0208', p: 0.7, river: true },
 ];
 
 type XY = [number, number];
@@ -150,7 +173,8 @@ export function placeInCell(cell: GenCell, rand: () => number, density = 1): Pla
           const b = along(side, Math.min(length(side), d + rule.line / 2), rule.offset);
           const m = along(side, d, rule.offset);
           const coords = [a, m, b].map(toLL);
-          if (coords.every(inside)) out.push({ classCode: rule.cls, lon: coords[1][0], lat: coords[1][1], geometry: { type: 'LineString', coordinates: coords } });
+          if (coords.every(inside))
+            out.push({ classCode: rule.cls, lon: coords[1][0], lat: coords[1][1], geometry: { type: 'LineString', coordinates: coords } });
         } else {
           const p = toLL(along(side, d, rule.offset + rand() * 0.4));
           if (inside(p)) out.push({ classCode: rule.cls, lon: p[0], lat: p[1] });
@@ -191,12 +215,21 @@ export function placeInCell(cell: GenCell, rand: () => number, density = 1): Pla
       const p = interior();
       if (!p) continue;
       if (rule.polygon) {
-        const [w, h] = rule.polygon, ang = rand() * Math.PI;
-        const cs = Math.cos(ang), sn = Math.sin(ang);
-        const pts = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2], [-w / 2, -h / 2]].map(([x, y]) => toLL([p[0] + x * cs - y * sn, p[1] + x * sn + y * cs]));
+        const [w, h] = rule.polygon,
+          ang = rand() * Math.PI;
+        const cs = Math.cos(ang),
+          sn = Math.sin(ang);
+        const pts = [
+          [-w / 2, -h / 2],
+          [w / 2, -h / 2],
+          [w / 2, h / 2],
+          [-w / 2, h / 2],
+          [-w / 2, -h / 2],
+        ].map(([x, y]) => toLL([p[0] + x * cs - y * sn, p[1] + x * sn + y * cs]));
         if (pts.every(inside)) out.push({ classCode: rule.cls, lon: toLL(p)[0], lat: toLL(p)[1], geometry: { type: 'Polygon', coordinates: [pts] } });
       } else if (rule.line) {
-        const ang = rand() * Math.PI, L = rule.line / 2;
+        const ang = rand() * Math.PI,
+          L = rule.line / 2;
         const pts = [-L, 0, L].map((s) => toLL([p[0] + s * Math.cos(ang), p[1] + s * Math.sin(ang)]));
         if (pts.every(inside)) out.push({ classCode: rule.cls, lon: pts[1][0], lat: pts[1][1], geometry: { type: 'LineString', coordinates: pts } });
       } else {
@@ -216,11 +249,13 @@ function length(line: XY[]): number {
 /** Point at distance d along a polyline, moved `offset` metres to its left (into a CCW ring's interior). */
 function along(line: XY[], d: number, offset: number): XY {
   for (let i = 1; i < line.length; i++) {
-    const [x0, y0] = line[i - 1], [x1, y1] = line[i];
+    const [x0, y0] = line[i - 1],
+      [x1, y1] = line[i];
     const seg = Math.hypot(x1 - x0, y1 - y0);
     if (d <= seg || i === line.length - 1) {
       const t = seg === 0 ? 0 : Math.min(1, d / seg);
-      const nx = -(y1 - y0) / (seg || 1), ny = (x1 - x0) / (seg || 1);
+      const nx = -(y1 - y0) / (seg || 1),
+        ny = (x1 - x0) / (seg || 1);
       return [x0 + (x1 - x0) * t + nx * offset, y0 + (y1 - y0) * t + ny * offset];
     }
     d -= seg;
@@ -228,7 +263,8 @@ function along(line: XY[], d: number, offset: number): XY {
   return line[0];
 }
 function centroid(ring: LonLat[]): LonLat {
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   for (let i = 0; i < ring.length - 1; i++) {
     x += ring[i][0];
     y += ring[i][1];
@@ -236,10 +272,16 @@ function centroid(ring: LonLat[]): LonLat {
   return [x / (ring.length - 1), y / (ring.length - 1)];
 }
 function bboxM(ring: LonLat[]): [number, number, number, number] {
-  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+  let a = Infinity,
+    b = Infinity,
+    c = -Infinity,
+    d = -Infinity;
   for (const p of ring) {
     const [x, y] = toM(p);
-    a = Math.min(a, x); b = Math.min(b, y); c = Math.max(c, x); d = Math.max(d, y);
+    a = Math.min(a, x);
+    b = Math.min(b, y);
+    c = Math.max(c, x);
+    d = Math.max(d, y);
   }
   return [a, b, c, d];
 }

@@ -36,7 +36,13 @@ export function dataDir(): string {
   return process.env.CITYOPS_DATA_DIR ?? fileURLToPath(new URL('../../../data/', import.meta.url));
 }
 
-interface DeptRow { code: string; name: string; level: 2 | 3 | 4; parent: string | null; street?: string }
+interface DeptRow {
+  code: string;
+  name: string;
+  level: 2 | 3 | 4;
+  parent: string | null;
+  street?: string;
+}
 
 /** Builds the sample city into `file`; refuses to overwrite an existing file unless `force`. */
 export function seedDatabase(file: string, opts: SeedOptions = {}): SeedReport {
@@ -116,7 +122,9 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
 
   progress('grid', 0.5);
   const toGK = crsConverter('EPSG:4490', 'EPSG:4549');
-  const insCell = db.prepare('INSERT INTO grid_cells (id, code, community_code, ring, area_m2, min_lon, min_lat, max_lon, max_lat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insCell = db.prepare(
+    'INSERT INTO grid_cells (id, code, community_code, ring, area_m2, min_lon, min_lat, max_lon, max_lat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const insCellBox = db.prepare('INSERT INTO grid_cells_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   city.cells.forEach((c, i) => {
     const gk = c.ring.flatMap((p) => toGK(p));
@@ -159,7 +167,7 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
       const serial = (serials.get(p.classCode) ?? 0) + 1;
       serials.set(p.classCode, serial);
       const dept1 = classDefault.get(p.classCode) ?? null;
-      const dept2 = streetOwned.has(p.classCode) ? streetOffice.get(streetCode) ?? dept1 : dept1;
+      const dept2 = streetOwned.has(p.classCode) ? (streetOffice.get(streetCode) ?? dept1) : dept1;
       const kids = dept1 ? children.get(dept1) : undefined;
       const dept3 = kids ? kids[Math.floor((ci / city.cells.length) * kids.length)] : dept1;
       const r = rand();
@@ -170,8 +178,24 @@ function writeAll(db: Db, city: GenCity, seed: number, scale: number, progress: 
       const ds = rand();
       const dataSource = ds < 0.8 ? '实测' : ds < 0.9 ? '地形图' : ds < 0.98 ? '基础地理数据' : '其他';
       const note = rand() < 0.03 ? notes[Math.floor(rand() * notes.length)] : null;
-      insComp.run(id, formatComponentCode(ADMIN_CODE, p.classCode, serial), p.classCode, dept1, dept2, dept3, cell.code, state, orDate, chDate, dataSource, note, p.lon, p.lat, p.geometry ? JSON.stringify(p.geometry) : null,
-        p.classCode === '0401' ? oldTree(id) : null);
+      insComp.run(
+        id,
+        formatComponentCode(ADMIN_CODE, p.classCode, serial),
+        p.classCode,
+        dept1,
+        dept2,
+        dept3,
+        cell.code,
+        state,
+        orDate,
+        chDate,
+        dataSource,
+        note,
+        p.lon,
+        p.lat,
+        p.geometry ? JSON.stringify(p.geometry) : null,
+        p.classCode === '0401' ? oldTree(id) : null,
+      );
       let b: [number, number, number, number] = [p.lon, p.lat, p.lon, p.lat];
       if (p.geometry) b = ringBBox(p.geometry.type === 'Polygon' ? p.geometry.coordinates[0] : p.geometry.coordinates);
       insCompBox.run(id, b[0], b[2], b[1], b[3]);

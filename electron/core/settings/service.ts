@@ -6,7 +6,10 @@ import { audit, type CallContext } from '../context.ts';
 
 export const DEFAULT_SETTINGS: Settings = {
   baseLayer: { kind: 'none', opacity: 1 },
-  workHours: [['08:30', '12:00'], ['14:00', '17:30']],
+  workHours: [
+    ['08:30', '12:00'],
+    ['14:00', '17:30'],
+  ],
   duplicates: { radiusM: 50, hours: 24 },
   sms: { kind: 'log' },
 };

@@ -7,7 +7,15 @@ import type { CoreLike } from '../core.ts';
 const BASE = '/open311/v2';
 
 /** XML element names of list items, per list. */
-const ITEM: Record<string, string> = { services: 'service', service_requests: 'request', errors: 'error', attributes: 'attribute', values: 'value', endpoints: 'endpoint', formats: 'format' };
+const ITEM: Record<string, string> = {
+  services: 'service',
+  service_requests: 'request',
+  errors: 'error',
+  attributes: 'attribute',
+  values: 'value',
+  endpoints: 'endpoint',
+  formats: 'format',
+};
 
 const escXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
@@ -16,14 +24,25 @@ export function toXml(root: string, value: unknown): string {
   const el = (name: string, v: unknown): string => {
     if (v === null || v === undefined) return `<${name}/>`;
     if (Array.isArray(v)) return `<${name}>${v.map((x) => el(ITEM[name] ?? 'item', x)).join('')}</${name}>`;
-    if (typeof v === 'object') return `<${name}>${Object.entries(v as Record<string, unknown>).map(([k, x]) => el(k, x)).join('')}</${name}>`;
+    if (typeof v === 'object')
+      return `<${name}>${Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => el(k, x))
+        .join('')}</${name}>`;
     return `<${name}>${escXml(String(v))}</${name}>`;
   };
   return `<?xml version="1.0" encoding="utf-8"?>${el(root, value)}`;
 }
 
 /** HTTP status of a contract error under Open311 (the spec names 400, 403 and 404). */
-const STATUS: Record<string, number> = { BAD_INPUT: 400, OUTSIDE_CITY: 400, UNAUTHENTICATED: 403, FORBIDDEN: 403, NOT_FOUND: 404, UNKNOWN_METHOD: 404, CONFLICT: 400 };
+const STATUS: Record<string, number> = {
+  BAD_INPUT: 400,
+  OUTSIDE_CITY: 400,
+  UNAUTHENTICATED: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_METHOD: 404,
+  CONFLICT: 400,
+};
 
 /** Parses a form body (a=1&attribute[size]=3) into fields, with attribute[x] collected into `attribute`. */
 export function parseForm(body: string): Record<string, unknown> {
@@ -67,7 +86,15 @@ function routes(app: FastifyInstance, core: CoreLike, publicUrl: () => string): 
       changeset: '2026-11-27T00:00:00+08:00',
       contact: '数字化城管监督指挥中心 12319',
       key_service: 'API keys are issued by the centre (cityops apikey create).',
-      endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: `${publicUrl()}${BASE}`, changeset: '2026-11-27T00:00:00+08:00', type: 'production', formats: ['application/json', 'text/xml'] }],
+      endpoints: [
+        {
+          specification: 'http://wiki.open311.org/GeoReport_v2',
+          url: `${publicUrl()}${BASE}`,
+          changeset: '2026-11-27T00:00:00+08:00',
+          type: 'production',
+          formats: ['application/json', 'text/xml'],
+        },
+      ],
     };
     return send(reply, fmt, 'discovery', { ok: true, result: discovery });
   });

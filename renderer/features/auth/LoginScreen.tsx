@@ -28,10 +28,22 @@ export function LoginScreen({ onLogin }: { onLogin(u: User): void }) {
     <div className="login" data-testid="login">
       <form onSubmit={(e) => void submit(e)}>
         <h1>{t('app.title')}</h1>
-        <label>{t('auth.name')}<input data-testid="login-name" autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} /></label>
-        <label>{t('auth.password')}<input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} /></label>
-        {error && <p className="error" role="alert">{error}</p>}
-        <button className="primary" data-testid="login-submit" disabled={busy || !name || !password}>{t('auth.submit')}</button>
+        <label>
+          {t('auth.name')}
+          <input data-testid="login-name" autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          {t('auth.password')}
+          <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="primary" data-testid="login-submit" disabled={busy || !name || !password}>
+          {t('auth.submit')}
+        </button>
         <p className="muted small">{t('auth.hint')}</p>
       </form>
     </div>

@@ -11,9 +11,27 @@ import { typingOrModified } from '../keys.ts';
 
 /** Keyboard shortcut of each action. */
 export const ACTION_KEYS: Partial<Record<CaseAction, string>> = {
-  accept: 'a', sendVerify: 'v', verify: 'y', register: 'r', dispatch: 'd', void: 'x', subDispatch: 'p', subReport: 'b', handle: 'h',
-  requestReturn: 't', approveReturn: 'o', refuseReturn: 'f', requestExtension: 'e', approveExtension: 'g', refuseExtension: 'j',
-  suspend: 's', resume: 'm', urge: 'u', check: 'k', close: 'c', rework: 'w',
+  accept: 'a',
+  sendVerify: 'v',
+  verify: 'y',
+  register: 'r',
+  dispatch: 'd',
+  void: 'x',
+  subDispatch: 'p',
+  subReport: 'b',
+  handle: 'h',
+  requestReturn: 't',
+  approveReturn: 'o',
+  refuseReturn: 'f',
+  requestExtension: 'e',
+  approveExtension: 'g',
+  refuseExtension: 'j',
+  suspend: 's',
+  resume: 'm',
+  urge: 'u',
+  check: 'k',
+  close: 'c',
+  rework: 'w',
 };
 
 /** Actions that run at once (no form). */
@@ -42,12 +60,26 @@ export function CaseDetail(p: CaseDetailProps) {
   const [component, setComponent] = useState<Component | null>(null);
   useEffect(() => {
     if (!c?.componentCode) return setComponent(null);
-    call('components.get', { code: c.componentCode }).then(setComponent).catch(() => setComponent(null));
+    call('components.get', { code: c.componentCode })
+      .then(setComponent)
+      .catch(() => setComponent(null));
   }, [c?.componentCode, p.componentsKey]);
 
-  const load = () => call('cases.get', { id: p.id }).then((d) => { setC(d); setError(null); }).catch((e) => setError(String(e.message)));
-  useEffect(() => { setForm(null); setC(null); void load(); }, [p.id]);
-  useEffect(() => { if (c) void load(); }, [p.refreshKey]);
+  const load = () =>
+    call('cases.get', { id: p.id })
+      .then((d) => {
+        setC(d);
+        setError(null);
+      })
+      .catch((e) => setError(String(e.message)));
+  useEffect(() => {
+    setForm(null);
+    setC(null);
+    void load();
+  }, [p.id]);
+  useEffect(() => {
+    if (c) void load();
+  }, [p.refreshKey]);
 
   // Photos arrive as bytes through the contract and are shown from blob URLs.
   useEffect(() => {
@@ -56,20 +88,26 @@ export function CaseDetail(p: CaseDetailProps) {
     const urls: string[] = [];
     for (const id of c.photoIds) {
       if (photos[id]) continue;
-      call('cases.photo', { id }).then((bytes) => {
-        if (!live) return;
-        const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
-        urls.push(url);
-        setPhotos((m) => ({ ...m, [id]: url }));
-      }).catch(() => {});
+      call('cases.photo', { id })
+        .then((bytes) => {
+          if (!live) return;
+          const url = URL.createObjectURL(new Blob([bytes as BlobPart]));
+          urls.push(url);
+          setPhotos((m) => ({ ...m, [id]: url }));
+        })
+        .catch(() => {});
     }
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [c?.photoIds.join(',')]);
 
   // Duplicate suggestions before registration.
   useEffect(() => {
     if (!c || !['pending_accept', 'pending_verify', 'pending_register'].includes(c.status)) return setDups([]);
-    call('cases.duplicates', { kind: c.kind, classCode: c.classCode, lon: c.lon, lat: c.lat, excludeId: c.id }).then(setDups).catch(() => setDups([]));
+    call('cases.duplicates', { kind: c.kind, classCode: c.classCode, lon: c.lon, lat: c.lat, excludeId: c.id })
+      .then(setDups)
+      .catch(() => setDups([]));
   }, [c?.id, c?.status]);
 
   const act = async (action: CaseAction, extra: Record<string, unknown> = {}) => {
@@ -104,50 +142,144 @@ export function CaseDetail(p: CaseDetailProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [c, form, busy]);
 
-  const deptName = (code: string | null) => (code ? p.departments.find((d) => d.code === code)?.name ?? code : '—');
-  if (error && !c) return <div className="detail case-detail"><p className="error">{error}</p></div>;
+  const deptName = (code: string | null) => (code ? (p.departments.find((d) => d.code === code)?.name ?? code) : '—');
+  if (error && !c)
+    return (
+      <div className="detail case-detail">
+        <p className="error">{error}</p>
+      </div>
+    );
   if (!c) return <div className="detail case-detail muted">…</div>;
   const badge = clockBadge(c.clock, i18n.language);
   return (
     <div className="detail case-detail" data-testid="case-detail" data-status={c.status} data-version={c.version}>
       <div className="detail-head">
-        <h3><span className="mono">{c.caseNo}</span> <span className={`badge s-${c.status}`} data-testid="case-status">{t(`state.${c.status}`)}</span></h3>
+        <h3>
+          <span className="mono">{c.caseNo}</span>{' '}
+          <span className={`badge s-${c.status}`} data-testid="case-status">
+            {t(`state.${c.status}`)}
+          </span>
+        </h3>
         <button onClick={p.onClose}>{t('panel.close')}</button>
       </div>
       <div className="clock-row">
-        {c.clock.stage && <span>{t('cases.stage')}: {t(`stage.${c.clock.stage}`)}</span>}
-        <span>{t('cases.due')}: {fullTime(c.clock.due)}</span>
-        <span className={badge.cls} data-testid="case-clock">{badge.text}</span>
+        {c.clock.stage && (
+          <span>
+            {t('cases.stage')}: {t(`stage.${c.clock.stage}`)}
+          </span>
+        )}
+        <span>
+          {t('cases.due')}: {fullTime(c.clock.due)}
+        </span>
+        <span className={badge.cls} data-testid="case-clock">
+          {badge.text}
+        </span>
         {c.clock.overdue3x && <span className="clock over3">{t('cases.overdue3x')}</span>}
       </div>
-      {c.extensionRequest && <p className="notice">{t('cases.extensionPending', { v: c.extensionRequest.value, u: t(`units.${c.extensionRequest.unit}`) })} — {c.extensionRequest.reason}</p>}
+      {c.extensionRequest && (
+        <p className="notice">
+          {t('cases.extensionPending', { v: c.extensionRequest.value, u: t(`units.${c.extensionRequest.unit}`) })} — {c.extensionRequest.reason}
+        </p>
+      )}
       <div className="actions-bar" data-testid="case-actions">
-        {c.actions.filter((a) => a !== 'merge' || dups.length > 0).map((a) => (
-          <button key={a} data-testid={`act-${a}`} disabled={busy} className={form === a ? 'active' : ''} onClick={() => start(a)}>
-            {t(`action.${a}`)}{ACTION_KEYS[a] && <kbd>{ACTION_KEYS[a]!.toUpperCase()}</kbd>}
-          </button>
-        ))}
+        {c.actions
+          .filter((a) => a !== 'merge' || dups.length > 0)
+          .map((a) => (
+            <button key={a} data-testid={`act-${a}`} disabled={busy} className={form === a ? 'active' : ''} onClick={() => start(a)}>
+              {t(`action.${a}`)}
+              {ACTION_KEYS[a] && <kbd>{ACTION_KEYS[a]!.toUpperCase()}</kbd>}
+            </button>
+          ))}
       </div>
-      {form && <ActionForm action={form} c={c} departments={p.departments} dups={dups} busy={busy} onCancel={() => setForm(null)} onSubmit={(x) => void act(form, x)} />}
-      {error && <p className="error" role="alert">{error}</p>}
+      {form && (
+        <ActionForm
+          action={form}
+          c={c}
+          departments={p.departments}
+          dups={dups}
+          busy={busy}
+          onCancel={() => setForm(null)}
+          onSubmit={(x) => void act(form, x)}
+        />
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <table>
         <tbody>
-          <tr><th>{t('cases.class')}</th><td>{c.classCode} {c.className} ({c.kind === 'component' ? t('intake.component') : t('intake.event')})</td></tr>
-          <tr><th>{t('cases.description')}</th><td data-testid="case-description">{c.description}</td></tr>
-          <tr><th>{t('cases.place')}</th><td>{c.address ?? ''} <button className="link" onClick={() => p.onLocate(c.lon, c.lat)}>{t('cases.locate')}</button></td></tr>
-          <tr><th>{t('cases.grid')}</th><td className="mono">{c.gridCode}</td></tr>
+          <tr>
+            <th>{t('cases.class')}</th>
+            <td>
+              {c.classCode} {c.className} ({c.kind === 'component' ? t('intake.component') : t('intake.event')})
+            </td>
+          </tr>
+          <tr>
+            <th>{t('cases.description')}</th>
+            <td data-testid="case-description">{c.description}</td>
+          </tr>
+          <tr>
+            <th>{t('cases.place')}</th>
+            <td>
+              {c.address ?? ''}{' '}
+              <button className="link" onClick={() => p.onLocate(c.lon, c.lat)}>
+                {t('cases.locate')}
+              </button>
+            </td>
+          </tr>
+          <tr>
+            <th>{t('cases.grid')}</th>
+            <td className="mono">{c.gridCode}</td>
+          </tr>
           {c.componentCode && (
-            <tr><th>{t('cases.component')}</th><td>
-              <span className="mono">{c.componentCode}</span>
-              {component && <span data-testid="case-component" className="small"> · {component.name} · <span className={`state s-${component.state}`}>{component.state}</span> · {t('panel.grid')} <span className="mono">{component.gridCode}</span> · v{component.version}</span>}
-            </td></tr>
+            <tr>
+              <th>{t('cases.component')}</th>
+              <td>
+                <span className="mono">{c.componentCode}</span>
+                {component && (
+                  <span data-testid="case-component" className="small">
+                    {' '}
+                    · {component.name} · <span className={`state s-${component.state}`}>{component.state}</span> · {t('panel.grid')}{' '}
+                    <span className="mono">{component.gridCode}</span> · v{component.version}
+                  </span>
+                )}
+              </td>
+            </tr>
           )}
-          <tr><th>{t('cases.channel')}</th><td>{p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}</td></tr>
-          {(c.reporterName || c.reporterPhone) && <tr><th>{t('cases.reporter')}</th><td>{c.reporterName ?? ''} {c.reporterPhone ?? ''} {c.callback ? `（${t('cases.callback')}）` : ''}</td></tr>}
-          <tr><th>{t('cases.dept')}</th><td data-testid="case-dept">{deptName(c.deptCode)}{c.assigneeDept && c.assigneeDept !== c.deptCode ? ` → ${deptName(c.assigneeDept)}` : ''}</td></tr>
-          <tr><th>{t('cases.created')}</th><td>{fullTime(c.createdAt)}</td></tr>
-          {c.closeType && <tr><th>{t('cases.closeType')}</th><td>{t(`cases.close_${c.closeType}`)}</td></tr>}
-          <tr><th /><td className="muted small">{t('cases.counts', { rework: c.reworkCount, ext: c.extensionCount, ret: c.returnCount, urge: c.urgeCount })}</td></tr>
+          <tr>
+            <th>{t('cases.channel')}</th>
+            <td>{p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}</td>
+          </tr>
+          {(c.reporterName || c.reporterPhone) && (
+            <tr>
+              <th>{t('cases.reporter')}</th>
+              <td>
+                {c.reporterName ?? ''} {c.reporterPhone ?? ''} {c.callback ? `（${t('cases.callback')}）` : ''}
+              </td>
+            </tr>
+          )}
+          <tr>
+            <th>{t('cases.dept')}</th>
+            <td data-testid="case-dept">
+              {deptName(c.deptCode)}
+              {c.assigneeDept && c.assigneeDept !== c.deptCode ? ` → ${deptName(c.assigneeDept)}` : ''}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('cases.created')}</th>
+            <td>{fullTime(c.createdAt)}</td>
+          </tr>
+          {c.closeType && (
+            <tr>
+              <th>{t('cases.closeType')}</th>
+              <td>{t(`cases.close_${c.closeType}`)}</td>
+            </tr>
+          )}
+          <tr>
+            <th />
+            <td className="muted small">{t('cases.counts', { rework: c.reworkCount, ext: c.extensionCount, ret: c.returnCount, urge: c.urgeCount })}</td>
+          </tr>
         </tbody>
       </table>
       {dups.length > 0 && (
@@ -156,22 +288,42 @@ export function CaseDetail(p: CaseDetailProps) {
           {dups.map((d) => (
             <div key={d.id} className="dup">
               <span className="mono">{d.caseNo}</span> {t(`state.${d.status}`)} · {d.distanceM} m · {d.description}
-              {c.actions.includes('merge') && <button data-testid="merge" disabled={busy} onClick={() => void act('merge', { mergeInto: d.id })}>{t('cases.mergeHere')}</button>}
+              {c.actions.includes('merge') && (
+                <button data-testid="merge" disabled={busy} onClick={() => void act('merge', { mergeInto: d.id })}>
+                  {t('cases.mergeHere')}
+                </button>
+              )}
             </div>
           ))}
         </div>
       )}
       {c.photoIds.length > 0 && (
         <div className="photos">
-          {c.photoIds.map((id) => (photos[id] ? <a key={id} href={photos[id]} target="_blank" rel="noreferrer"><img src={photos[id]} alt="" /></a> : <span key={id} className="ph" />))}
+          {c.photoIds.map((id) =>
+            photos[id] ? (
+              <a key={id} href={photos[id]} target="_blank" rel="noreferrer">
+                <img src={photos[id]} alt="" />
+              </a>
+            ) : (
+              <span key={id} className="ph" />
+            ),
+          )}
         </div>
       )}
       <h4>{t('cases.history')}</h4>
       <ol className="timeline" data-testid="timeline">
         {c.history.map((h) => (
           <li key={h.id}>
-            <div><span className="when">{fullTime(h.at)}</span> <strong>{t(`action.${h.action}`, { defaultValue: h.action })}</strong> · {h.actorName}（{t(`role.${h.role}`, { defaultValue: h.role })}）</div>
-            <div className="muted small">{h.fromStatus ? `${t(`state.${h.fromStatus}`)} → ` : ''}{t(`state.${h.toStatus}`)}{h.reason ? ` · ${h.reason}` : ''}{historyNote(h.data, deptName)}</div>
+            <div>
+              <span className="when">{fullTime(h.at)}</span> <strong>{t(`action.${h.action}`, { defaultValue: h.action })}</strong> · {h.actorName}（
+              {t(`role.${h.role}`, { defaultValue: h.role })}）
+            </div>
+            <div className="muted small">
+              {h.fromStatus ? `${t(`state.${h.fromStatus}`)} → ` : ''}
+              {t(`state.${h.toStatus}`)}
+              {h.reason ? ` · ${h.reason}` : ''}
+              {historyNote(h.data, deptName)}
+            </div>
             {h.photoIds.length > 0 && <div className="photos small">{h.photoIds.map((id) => photos[id] && <img key={id} src={photos[id]} alt="" />)}</div>}
           </li>
         ))}
@@ -207,7 +359,7 @@ function ActionForm({ action, c, departments, dups, busy, onCancel, onSubmit }: 
   const level2 = useMemo(() => departments.filter((d) => d.level === 2), [departments]);
   const children = useMemo(() => departments.filter((d) => d.parent === c.assigneeDept), [departments, c.assigneeDept]);
   const [reason, setReason] = useState('');
-  const [dept, setDept] = useState(action === 'subDispatch' ? children[0]?.code ?? '' : c.suggestedDept ?? c.deptCode ?? level2[0]?.code ?? '');
+  const [dept, setDept] = useState(action === 'subDispatch' ? (children[0]?.code ?? '') : (c.suggestedDept ?? c.deptCode ?? level2[0]?.code ?? ''));
   const [result, setResult] = useState('');
   const [passed, setPassed] = useState(true);
   const [value, setValue] = useState(c.extensionRequest?.value ?? 1);
@@ -253,36 +405,113 @@ function ActionForm({ action, c, departments, dups, busy, onCancel, onSubmit }: 
     <form className="action-form" data-testid="action-form" onSubmit={(e) => void submit(e)} onKeyDown={onKey}>
       <h4>{t(`action.${action}`)}</h4>
       {needs.dept && (
-        <label>{t('cases.target')}
-          <select data-testid="form-dept" ref={(el) => { if (el && !first.current) first.current = el; }} value={dept} onChange={(e) => setDept(e.target.value)}>
-            {options.map((d) => <option key={d.code} value={d.code}>{d.name}{d.code === c.suggestedDept ? t('cases.suggested') : ''}</option>)}
+        <label>
+          {t('cases.target')}
+          <select
+            data-testid="form-dept"
+            ref={(el) => {
+              if (el && !first.current) first.current = el;
+            }}
+            value={dept}
+            onChange={(e) => setDept(e.target.value)}
+          >
+            {options.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.name}
+                {d.code === c.suggestedDept ? t('cases.suggested') : ''}
+              </option>
+            ))}
           </select>
         </label>
       )}
       {needs.passed && (
         <div className="row">
-          <label className="check"><input type="radio" checked={passed} onChange={() => setPassed(true)} />{action === 'verify' ? t('cases.yes') : t('cases.passed')}</label>
-          <label className="check"><input type="radio" data-testid="form-failed" checked={!passed} onChange={() => setPassed(false)} />{action === 'verify' ? t('cases.no') : t('cases.failed')}</label>
+          <label className="check">
+            <input type="radio" checked={passed} onChange={() => setPassed(true)} />
+            {action === 'verify' ? t('cases.yes') : t('cases.passed')}
+          </label>
+          <label className="check">
+            <input type="radio" data-testid="form-failed" checked={!passed} onChange={() => setPassed(false)} />
+            {action === 'verify' ? t('cases.no') : t('cases.failed')}
+          </label>
         </div>
       )}
-      {needs.result && <label>{t('cases.result')}<textarea data-testid="form-result" ref={(el) => { if (el && !first.current) first.current = el; }} value={result} onChange={(e) => setResult(e.target.value)} rows={3} /></label>}
+      {needs.result && (
+        <label>
+          {t('cases.result')}
+          <textarea
+            data-testid="form-result"
+            ref={(el) => {
+              if (el && !first.current) first.current = el;
+            }}
+            value={result}
+            onChange={(e) => setResult(e.target.value)}
+            rows={3}
+          />
+        </label>
+      )}
       {needs.extension && (
         <div className="row">
-          <label>{t('cases.value')}<input type="number" min={0.5} step={0.5} value={value} onChange={(e) => setValue(Number(e.target.value))} /></label>
-          <label>{t('cases.unit')}<select value={unit} onChange={(e) => setUnit(e.target.value as LimitUnit)}>{LIMIT_UNITS.map((u) => <option key={u} value={u}>{t(`units.${u}`)}</option>)}</select></label>
+          <label>
+            {t('cases.value')}
+            <input type="number" min={0.5} step={0.5} value={value} onChange={(e) => setValue(Number(e.target.value))} />
+          </label>
+          <label>
+            {t('cases.unit')}
+            <select value={unit} onChange={(e) => setUnit(e.target.value as LimitUnit)}>
+              {LIMIT_UNITS.map((u) => (
+                <option key={u} value={u}>
+                  {t(`units.${u}`)}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
       )}
       {needs.merge && (
-        <label>{t('cases.mergeInto')}
-          <select value={mergeInto} onChange={(e) => setMergeInto(Number(e.target.value))}>{dups.map((d) => <option key={d.id} value={d.id}>{d.caseNo} · {d.distanceM} m</option>)}</select>
+        <label>
+          {t('cases.mergeInto')}
+          <select value={mergeInto} onChange={(e) => setMergeInto(Number(e.target.value))}>
+            {dups.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.caseNo} · {d.distanceM} m
+              </option>
+            ))}
+          </select>
         </label>
       )}
-      {(needs.reason || action === 'urge') && <label>{t('cases.reason')}<textarea data-testid="form-reason" ref={(el) => { if (el && !first.current) first.current = el; }} value={reason} onChange={(e) => setReason(e.target.value)} rows={2} /></label>}
-      {needs.photos && <label>{t('cases.addPhoto')}<input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, 4))} /></label>}
+      {(needs.reason || action === 'urge') && (
+        <label>
+          {t('cases.reason')}
+          <textarea
+            data-testid="form-reason"
+            ref={(el) => {
+              if (el && !first.current) first.current = el;
+            }}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            rows={2}
+          />
+        </label>
+      )}
+      {needs.photos && (
+        <label>
+          {t('cases.addPhoto')}
+          <input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, 4))} />
+        </label>
+      )}
       {err && <p className="error">{err}</p>}
       <div className="actions">
-        <button type="button" onClick={onCancel}>{t('cases.cancel')}</button>
-        <button className="primary" data-testid="form-submit" disabled={busy || (needs.reason && !reason.trim()) || (needs.result && !result.trim()) || (needs.dept && !dept)}>{t('cases.submit')}</button>
+        <button type="button" onClick={onCancel}>
+          {t('cases.cancel')}
+        </button>
+        <button
+          className="primary"
+          data-testid="form-submit"
+          disabled={busy || (needs.reason && !reason.trim()) || (needs.result && !result.trim()) || (needs.dept && !dept)}
+        >
+          {t('cases.submit')}
+        </button>
       </div>
     </form>
   );

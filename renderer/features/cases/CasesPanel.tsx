@@ -44,23 +44,34 @@ export function CasesPanel(p: CasesPanelProps) {
 
   useEffect(() => {
     const no = ++reqNo.current;
-    const timer = setTimeout(() => {
-      Promise.all([
-        call('cases.counts', {}),
-        call('cases.list', {
-          queue, limit, q: q.trim() || undefined, classCode: classCode || undefined, channel: channel || undefined,
-          streetCode: street || undefined, overdue: overdue || undefined, deptCode: deptCode || undefined,
-          // Dates are civil days in China Standard Time; "to" includes its whole day.
-          from: from ? Date.parse(`${from}T00:00:00+08:00`) : undefined,
-          to: to ? Date.parse(`${to}T00:00:00+08:00`) + 86_400_000 : undefined,
-        }),
-      ]).then(([c, l]) => {
-        if (no !== reqNo.current) return;
-        setCounts(c);
-        setPage(l);
-        setError(null);
-      }).catch((e) => setError(String(e.message)));
-    }, q ? 150 : 0); // typing settles before the search runs
+    const timer = setTimeout(
+      () => {
+        Promise.all([
+          call('cases.counts', {}),
+          call('cases.list', {
+            queue,
+            limit,
+            q: q.trim() || undefined,
+            classCode: classCode || undefined,
+            channel: channel || undefined,
+            streetCode: street || undefined,
+            overdue: overdue || undefined,
+            deptCode: deptCode || undefined,
+            // Dates are civil days in China Standard Time; "to" includes its whole day.
+            from: from ? Date.parse(`${from}T00:00:00+08:00`) : undefined,
+            to: to ? Date.parse(`${to}T00:00:00+08:00`) + 86_400_000 : undefined,
+          }),
+        ])
+          .then(([c, l]) => {
+            if (no !== reqNo.current) return;
+            setCounts(c);
+            setPage(l);
+            setError(null);
+          })
+          .catch((e) => setError(String(e.message)));
+      },
+      q ? 150 : 0,
+    ); // typing settles before the search runs
     return () => clearTimeout(timer);
   }, [queue, q, classCode, channel, street, overdue, deptCode, from, to, limit, p.refreshKey]);
 
@@ -85,10 +96,21 @@ export function CasesPanel(p: CasesPanelProps) {
     <section className="cases-panel" data-testid="cases-panel">
       <div className="queue-tabs" role="tablist">
         {queues.map((name) => (
-          <button key={name} role="tab" aria-selected={queue === name} data-testid={`queue-${name}`}
+          <button
+            key={name}
+            role="tab"
+            aria-selected={queue === name}
+            data-testid={`queue-${name}`}
             className={`${queue === name ? 'active' : ''} ${name === 'overdue' && (counts.overdue ?? 0) > 0 ? 'alarm' : ''}`}
-            onClick={() => { setQueue(name); setLimit(50); }}>
-            {t(`queues.${name}`)} <span className="n" data-testid={`count-${name}`}>{counts[name] ?? 0}</span>
+            onClick={() => {
+              setQueue(name);
+              setLimit(50);
+            }}
+          >
+            {t(`queues.${name}`)}{' '}
+            <span className="n" data-testid={`count-${name}`}>
+              {counts[name] ?? 0}
+            </span>
           </button>
         ))}
       </div>
@@ -96,23 +118,49 @@ export function CasesPanel(p: CasesPanelProps) {
         <input data-testid="case-search" placeholder={t('cases.search')} value={q} onChange={(e) => setQ(e.target.value)} />
         <div className="row">
           <select aria-label={t('cases.filterClass')} value={classCode} onChange={(e) => setClassCode(e.target.value)}>
-            <option value="">{t('cases.filterClass')}: {t('cases.any')}</option>
-            {p.eventClasses.map((c) => <option key={c.code} value={c.code}>{c.code} {c.name}</option>)}
+            <option value="">
+              {t('cases.filterClass')}: {t('cases.any')}
+            </option>
+            {p.eventClasses.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.code} {c.name}
+              </option>
+            ))}
           </select>
           <select aria-label={t('cases.filterChannel')} value={channel} onChange={(e) => setChannel(e.target.value)}>
-            <option value="">{t('cases.filterChannel')}: {t('cases.any')}</option>
-            {p.channels.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+            <option value="">
+              {t('cases.filterChannel')}: {t('cases.any')}
+            </option>
+            {p.channels.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name}
+              </option>
+            ))}
           </select>
         </div>
         <div className="row">
           <select aria-label={t('cases.filterStreet')} value={street} onChange={(e) => setStreet(e.target.value)}>
-            <option value="">{t('cases.filterStreet')}: {t('cases.any')}</option>
-            {p.streets.map((s) => <option key={s.code} value={s.code}>{s.name}</option>)}
+            <option value="">
+              {t('cases.filterStreet')}: {t('cases.any')}
+            </option>
+            {p.streets.map((s) => (
+              <option key={s.code} value={s.code}>
+                {s.name}
+              </option>
+            ))}
           </select>
           {p.user.role !== 'department' && (
             <select aria-label={t('cases.dept')} data-testid="filter-dept" value={deptCode} onChange={(e) => setDeptCode(e.target.value)}>
-              <option value="">{t('cases.dept')}: {t('cases.any')}</option>
-              {p.departments.filter((d) => d.level === 2).map((d) => <option key={d.code} value={d.code}>{d.name}</option>)}
+              <option value="">
+                {t('cases.dept')}: {t('cases.any')}
+              </option>
+              {p.departments
+                .filter((d) => d.level === 2)
+                .map((d) => (
+                  <option key={d.code} value={d.code}>
+                    {d.name}
+                  </option>
+                ))}
             </select>
           )}
         </div>
@@ -120,13 +168,22 @@ export function CasesPanel(p: CasesPanelProps) {
           <input type="date" aria-label={t('cases.from')} value={from} onChange={(e) => setFrom(e.target.value)} />
           <span className="muted">–</span>
           <input type="date" aria-label={t('cases.to')} value={to} onChange={(e) => setTo(e.target.value)} />
-          <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} />{t('cases.onlyOverdue')}</label>
+          <label className="check">
+            <input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} />
+            {t('cases.onlyOverdue')}
+          </label>
         </div>
       </div>
       {error && <p className="error">{error}</p>}
       <div className="muted small list-head">
-        {p.canIntake && <button className="primary" data-testid="new-case" onClick={p.onNew}>{t('cases.newCase')}</button>}
-        <span data-testid="case-total">{t('cases.total', { n: page.total >= 10000 ? '10000+' : page.total })}</span><span>{t('cases.keys')}</span></div>
+        {p.canIntake && (
+          <button className="primary" data-testid="new-case" onClick={p.onNew}>
+            {t('cases.newCase')}
+          </button>
+        )}
+        <span data-testid="case-total">{t('cases.total', { n: page.total >= 10000 ? '10000+' : page.total })}</span>
+        <span>{t('cases.keys')}</span>
+      </div>
       <ul className="case-list" ref={listRef} data-testid="case-list">
         {page.items.length === 0 && <li className="muted none">{t('cases.none')}</li>}
         {page.items.map((c) => {
@@ -136,14 +193,25 @@ export function CasesPanel(p: CasesPanelProps) {
               <div className="line1">
                 <span className="mono">{c.caseNo}</span>
                 <span className={`badge s-${c.status}`}>{t(`state.${c.status}`)}</span>
-                <span className={b.cls} title={t('cases.left')}>{b.text}</span>
+                <span className={b.cls} title={t('cases.left')}>
+                  {b.text}
+                </span>
               </div>
-              <div className="line2"><strong>{c.className}</strong> · {c.description}</div>
-              <div className="line3 muted">{shortTime(c.createdAt)} · {p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}{c.urgeCount ? ` · 督办×${c.urgeCount}` : ''}</div>
+              <div className="line2">
+                <strong>{c.className}</strong> · {c.description}
+              </div>
+              <div className="line3 muted">
+                {shortTime(c.createdAt)} · {p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}
+                {c.urgeCount ? ` · 督办×${c.urgeCount}` : ''}
+              </div>
             </li>
           );
         })}
-        {page.items.length < page.total && <li><button onClick={() => setLimit((l) => Math.min(200, l + 50))}>{t('cases.more')}</button></li>}
+        {page.items.length < page.total && (
+          <li>
+            <button onClick={() => setLimit((l) => Math.min(200, l + 50))}>{t('cases.more')}</button>
+          </li>
+        )}
       </ul>
     </section>
   );

@@ -64,7 +64,9 @@ export function IntakeForm(p: IntakeFormProps) {
   // Possible duplicates as soon as class and place are known.
   useEffect(() => {
     if (!point || !classCode || componentCode) return setDups([]);
-    call('cases.duplicates', { kind, classCode, lon: point[0], lat: point[1] }).then(setDups).catch(() => setDups([]));
+    call('cases.duplicates', { kind, classCode, lon: point[0], lat: point[1] })
+      .then(setDups)
+      .catch(() => setDups([]));
   }, [point?.[0], point?.[1], classCode, kind, componentCode]);
 
   const submit = async (e?: FormEvent) => {
@@ -74,13 +76,16 @@ export function IntakeForm(p: IntakeFormProps) {
     try {
       const photos = files.length ? await Promise.all(files.map(readPhoto)) : undefined;
       const c = await call('cases.intake', {
-        channel, description: description.trim(),
+        channel,
+        description: description.trim(),
         ...(componentCode.trim() ? { componentCode: componentCode.trim() } : { kind, classCode }),
         ...(point && !componentCode.trim() ? { lon: point[0], lat: point[1] } : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
         ...(name.trim() ? { reporterName: name.trim() } : {}),
         ...(phone.trim() ? { reporterPhone: phone.trim() } : {}),
-        callback, photos, ...(selfHandled ? { selfHandled } : {}),
+        callback,
+        photos,
+        ...(selfHandled ? { selfHandled } : {}),
       });
       p.onDone(c);
     } catch (x) {
@@ -91,52 +96,142 @@ export function IntakeForm(p: IntakeFormProps) {
   };
   const publicChannel = p.channels.find((c) => c.code === channel)?.needsVerify;
   return (
-    <form className="detail intake" data-testid="intake-form" onSubmit={(e) => void submit(e)}
-      onKeyDown={(e) => { if (e.key === 'Enter' && e.ctrlKey) void submit(); if (e.key === 'Escape') p.onCancel(); }}>
-      <div className="detail-head"><h3>{t('intake.title')}</h3><button type="button" onClick={p.onCancel}>{t('intake.cancel')}</button></div>
-      <label>{t('intake.channel')}
+    <form
+      className="detail intake"
+      data-testid="intake-form"
+      onSubmit={(e) => void submit(e)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && e.ctrlKey) void submit();
+        if (e.key === 'Escape') p.onCancel();
+      }}
+    >
+      <div className="detail-head">
+        <h3>{t('intake.title')}</h3>
+        <button type="button" onClick={p.onCancel}>
+          {t('intake.cancel')}
+        </button>
+      </div>
+      <label>
+        {t('intake.channel')}
         <select ref={first} data-testid="intake-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
-          {p.channels.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+          {p.channels.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
         </select>
       </label>
       {publicChannel && (
         <div className="row">
-          <label>{t('intake.callerName')}<input data-testid="intake-name" value={name} onChange={(e) => setName(e.target.value)} /></label>
-          <label>{t('intake.callerPhone')}<input data-testid="intake-phone" value={phone} onChange={(e) => setPhone(e.target.value)} /></label>
-          <label className="check"><input type="checkbox" checked={callback} onChange={(e) => setCallback(e.target.checked)} />{t('intake.callback')}</label>
+          <label>
+            {t('intake.callerName')}
+            <input data-testid="intake-name" value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label>
+            {t('intake.callerPhone')}
+            <input data-testid="intake-phone" value={phone} onChange={(e) => setPhone(e.target.value)} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={callback} onChange={(e) => setCallback(e.target.checked)} />
+            {t('intake.callback')}
+          </label>
         </div>
       )}
-      <label>{t('intake.componentCode')}<input data-testid="intake-component" className="mono" value={componentCode} onChange={(e) => setComponentCode(e.target.value.replace(/\D/g, '').slice(0, 16))} placeholder="3212020101000001" /></label>
+      <label>
+        {t('intake.componentCode')}
+        <input
+          data-testid="intake-component"
+          className="mono"
+          value={componentCode}
+          onChange={(e) => setComponentCode(e.target.value.replace(/\D/g, '').slice(0, 16))}
+          placeholder="3212020101000001"
+        />
+      </label>
       {!componentCode && (
         <>
           <div className="row">
-            <label className="check"><input type="radio" checked={kind === 'event'} onChange={() => { setKind('event'); setClassCode(p.eventClasses[0]?.code ?? ''); }} />{t('intake.event')}</label>
-            <label className="check"><input type="radio" checked={kind === 'component'} onChange={() => { setKind('component'); setClassCode(p.componentClasses[0]?.code ?? ''); }} />{t('intake.component')}</label>
+            <label className="check">
+              <input
+                type="radio"
+                checked={kind === 'event'}
+                onChange={() => {
+                  setKind('event');
+                  setClassCode(p.eventClasses[0]?.code ?? '');
+                }}
+              />
+              {t('intake.event')}
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                checked={kind === 'component'}
+                onChange={() => {
+                  setKind('component');
+                  setClassCode(p.componentClasses[0]?.code ?? '');
+                }}
+              />
+              {t('intake.component')}
+            </label>
           </div>
-          <label>{t('intake.class')}
+          <label>
+            {t('intake.class')}
             <select data-testid="intake-class" value={classCode} onChange={(e) => setClassCode(e.target.value)}>
-              {classes.map((c) => <option key={c.code} value={c.code}>{c.code} {c.majorName} · {c.name}</option>)}
+              {classes.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.code} {c.majorName} · {c.name}
+                </option>
+              ))}
             </select>
           </label>
           <div className="row">
-            <button type="button" data-testid="intake-pick" className={picking ? 'active' : ''} onClick={pick}>{picking ? t('intake.picking') : t('intake.pickOnMap')}</button>
-            {cell && <span className="muted small" data-testid="intake-cell">{t('intake.located', { cell: `${cell.streetName} ${cell.communityName} ${cell.code}` })}</span>}
+            <button type="button" data-testid="intake-pick" className={picking ? 'active' : ''} onClick={pick}>
+              {picking ? t('intake.picking') : t('intake.pickOnMap')}
+            </button>
+            {cell && (
+              <span className="muted small" data-testid="intake-cell">
+                {t('intake.located', { cell: `${cell.streetName} ${cell.communityName} ${cell.code}` })}
+              </span>
+            )}
           </div>
         </>
       )}
-      <label>{t('intake.address')}<input data-testid="intake-address" value={address} onChange={(e) => setAddress(e.target.value)} /></label>
-      <label>{t('intake.description')}<textarea data-testid="intake-description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} /></label>
-      <label>{t('intake.photo')}<input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, 4))} /></label>
+      <label>
+        {t('intake.address')}
+        <input data-testid="intake-address" value={address} onChange={(e) => setAddress(e.target.value)} />
+      </label>
+      <label>
+        {t('intake.description')}
+        <textarea data-testid="intake-description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+      </label>
+      <label>
+        {t('intake.photo')}
+        <input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, 4))} />
+      </label>
       {p.user.role === 'supervisor' && channel === 'supervisor' && (
-        <label className="check"><input type="checkbox" checked={selfHandled} onChange={(e) => setSelfHandled(e.target.checked)} />{t('intake.selfHandled')}</label>
+        <label className="check">
+          <input type="checkbox" checked={selfHandled} onChange={(e) => setSelfHandled(e.target.checked)} />
+          {t('intake.selfHandled')}
+        </label>
       )}
       {dups.length > 0 && (
         <div className="dups" data-testid="intake-duplicates">
-          {dups.map((d) => <div key={d.id} className="dup"><span className="mono">{d.caseNo}</span> {t(`state.${d.status}`)} · {d.distanceM} m · {d.description}</div>)}
+          {dups.map((d) => (
+            <div key={d.id} className="dup">
+              <span className="mono">{d.caseNo}</span> {t(`state.${d.status}`)} · {d.distanceM} m · {d.description}
+            </div>
+          ))}
         </div>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
-      <div className="actions"><button className="primary" data-testid="intake-submit" disabled={busy || !description.trim()}>{t('intake.submit')}</button></div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button className="primary" data-testid="intake-submit" disabled={busy || !description.trim()}>
+          {t('intake.submit')}
+        </button>
+      </div>
     </form>
   );
 }

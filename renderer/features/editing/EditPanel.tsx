@@ -29,7 +29,10 @@ const TOOL_KEYS: Record<EditTool, string> = { select: 'v', point: 'p', line: 'l'
 export function EditPanel(p: EditPanelProps) {
   const { t } = useTranslation();
   const { draft, ctl } = p;
-  useSyncExternalStore((fn) => draft.subscribe(fn), () => draft.version);
+  useSyncExternalStore(
+    (fn) => draft.subscribe(fn),
+    () => draft.version,
+  );
   const items = draft.list();
   const [tool, setTool] = useState<EditTool>('select');
   const [addClass, setAddClass] = useState(p.classes.find((c) => c.code === '0101')?.code ?? p.classes[0]?.code ?? '');
@@ -47,7 +50,13 @@ export function EditPanel(p: EditPanelProps) {
   const [attrs, setAttrs] = useState<ClassAttribute[]>([]);
   const klass = useMemo(() => new Map(p.classes.map((c) => [c.code, c])), [p.classes]);
 
-  useEffect(() => void call('components.classAttributes', {}).then(setAttrs).catch(() => {}), []);
+  useEffect(
+    () =>
+      void call('components.classAttributes', {})
+        .then(setAttrs)
+        .catch(() => {}),
+    [],
+  );
   // The tool is on while the panel is open.
   useEffect(() => {
     ctl?.setEditTool(tool);
@@ -103,8 +112,10 @@ export function EditPanel(p: EditPanelProps) {
         const tk = TOOLS.find((k) => TOOL_KEYS[k] === e.key.toLowerCase());
         if (tk) setTool(tk);
         else if (e.key === 'Escape') ctl?.setEditTool(tool);
-        else if (e.key === 'Delete') for (const k of selectedRef.current) if (draft.get(k)) draft.retire(k);
-        else return;
+        else if (e.key === 'Delete')
+          for (const k of selectedRef.current)
+            if (draft.get(k)) draft.retire(k);
+            else return;
         e.preventDefault();
         return;
       }
@@ -132,7 +143,8 @@ export function EditPanel(p: EditPanelProps) {
     setError(null);
     try {
       // The cell the line crosses: the one under its middle point, else under its middle segment.
-      const a = line[Math.floor((line.length - 1) / 2)], b = line[Math.ceil((line.length - 1) / 2)];
+      const a = line[Math.floor((line.length - 1) / 2)],
+        b = line[Math.ceil((line.length - 1) / 2)];
       const cell = await call('grid.locate', { lon: (a[0] + b[0]) / 2, lat: (a[1] + b[1]) / 2 }).catch(() => call('grid.locate', { lon: mid[0], lat: mid[1] }));
       const msg = message.trim() || t('edit.splitCell', { code: cell.code });
       if (!window.confirm(t('edit.splitCell', { code: cell.code }) + '？')) return;
@@ -203,49 +215,109 @@ export function EditPanel(p: EditPanelProps) {
 
   return (
     <div className="detail edit-panel" data-testid="edit-panel">
-      <div className="detail-head"><h3>{t('edit.tab')}</h3></div>
+      <div className="detail-head">
+        <h3>{t('edit.tab')}</h3>
+      </div>
       <div className="edit-tools" role="toolbar">
         {TOOLS.map((k) => (
-          <button key={k} data-testid={`tool-${k}`} className={tool === k ? 'active' : ''} aria-pressed={tool === k} onClick={() => setTool(k)}>{t(`edit.${k}`)}<kbd>{TOOL_KEYS[k].toUpperCase()}</kbd></button>
+          <button key={k} data-testid={`tool-${k}`} className={tool === k ? 'active' : ''} aria-pressed={tool === k} onClick={() => setTool(k)}>
+            {t(`edit.${k}`)}
+            <kbd>{TOOL_KEYS[k].toUpperCase()}</kbd>
+          </button>
         ))}
       </div>
       {(tool === 'point' || tool === 'line' || tool === 'polygon') && (
-        <label className="field">{t('edit.classToAdd')}
+        <label className="field">
+          {t('edit.classToAdd')}
           <select data-testid="add-class" value={addClass} onChange={(e) => setAddClass(e.target.value)}>
-            {p.classes.filter((c) => (tool === 'point' ? c.geometry === 'point' : c.geometry === tool)).map((c) => <option key={c.code} value={c.code}>{c.code} {c.name}</option>)}
+            {p.classes
+              .filter((c) => (tool === 'point' ? c.geometry === 'point' : c.geometry === tool))
+              .map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.code} {c.name}
+                </option>
+              ))}
           </select>
         </label>
       )}
       {tool === 'merge' && (
         <div className="field">
-          {t('edit.picked')}<span className="mono" data-testid="picked-cells">{cells.join(', ')}</span>
-          <button data-testid="merge-cells" disabled={cells.length < 2} onClick={() => void merge()}>{t('edit.mergeCells')}</button>
+          {t('edit.picked')}
+          <span className="mono" data-testid="picked-cells">
+            {cells.join(', ')}
+          </span>
+          <button data-testid="merge-cells" disabled={cells.length < 2} onClick={() => void merge()}>
+            {t('edit.mergeCells')}
+          </button>
         </div>
       )}
-      {snap && <p className="muted small" data-testid="snap-info">{t('edit.snap', snap)}</p>}
+      {snap && (
+        <p className="muted small" data-testid="snap-info">
+          {t('edit.snap', snap)}
+        </p>
+      )}
       <div className="edit-draft-head">
         <strong>{t('edit.draft')}</strong>
-        <button data-testid="undo" disabled={!draft.canUndo} onClick={() => draft.undo()} title="Ctrl+Z">{t('edit.undo')}</button>
-        <button data-testid="redo" disabled={!draft.canRedo} onClick={() => draft.redo()} title="Ctrl+Y">{t('edit.redo')}</button>
-        <button disabled={!items.length} onClick={() => { draft.clear(); setActive(null); setProblems(null); }}>{t('edit.discard')}</button>
+        <button data-testid="undo" disabled={!draft.canUndo} onClick={() => draft.undo()} title="Ctrl+Z">
+          {t('edit.undo')}
+        </button>
+        <button data-testid="redo" disabled={!draft.canRedo} onClick={() => draft.redo()} title="Ctrl+Y">
+          {t('edit.redo')}
+        </button>
+        <button
+          disabled={!items.length}
+          onClick={() => {
+            draft.clear();
+            setActive(null);
+            setProblems(null);
+          }}
+        >
+          {t('edit.discard')}
+        </button>
       </div>
-      {items.length === 0 ? <p className="muted small">{t('edit.empty')}</p> : (
+      {items.length === 0 ? (
+        <p className="muted small">{t('edit.empty')}</p>
+      ) : (
         <ul className="draft-list" data-testid="draft-list">
           {items.map((i) => (
-            <li key={i.key} className={`${i.key === active ? 'active' : ''} ${Draft.isChange(i) ? '' : 'muted'}`} onClick={() => { setActive(i.key); ctl?.edit?.select([i.key]); }}>
+            <li
+              key={i.key}
+              className={`${i.key === active ? 'active' : ''} ${Draft.isChange(i) ? '' : 'muted'}`}
+              onClick={() => {
+                setActive(i.key);
+                ctl?.edit?.select([i.key]);
+              }}
+            >
               <span className={`op op-${i.op}`}>{t(`edit.ops.${i.op}`)}</span> <span className="mono">{i.key}</span> {klass.get(i.classCode)?.name}
             </li>
           ))}
         </ul>
       )}
       {selected.filter((k) => draft.get(k)).length > 1 && <p className="small">{t('edit.selected', { n: selected.filter((k) => draft.get(k)).length })}</p>}
-      {item && <ItemForm key={item.key} item={item} cls={klass.get(item.classCode)} attrs={attrs.filter((a) => a.classCode === item.classCode)} departments={p.departments} draft={draft} />}
+      {item && (
+        <ItemForm
+          key={item.key}
+          item={item}
+          cls={klass.get(item.classCode)}
+          attrs={attrs.filter((a) => a.classCode === item.classCode)}
+          departments={p.departments}
+          draft={draft}
+        />
+      )}
       <div className="edit-commit">
         <input data-testid="commit-message" placeholder={t('edit.message')} value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} />
-        <button data-testid="validate" disabled={!changes || busy} onClick={() => void validate()}>{t('edit.validate')}</button>
-        <button data-testid="commit" className="primary" disabled={!changes || !message.trim() || busy} onClick={() => void commit()}>{t('edit.commit')} ({changes})</button>
+        <button data-testid="validate" disabled={!changes || busy} onClick={() => void validate()}>
+          {t('edit.validate')}
+        </button>
+        <button data-testid="commit" className="primary" disabled={!changes || !message.trim() || busy} onClick={() => void commit()}>
+          {t('edit.commit')} ({changes})
+        </button>
       </div>
-      {error && <p className="error" role="alert" data-testid="edit-error">{error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="edit-error">
+          {error}
+        </p>
+      )}
       {problems && (
         <div data-testid="problems">
           <strong>{problems.length ? t('edit.problems') : t('edit.noProblems')}</strong>
@@ -277,39 +349,88 @@ export function EditPanel(p: EditPanelProps) {
 }
 
 /** The attribute form of one draft item, generated from its class and the class attribute table. */
-function ItemForm({ item, cls, attrs, departments, draft }: { item: DraftItem; cls: ComponentClass | undefined; attrs: ClassAttribute[]; departments: Department[]; draft: Draft }) {
+function ItemForm({
+  item,
+  cls,
+  attrs,
+  departments,
+  draft,
+}: {
+  item: DraftItem;
+  cls: ComponentClass | undefined;
+  attrs: ClassAttribute[];
+  departments: Department[];
+  draft: Draft;
+}) {
   const { t } = useTranslation();
-  const value = <K extends keyof ComponentFields>(k: K): ComponentFields[K] | undefined => (k in item.fields ? item.fields[k] : item.base?.[k]) as ComponentFields[K] | undefined;
+  const value = <K extends keyof ComponentFields>(k: K): ComponentFields[K] | undefined =>
+    (k in item.fields ? item.fields[k] : item.base?.[k]) as ComponentFields[K] | undefined;
   const set = (patch: Partial<ComponentFields>) => draft.setFields(item.key, patch);
   const attrValues = value('attrs') ?? {};
   const dept = (k: 'dept1' | 'dept2' | 'dept3', label: string, required = false) => (
-    <label className="field"><span>{label}{required && <em> *</em>}</span>
+    <label className="field">
+      <span>
+        {label}
+        {required && <em> *</em>}
+      </span>
       <select data-testid={`f-${k}`} value={value(k) ?? ''} onChange={(e) => set({ [k]: e.target.value || null })}>
         <option value="">{required ? `（${cls?.defaultDept ?? ''}）` : '—'}</option>
-        {departments.map((d) => <option key={d.code} value={d.code}>{'　'.repeat(d.level - 2)}{d.name} ({d.code})</option>)}
+        {departments.map((d) => (
+          <option key={d.code} value={d.code}>
+            {'　'.repeat(d.level - 2)}
+            {d.name} ({d.code})
+          </option>
+        ))}
       </select>
     </label>
   );
   if (item.op === 'retire') {
-    return <div className="item-form"><p>{t('edit.ops.retire')} <span className="mono">{item.key}</span></p><button onClick={() => draft.remove([item.key])}>{t('edit.remove')}</button></div>;
+    return (
+      <div className="item-form">
+        <p>
+          {t('edit.ops.retire')} <span className="mono">{item.key}</span>
+        </p>
+        <button onClick={() => draft.remove([item.key])}>{t('edit.remove')}</button>
+      </div>
+    );
   }
   return (
     <div className="item-form" data-testid="item-form">
-      <p className="small"><span className="mono">{item.key}</span> · {cls?.code} {cls?.name}{item.baseVersion ? ` · ${t('edit.version', { v: item.baseVersion })}` : ''}</p>
+      <p className="small">
+        <span className="mono">{item.key}</span> · {cls?.code} {cls?.name}
+        {item.baseVersion ? ` · ${t('edit.version', { v: item.baseVersion })}` : ''}
+      </p>
       {dept('dept1', t('panel.dept1'), true)}
       {dept('dept2', t('panel.dept2'))}
       {dept('dept3', t('panel.dept3'))}
-      <label className="field">{t('panel.state')}
+      <label className="field">
+        {t('panel.state')}
         <select data-testid="f-state" value={value('state') ?? '完好'} onChange={(e) => set({ state: e.target.value as ComponentFields['state'] })}>
-          {COMPONENT_STATES.map((s) => <option key={s}>{s}</option>)}
+          {COMPONENT_STATES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
         </select>
       </label>
-      <label className="field">{t('panel.orDate')}<input type="date" value={value('orDate') ?? ''} onChange={(e) => set({ orDate: e.target.value })} /></label>
-      <label className="field">{t('panel.chDate')}<input type="date" value={value('chDate') ?? ''} onChange={(e) => set({ chDate: e.target.value || null })} /></label>
-      <label className="field">{t('panel.dataSource')}
-        <select value={value('dataSource') ?? '实测'} onChange={(e) => set({ dataSource: e.target.value })}>{DATA_SOURCES.map((s) => <option key={s}>{s}</option>)}</select>
+      <label className="field">
+        {t('panel.orDate')}
+        <input type="date" value={value('orDate') ?? ''} onChange={(e) => set({ orDate: e.target.value })} />
       </label>
-      <label className="field">{t('panel.note')}<input data-testid="f-note" value={value('note') ?? ''} maxLength={500} onChange={(e) => set({ note: e.target.value || null })} /></label>
+      <label className="field">
+        {t('panel.chDate')}
+        <input type="date" value={value('chDate') ?? ''} onChange={(e) => set({ chDate: e.target.value || null })} />
+      </label>
+      <label className="field">
+        {t('panel.dataSource')}
+        <select value={value('dataSource') ?? '实测'} onChange={(e) => set({ dataSource: e.target.value })}>
+          {DATA_SOURCES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        {t('panel.note')}
+        <input data-testid="f-note" value={value('note') ?? ''} maxLength={500} onChange={(e) => set({ note: e.target.value || null })} />
+      </label>
       {attrs.length > 0 && <strong className="small">{t('edit.attrs')}</strong>}
       {attrs.map((a) => {
         const v = attrValues[a.key];
@@ -320,25 +441,47 @@ function ItemForm({ item, cls, attrs, departments, draft }: { item: DraftItem; c
           set({ attrs: Object.keys(next).length ? next : null });
         };
         return (
-          <label key={a.key} className="field"><span>{a.label}{a.required && <em> *</em>}</span>
+          <label key={a.key} className="field">
+            <span>
+              {a.label}
+              {a.required && <em> *</em>}
+            </span>
             {a.type === 'choice' ? (
               <select data-testid={`a-${a.key}`} value={v === undefined ? '' : String(v)} onChange={(e) => put(e.target.value)}>
-                <option value="">—</option>{a.options?.map((o) => <option key={o}>{o}</option>)}
+                <option value="">—</option>
+                {a.options?.map((o) => (
+                  <option key={o}>{o}</option>
+                ))}
               </select>
             ) : (
-              <input data-testid={`a-${a.key}`} type={a.type === 'date' ? 'date' : a.type === 'number' ? 'number' : 'text'} value={v === undefined ? '' : String(v)} onChange={(e) => put(e.target.value)} />
+              <input
+                data-testid={`a-${a.key}`}
+                type={a.type === 'date' ? 'date' : a.type === 'number' ? 'number' : 'text'}
+                value={v === undefined ? '' : String(v)}
+                onChange={(e) => put(e.target.value)}
+              />
             )}
           </label>
         );
       })}
-      <label className="field">{t('edit.photos')}
-        <input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={async (e) => {
-          const files = [...(e.target.files ?? [])].slice(0, 4);
-          draft.setPhotos(item.key, await Promise.all(files.map(readPhoto)));
-        }} />
+      <label className="field">
+        {t('edit.photos')}
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          multiple
+          onChange={async (e) => {
+            const files = [...(e.target.files ?? [])].slice(0, 4);
+            draft.setPhotos(item.key, await Promise.all(files.map(readPhoto)));
+          }}
+        />
       </label>
       <div className="row">
-        {item.op !== 'add' && <button data-testid="retire" onClick={() => draft.retire(item.key)}>{t('edit.retire')}</button>}
+        {item.op !== 'add' && (
+          <button data-testid="retire" onClick={() => draft.retire(item.key)}>
+            {t('edit.retire')}
+          </button>
+        )}
         <button onClick={() => draft.remove([item.key])}>{t('edit.remove')}</button>
       </div>
     </div>

@@ -10,7 +10,13 @@ import { FIELD_LABELS, fieldText } from './ConflictDialog.tsx';
 export function ComponentHistory({ code, refreshKey }: { code: string; refreshKey: number }) {
   const { t } = useTranslation();
   const [versions, setVersions] = useState<ComponentVersion[] | null>(null);
-  useEffect(() => void call('components.history', { code }).then(setVersions).catch(() => setVersions([])), [code, refreshKey]);
+  useEffect(
+    () =>
+      void call('components.history', { code })
+        .then(setVersions)
+        .catch(() => setVersions([])),
+    [code, refreshKey],
+  );
   if (!versions) return null;
   return (
     <div className="history" data-testid="component-history">
@@ -19,12 +25,21 @@ export function ComponentHistory({ code, refreshKey }: { code: string; refreshKe
         {versions.map((v) => (
           <li key={v.version}>
             <span className="mono">v{v.version}</span> {v.op === 'census' ? t('edit.census') : t(`edit.ops.${v.op}`)}
-            {v.commit && <> · {v.commit.actor} · {fullTime(v.commit.at)} · #{v.commit.id} {v.commit.message}</>}
+            {v.commit && (
+              <>
+                {' '}
+                · {v.commit.actor} · {fullTime(v.commit.at)} · #{v.commit.id} {v.commit.message}
+              </>
+            )}
             {v.before && (
               <ul className="small">
-                {differingFields(v.before, v.after).filter((f) => f !== 'lat').map((f) => (
-                  <li key={f}>{t(FIELD_LABELS[f] ?? f)}: {fieldText(v.before, f as never)} → {fieldText(v.after, f as never)}</li>
-                ))}
+                {differingFields(v.before, v.after)
+                  .filter((f) => f !== 'lat')
+                  .map((f) => (
+                    <li key={f}>
+                      {t(FIELD_LABELS[f] ?? f)}: {fieldText(v.before, f as never)} → {fieldText(v.after, f as never)}
+                    </li>
+                  ))}
               </ul>
             )}
           </li>
@@ -54,7 +69,13 @@ export function ComponentPhotos({ code, refreshKey }: { code: string; refreshKey
     };
   }, [code, refreshKey]);
   if (!urls.length) return null;
-  return <div className="photos" data-testid="component-photos">{urls.map((u) => <img key={u} src={u} alt="" />)}</div>;
+  return (
+    <div className="photos" data-testid="component-photos">
+      {urls.map((u) => (
+        <img key={u} src={u} alt="" />
+      ))}
+    </div>
+  );
 }
 
 /** The commit log: newest first, each with what it changed and (for editors) revert. */
@@ -64,7 +85,10 @@ export function CommitLog({ canRevert, refreshKey, onClose, onToast }: { canReve
   const [open, setOpen] = useState<CommitDetail | null>(null);
   const [conflicts, setConflicts] = useState<{ id: number; list: EditConflict[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = () => void call('components.commits', { limit: 200 }).then(setCommits).catch((e) => setError(String(e.message)));
+  const load = () =>
+    void call('components.commits', { limit: 200 })
+      .then(setCommits)
+      .catch((e) => setError(String(e.message)));
   useEffect(load, [refreshKey]);
   const revert = async (id: number, opts: { force?: string[]; skip?: string[] } = {}) => {
     setError(null);
@@ -82,8 +106,17 @@ export function CommitLog({ canRevert, refreshKey, onClose, onToast }: { canReve
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div className="modal wide" role="dialog" aria-modal="true" data-testid="commit-log">
-        <div className="detail-head"><h3>{t('edit.commits')}</h3><button onClick={onClose} aria-label={t('panel.close')}>×</button></div>
-        {error && <p className="error" role="alert">{error}</p>}
+        <div className="detail-head">
+          <h3>{t('edit.commits')}</h3>
+          <button onClick={onClose} aria-label={t('panel.close')}>
+            ×
+          </button>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         {conflicts && (
           <div className="warn" data-testid="revert-conflicts">
             {t('edit.revertConflict', { n: conflicts.list.length })} <span className="mono">{conflicts.list.map((c) => c.code).join(', ')}</span>
@@ -98,11 +131,31 @@ export function CommitLog({ canRevert, refreshKey, onClose, onToast }: { canReve
                 <td className="mono">#{c.id}</td>
                 <td>{fullTime(c.at)}</td>
                 <td>{c.actor}</td>
-                <td><a href="#" onClick={(e) => { e.preventDefault(); void call('components.commitDetail', { id: c.id }).then(setOpen); }}>{c.message}</a></td>
-                <td className="small">+{c.added} ~{c.updated} −{c.retired}{c.cells ? ` ▦${c.cells}` : ''}</td>
                 <td>
-                  {c.revertedBy ? <span className="muted small">{t('edit.reverted', { id: c.revertedBy })}</span>
-                    : canRevert && <button data-testid={`revert-${c.id}`} onClick={() => void revert(c.id)}>{t('edit.revert')}</button>}
+                  <a
+                    href="#"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      void call('components.commitDetail', { id: c.id }).then(setOpen);
+                    }}
+                  >
+                    {c.message}
+                  </a>
+                </td>
+                <td className="small">
+                  +{c.added} ~{c.updated} −{c.retired}
+                  {c.cells ? ` ▦${c.cells}` : ''}
+                </td>
+                <td>
+                  {c.revertedBy ? (
+                    <span className="muted small">{t('edit.reverted', { id: c.revertedBy })}</span>
+                  ) : (
+                    canRevert && (
+                      <button data-testid={`revert-${c.id}`} onClick={() => void revert(c.id)}>
+                        {t('edit.revert')}
+                      </button>
+                    )
+                  )}
                 </td>
               </tr>
             ))}
@@ -110,15 +163,25 @@ export function CommitLog({ canRevert, refreshKey, onClose, onToast }: { canReve
         </table>
         {open && (
           <div className="commit-detail" data-testid="commit-detail">
-            <h4>#{open.commit.id} {open.commit.message}</h4>
+            <h4>
+              #{open.commit.id} {open.commit.message}
+            </h4>
             <ul className="small">
               {open.components.slice(0, 300).map((v) => (
                 <li key={`${v.code}-${v.version}`}>
                   <span className="mono">{v.code}</span> {t(`edit.ops.${v.op}`)} v{v.version}
-                  {v.before && ': ' + RECORD_FIELDS.filter((f) => f !== 'lat' && fieldText(v.before, f) !== fieldText(v.after, f)).map((f) => `${t(FIELD_LABELS[f] ?? f)} ${fieldText(v.before, f)} → ${fieldText(v.after, f)}`).join('；')}
+                  {v.before &&
+                    ': ' +
+                      RECORD_FIELDS.filter((f) => f !== 'lat' && fieldText(v.before, f) !== fieldText(v.after, f))
+                        .map((f) => `${t(FIELD_LABELS[f] ?? f)} ${fieldText(v.before, f)} → ${fieldText(v.after, f)}`)
+                        .join('；')}
                 </li>
               ))}
-              {open.cells.map((v) => <li key={`c${v.code}-${v.version}`}><span className="mono">{v.code}</span> {t(`edit.ops.${v.op}`)} {Math.round(v.after.areaM2)} m²</li>)}
+              {open.cells.map((v) => (
+                <li key={`c${v.code}-${v.version}`}>
+                  <span className="mono">{v.code}</span> {t(`edit.ops.${v.op}`)} {Math.round(v.after.areaM2)} m²
+                </li>
+              ))}
             </ul>
           </div>
         )}

@@ -37,12 +37,16 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
   const [xClass, setXClass] = useState('');
   const [xAsOf, setXAsOf] = useState('');
 
-  useEffect(() => subscribe((ev) => {
-    // The core pushes its phases while it works (reading, checking every 20,000 rows, writing).
-    if (ev.type === 'import.progress' && ev.payload.uploadId === uploadId) {
-      setPhase({ text: t(`io.phases.${ev.payload.phase}`, ev.payload), done: ev.payload.done, total: Math.max(1, ev.payload.total) });
-    }
-  }), [uploadId]);
+  useEffect(
+    () =>
+      subscribe((ev) => {
+        // The core pushes its phases while it works (reading, checking every 20,000 rows, writing).
+        if (ev.type === 'import.progress' && ev.payload.uploadId === uploadId) {
+          setPhase({ text: t(`io.phases.${ev.payload.phase}`, ev.payload), done: ev.payload.done, total: Math.max(1, ev.payload.total) });
+        }
+      }),
+    [uploadId],
+  );
 
   const upload = async (): Promise<string> => {
     if (uploadId) return uploadId;
@@ -80,7 +84,13 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
     setBusy(true);
     setError(null);
     try {
-      const bytes = await call('export.file', { layer: xLayer, format, ...(xCrs ? { crs: xCrs } : {}), ...(xClass ? { classCode: xClass } : {}), ...(xAsOf ? { asOf: new Date(xAsOf).toISOString() } : {}) });
+      const bytes = await call('export.file', {
+        layer: xLayer,
+        format,
+        ...(xCrs ? { crs: xCrs } : {}),
+        ...(xClass ? { classCode: xClass } : {}),
+        ...(xAsOf ? { asOf: new Date(xAsOf).toISOString() } : {}),
+      });
       const a = document.createElement('a');
       a.href = URL.createObjectURL(new Blob([bytes as BlobPart]));
       a.download = `${xLayer}.${format === 'shp' ? 'zip' : format}`;
@@ -97,62 +107,177 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div className="modal wide" role="dialog" aria-modal="true" data-testid="io-dialog">
-        <div className="detail-head"><h3>{t('io.title')}</h3><button onClick={onClose} aria-label={t('panel.close')}>×</button></div>
+        <div className="detail-head">
+          <h3>{t('io.title')}</h3>
+          <button onClick={onClose} aria-label={t('panel.close')}>
+            ×
+          </button>
+        </div>
         {canImport && (
           <fieldset>
             <legend>{t('edit.import')}</legend>
-            <label>{t('io.layer')} <select value={layer} onChange={(e) => { setLayer(e.target.value as ImportLayer); setMapping(undefined); setReport(null); }}>
-              <option value="components">{t('io.components')}</option><option value="grid">{t('io.grid')}</option></select></label>
-            <label>{t('io.file')} <input type="file" data-testid="import-file" accept=".geojson,.json,.zip,.gpkg,.csv" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setUploadId(null); setSent(0); setMapping(undefined); setReport(null); }} /></label>
-            <label>{t('io.crs')} <select value={crs} onChange={(e) => setCrs(e.target.value as Crs | '')}><option value="">{t('io.crsAuto')}</option>{CRSS.map((c) => <option key={c} value={c}>{c} {CRS_NAMES[c]}</option>)}</select></label>
+            <label>
+              {t('io.layer')}{' '}
+              <select
+                value={layer}
+                onChange={(e) => {
+                  setLayer(e.target.value as ImportLayer);
+                  setMapping(undefined);
+                  setReport(null);
+                }}
+              >
+                <option value="components">{t('io.components')}</option>
+                <option value="grid">{t('io.grid')}</option>
+              </select>
+            </label>
+            <label>
+              {t('io.file')}{' '}
+              <input
+                type="file"
+                data-testid="import-file"
+                accept=".geojson,.json,.zip,.gpkg,.csv"
+                onChange={(e) => {
+                  setFile(e.target.files?.[0] ?? null);
+                  setUploadId(null);
+                  setSent(0);
+                  setMapping(undefined);
+                  setReport(null);
+                }}
+              />
+            </label>
+            <label>
+              {t('io.crs')}{' '}
+              <select value={crs} onChange={(e) => setCrs(e.target.value as Crs | '')}>
+                <option value="">{t('io.crsAuto')}</option>
+                {CRSS.map((c) => (
+                  <option key={c} value={c}>
+                    {c} {CRS_NAMES[c]}
+                  </option>
+                ))}
+              </select>
+            </label>
             {file && <progress data-testid="upload-progress" max={100} value={pct} />} {busy && pct < 100 && t('io.uploading', { pct })}
-            {busy && phase && <><progress data-testid="import-progress" max={phase.total} value={phase.done} /> {phase.text}</>}
+            {busy && phase && (
+              <>
+                <progress data-testid="import-progress" max={phase.total} value={phase.done} /> {phase.text}
+              </>
+            )}
             {report && mapping && (
               <details open>
                 <summary>{t('io.mapping')}</summary>
                 <table className="mapping">
                   <tbody>
                     {IMPORT_FIELDS[layer].map((f) => (
-                      <tr key={f}><th>{FIELD_LABELS[f] ? `${t(FIELD_LABELS[f])} (${f})` : f}</th><td>
-                        <select data-testid={`map-${f}`} value={mapping[f] ?? ''} onChange={(e) => { const m = { ...mapping }; if (e.target.value) m[f] = e.target.value; else delete m[f]; setMapping(m); }}>
-                          <option value="">—</option>{report.columns.map((c) => <option key={c}>{c}</option>)}
-                        </select></td></tr>
+                      <tr key={f}>
+                        <th>{FIELD_LABELS[f] ? `${t(FIELD_LABELS[f])} (${f})` : f}</th>
+                        <td>
+                          <select
+                            data-testid={`map-${f}`}
+                            value={mapping[f] ?? ''}
+                            onChange={(e) => {
+                              const m = { ...mapping };
+                              if (e.target.value) m[f] = e.target.value;
+                              else delete m[f];
+                              setMapping(m);
+                            }}
+                          >
+                            <option value="">—</option>
+                            {report.columns.map((c) => (
+                              <option key={c}>{c}</option>
+                            ))}
+                          </select>
+                        </td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
               </details>
             )}
-            <label><input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} /> {t('io.strict')}</label>
+            <label>
+              <input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} /> {t('io.strict')}
+            </label>
             <div className="row">
-              <button data-testid="import-preview" disabled={!file || busy} onClick={() => void run(false)}>{t('io.preview')}</button>
-              <button data-testid="import-apply" className="primary" disabled={!file || busy || !report} onClick={() => void run(true)}>{t('io.apply')}</button>
+              <button data-testid="import-preview" disabled={!file || busy} onClick={() => void run(false)}>
+                {t('io.preview')}
+              </button>
+              <button data-testid="import-apply" className="primary" disabled={!file || busy || !report} onClick={() => void run(true)}>
+                {t('io.apply')}
+              </button>
             </div>
             {report && (
               <div data-testid="import-report">
-                <p>{report.format} · {report.crs} ({report.crsFrom}){report.encoding ? ` · ${report.encoding}` : ''} · {t('io.counts', { rows: report.rows, ...report.counts })}</p>
+                <p>
+                  {report.format} · {report.crs} ({report.crsFrom}){report.encoding ? ` · ${report.encoding}` : ''} ·{' '}
+                  {t('io.counts', { rows: report.rows, ...report.counts })}
+                </p>
                 {report.commitId && <p className="ok">{t('io.applied', { id: report.commitId })}</p>}
                 <table className="log small">
                   <tbody>
                     {report.problems.slice(0, 300).map((p, k) => (
-                      <tr key={k} className={`sev-${p.severity}`}><td>{t('io.row')} {p.row}</td><td className="mono">{p.code ?? ''}</td><td>{t(`edit.severity.${p.severity}`)}</td><td>{p.field}</td><td>{p.message}</td></tr>
+                      <tr key={k} className={`sev-${p.severity}`}>
+                        <td>
+                          {t('io.row')} {p.row}
+                        </td>
+                        <td className="mono">{p.code ?? ''}</td>
+                        <td>{t(`edit.severity.${p.severity}`)}</td>
+                        <td>{p.field}</td>
+                        <td>{p.message}</td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
-                {report.problems.length > 300 || report.more ? <p className="muted small">{t('io.more', { n: report.more + Math.max(0, report.problems.length - 300) })}</p> : null}
+                {report.problems.length > 300 || report.more ? (
+                  <p className="muted small">{t('io.more', { n: report.more + Math.max(0, report.problems.length - 300) })}</p>
+                ) : null}
               </div>
             )}
           </fieldset>
         )}
         <fieldset>
           <legend>{t('edit.export')}</legend>
-          <label>{t('io.layer')} <select value={xLayer} onChange={(e) => setXLayer(e.target.value as ImportLayer)}><option value="components">{t('io.components')}</option><option value="grid">{t('io.grid')}</option></select></label>
-          <label>{t('io.format')} <select data-testid="export-format" value={format} onChange={(e) => setFormat(e.target.value as GisFormat)}>{GIS_FORMATS.map((f) => <option key={f}>{f}</option>)}</select></label>
-          <label>{t('io.crs')} <select value={xCrs} onChange={(e) => setXCrs(e.target.value as Crs | '')}><option value="">{format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490'}</option>{CRSS.map((c) => <option key={c} value={c}>{c} {CRS_NAMES[c]}</option>)}</select></label>
-          {xLayer === 'components' && <label>{t('io.class')} <input value={xClass} maxLength={4} pattern="\d{4}" onChange={(e) => setXClass(e.target.value)} /></label>}
-          <label>{t('io.asOf')} <input type="datetime-local" value={xAsOf} onChange={(e) => setXAsOf(e.target.value)} /></label>
-          <button data-testid="export-download" disabled={busy} onClick={() => void download()}>{t('io.download')}</button>
+          <label>
+            {t('io.layer')}{' '}
+            <select value={xLayer} onChange={(e) => setXLayer(e.target.value as ImportLayer)}>
+              <option value="components">{t('io.components')}</option>
+              <option value="grid">{t('io.grid')}</option>
+            </select>
+          </label>
+          <label>
+            {t('io.format')}{' '}
+            <select data-testid="export-format" value={format} onChange={(e) => setFormat(e.target.value as GisFormat)}>
+              {GIS_FORMATS.map((f) => (
+                <option key={f}>{f}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('io.crs')}{' '}
+            <select value={xCrs} onChange={(e) => setXCrs(e.target.value as Crs | '')}>
+              <option value="">{format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490'}</option>
+              {CRSS.map((c) => (
+                <option key={c} value={c}>
+                  {c} {CRS_NAMES[c]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {xLayer === 'components' && (
+            <label>
+              {t('io.class')} <input value={xClass} maxLength={4} pattern="\d{4}" onChange={(e) => setXClass(e.target.value)} />
+            </label>
+          )}
+          <label>
+            {t('io.asOf')} <input type="datetime-local" value={xAsOf} onChange={(e) => setXAsOf(e.target.value)} />
+          </label>
+          <button data-testid="export-download" disabled={busy} onClick={() => void download()}>
+            {t('io.download')}
+          </button>
         </fieldset>
-        {error && <p className="error" role="alert" data-testid="io-error">{error}</p>}
+        {error && (
+          <p className="error" role="alert" data-testid="io-error">
+            {error}
+          </p>
+        )}
       </div>
     </div>
   );

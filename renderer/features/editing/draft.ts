@@ -32,7 +32,10 @@ export class Draft {
   /** Bumped on every change (React reads it with useSyncExternalStore). */
   version = 0;
 
-  constructor(private readonly storageKey: string | null = null, private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = null) {
+  constructor(
+    private readonly storageKey: string | null = null,
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = null,
+  ) {
     const saved = storageKey && storage?.getItem(storageKey);
     if (saved) {
       try {
@@ -111,23 +114,41 @@ export class Draft {
   take(records: { record: ComponentRecord; version: number }[]): void {
     const fresh = records.filter((r) => !this.get(r.record.code));
     if (!fresh.length) return;
-    this.mutate((items) => [...items, ...fresh.map(({ record, version }) => ({
-      key: record.code, op: (record.retiredAt ? 'restore' : 'update') as DraftItem['op'], classCode: record.classCode, base: record, baseVersion: version,
-      lon: record.lon, lat: record.lat, geometry: record.geometry, fields: {},
-    }))]);
+    this.mutate((items) => [
+      ...items,
+      ...fresh.map(({ record, version }) => ({
+        key: record.code,
+        op: (record.retiredAt ? 'restore' : 'update') as DraftItem['op'],
+        classCode: record.classCode,
+        base: record,
+        baseVersion: version,
+        lon: record.lon,
+        lat: record.lat,
+        geometry: record.geometry,
+        fields: {},
+      })),
+    ]);
   }
 
   /** Moves points by a delta in degrees (multi-select move). */
   moveBy(keys: string[], dLon: number, dLat: number): void {
-    this.mutate((items) => items.map((i) => {
-      if (!keys.includes(i.key)) return i;
-      const g = i.geometry;
-      const shift = ([x, y]: [number, number]): [number, number] => [x + dLon, y + dLat];
-      return {
-        ...i, lon: i.lon + dLon, lat: i.lat + dLat,
-        geometry: !g ? null : g.type === 'LineString' ? { type: 'LineString', coordinates: g.coordinates.map(shift) } : { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(shift)) },
-      };
-    }));
+    this.mutate((items) =>
+      items.map((i) => {
+        if (!keys.includes(i.key)) return i;
+        const g = i.geometry;
+        const shift = ([x, y]: [number, number]): [number, number] => [x + dLon, y + dLat];
+        return {
+          ...i,
+          lon: i.lon + dLon,
+          lat: i.lat + dLat,
+          geometry: !g
+            ? null
+            : g.type === 'LineString'
+              ? { type: 'LineString', coordinates: g.coordinates.map(shift) }
+              : { type: 'Polygon', coordinates: g.coordinates.map((r) => r.map(shift)) },
+        };
+      }),
+    );
   }
 
   /** Sets a point's place. */
@@ -160,16 +181,22 @@ export class Draft {
 
   /** After a conflict: reapply this draft's change over the version another editor committed. */
   rebase(key: string, theirs: ComponentRecord, theirsVersion: number): void {
-    this.mutate((items) => items.map((i) => {
-      if (i.key !== key || !i.base) return i;
-      // Keep the draft's own moves and reshapes; otherwise take theirs.
-      const moved = i.lon !== i.base.lon || i.lat !== i.base.lat;
-      const reshaped = JSON.stringify(i.geometry) !== JSON.stringify(i.base.geometry);
-      return {
-        ...i, base: theirs, baseVersion: theirsVersion,
-        lon: moved ? i.lon : theirs.lon, lat: moved ? i.lat : theirs.lat, geometry: reshaped ? i.geometry : theirs.geometry,
-      };
-    }));
+    this.mutate((items) =>
+      items.map((i) => {
+        if (i.key !== key || !i.base) return i;
+        // Keep the draft's own moves and reshapes; otherwise take theirs.
+        const moved = i.lon !== i.base.lon || i.lat !== i.base.lat;
+        const reshaped = JSON.stringify(i.geometry) !== JSON.stringify(i.base.geometry);
+        return {
+          ...i,
+          base: theirs,
+          baseVersion: theirsVersion,
+          lon: moved ? i.lon : theirs.lon,
+          lat: moved ? i.lat : theirs.lat,
+          geometry: reshaped ? i.geometry : theirs.geometry,
+        };
+      }),
+    );
   }
 
   /** Empties the draft (after a commit, or when the editor discards it). */
@@ -182,21 +209,41 @@ export class Draft {
   /** True when an item changes something. */
   static isChange(i: DraftItem): boolean {
     if (i.op !== 'update') return true;
-    return !!i.base && (i.lon !== i.base.lon || i.lat !== i.base.lat || JSON.stringify(i.geometry) !== JSON.stringify(i.base.geometry)
-      || Object.keys(i.fields).length > 0 || !!i.photos?.length);
+    return (
+      !!i.base &&
+      (i.lon !== i.base.lon ||
+        i.lat !== i.base.lat ||
+        JSON.stringify(i.geometry) !== JSON.stringify(i.base.geometry) ||
+        Object.keys(i.fields).length > 0 ||
+        !!i.photos?.length)
+    );
   }
 
   /** The draft as the changes of a commit (untouched selections left out). */
   changes(): ComponentChange[] {
     return this.items.filter(Draft.isChange).map((i): ComponentChange => {
-      if (i.op === 'add') return { op: 'add', ref: i.key, classCode: i.classCode, lon: i.lon, lat: i.lat, ...(i.geometry ? { geometry: i.geometry } : {}), fields: i.fields, ...(i.photos?.length ? { photos: i.photos } : {}) };
+      if (i.op === 'add')
+        return {
+          op: 'add',
+          ref: i.key,
+          classCode: i.classCode,
+          lon: i.lon,
+          lat: i.lat,
+          ...(i.geometry ? { geometry: i.geometry } : {}),
+          fields: i.fields,
+          ...(i.photos?.length ? { photos: i.photos } : {}),
+        };
       if (i.op === 'retire' || i.op === 'restore') return { op: i.op, code: i.key, baseVersion: i.baseVersion! };
       const moved = i.lon !== i.base!.lon || i.lat !== i.base!.lat;
       const reshaped = JSON.stringify(i.geometry) !== JSON.stringify(i.base!.geometry);
       return {
-        op: 'update', code: i.key, baseVersion: i.baseVersion!,
-        ...(moved && !i.geometry ? { lon: i.lon, lat: i.lat } : {}), ...(reshaped && i.geometry ? { geometry: i.geometry } : {}),
-        ...(Object.keys(i.fields).length ? { fields: i.fields } : {}), ...(i.photos?.length ? { photos: i.photos } : {}),
+        op: 'update',
+        code: i.key,
+        baseVersion: i.baseVersion!,
+        ...(moved && !i.geometry ? { lon: i.lon, lat: i.lat } : {}),
+        ...(reshaped && i.geometry ? { geometry: i.geometry } : {}),
+        ...(Object.keys(i.fields).length ? { fields: i.fields } : {}),
+        ...(i.photos?.length ? { photos: i.photos } : {}),
       };
     });
   }

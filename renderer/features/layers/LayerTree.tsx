@@ -7,7 +7,12 @@ import { MAJOR_COLORS, OTHER_COLOR } from '../../map/styles.ts';
 
 /** English names of the national major classes (the Chinese names are data the centre may edit). */
 const EN_MAJORS: Record<string, string> = {
-  '01': 'Public utilities', '02': 'Roads & traffic', '03': 'City appearance', '04': 'Landscaping', '05': 'Housing & land', '06': 'Other facilities',
+  '01': 'Public utilities',
+  '02': 'Roads & traffic',
+  '03': 'City appearance',
+  '04': 'Landscaping',
+  '05': 'Housing & land',
+  '06': 'Other facilities',
 };
 
 /** Props of the layer tree. */
@@ -65,10 +70,19 @@ export function LayerTree(p: LayerTreeProps) {
       </label>
       <div className="case-legend">
         {(['pending_accept', 'pending_dispatch', 'handling', 'pending_check', 'suspended'] as const).map((s) => (
-          <span key={s}><span className="dot" style={{ background: CASE_COLOURS[s] }} />{t(`state.${s}`)}</span>
+          <span key={s}>
+            <span className="dot" style={{ background: CASE_COLOURS[s] }} />
+            {t(`state.${s}`)}
+          </span>
         ))}
-        <span><span className="dot" style={{ background: CASE_COLOURS.overdue }} />{t('cases.overdue')}</span>
-        <span><span className="dot ring" style={{ background: CASE_COLOURS.overdue3x }} />{t('cases.overdue3x')}</span>
+        <span>
+          <span className="dot" style={{ background: CASE_COLOURS.overdue }} />
+          {t('cases.overdue')}
+        </span>
+        <span>
+          <span className="dot ring" style={{ background: CASE_COLOURS.overdue3x }} />
+          {t('cases.overdue3x')}
+        </span>
       </div>
       <label className="row as-of">
         {t('edit.asOf')}
@@ -92,20 +106,30 @@ export function LayerTree(p: LayerTreeProps) {
           return (
             <li key={major} data-major={major}>
               <div className="row">
-                <button className="caret" aria-expanded={isOpen} onClick={() => {
-                  const n = new Set(open);
-                  isOpen ? n.delete(major) : n.add(major);
-                  setOpen(n);
-                }}>{isOpen ? '▾' : '▸'}</button>
+                <button
+                  className="caret"
+                  aria-expanded={isOpen}
+                  onClick={() => {
+                    const n = new Set(open);
+                    isOpen ? n.delete(major) : n.add(major);
+                    setOpen(n);
+                  }}
+                >
+                  {isOpen ? '▾' : '▸'}
+                </button>
                 <input
                   type="checkbox"
                   data-testid={`major-${major}`}
                   checked={on === codes.length}
-                  ref={(el) => { if (el) el.indeterminate = on > 0 && on < codes.length; }}
+                  ref={(el) => {
+                    if (el) el.indeterminate = on > 0 && on < codes.length;
+                  }}
                   onChange={(e) => toggle(codes, e.target.checked)}
                 />
                 <span className="swatch" style={{ background: MAJOR_COLORS[major] ?? OTHER_COLOR }} />
-                <span className="name">{major} {majorName(major, m.name)}</span>
+                <span className="name">
+                  {major} {majorName(major, m.name)}
+                </span>
                 <span className="count">{fmt(sum)}</span>
               </div>
               {isOpen && (
@@ -113,7 +137,12 @@ export function LayerTree(p: LayerTreeProps) {
                   {m.classes.map((c) => (
                     <li key={c.code}>
                       <label className="row">
-                        <input type="checkbox" data-testid={`class-${c.code}`} checked={p.visible.has(c.code)} onChange={(e) => toggle([c.code], e.target.checked)} />
+                        <input
+                          type="checkbox"
+                          data-testid={`class-${c.code}`}
+                          checked={p.visible.has(c.code)}
+                          onChange={(e) => toggle([c.code], e.target.checked)}
+                        />
                         <span className="code">{c.code}</span>
                         <span className="name">{c.name}</span>
                         <span className="count">{fmt(count.get(c.code) ?? 0)}</span>
@@ -129,7 +158,10 @@ export function LayerTree(p: LayerTreeProps) {
       <div className="legend" data-testid="legend">
         <h4>{t('layers.legend')}</h4>
         {majors.map(([major, m]) => (
-          <div key={major} className="row"><span className="dot" style={{ background: MAJOR_COLORS[major] ?? OTHER_COLOR }} />{majorName(major, m.name)}</div>
+          <div key={major} className="row">
+            <span className="dot" style={{ background: MAJOR_COLORS[major] ?? OTHER_COLOR }} />
+            {majorName(major, m.name)}
+          </div>
         ))}
       </div>
     </div>

@@ -24,7 +24,12 @@ export function SettingsDialog({ settings, replication, onClose }: { settings: S
   };
   const save = async () => {
     try {
-      const clean = { kind: b.kind, opacity: b.opacity, ...(b.kind === 'xyz' ? { url: b.url } : {}), ...(b.kind === 'tianditu' ? { tiandituKey: b.tiandituKey, tiandituLayer: b.tiandituLayer ?? 'vec' } : {}) };
+      const clean = {
+        kind: b.kind,
+        opacity: b.opacity,
+        ...(b.kind === 'xyz' ? { url: b.url } : {}),
+        ...(b.kind === 'tianditu' ? { tiandituKey: b.tiandituKey, tiandituLayer: b.tiandituLayer ?? 'vec' } : {}),
+      };
       await call('settings.set', { baseLayer: clean });
       onClose();
     } catch (e) {
@@ -43,17 +48,20 @@ export function SettingsDialog({ settings, replication, onClose }: { settings: S
             </label>
           ))}
           {b.kind === 'xyz' && (
-            <label className="col">{t('settings.url')}
+            <label className="col">
+              {t('settings.url')}
               <input value={b.url ?? ''} placeholder="https://tiles.example/{z}/{x}/{y}.png" onChange={(e) => setB({ ...b, url: e.target.value })} />
               <small className="muted">{t('settings.gcjWarning')}</small>
             </label>
           )}
           {b.kind === 'tianditu' && (
             <>
-              <label className="col">{t('settings.key')}
+              <label className="col">
+                {t('settings.key')}
                 <input value={b.tiandituKey ?? ''} onChange={(e) => setB({ ...b, tiandituKey: e.target.value.trim() })} />
               </label>
-              <label className="row">{t('settings.layer')}
+              <label className="row">
+                {t('settings.layer')}
                 <select value={b.tiandituLayer ?? 'vec'} onChange={(e) => setB({ ...b, tiandituLayer: e.target.value as 'vec' | 'img' })}>
                   <option value="vec">{t('settings.vec')}</option>
                   <option value="img">{t('settings.img')}</option>
@@ -62,30 +70,43 @@ export function SettingsDialog({ settings, replication, onClose }: { settings: S
             </>
           )}
           {b.kind !== 'none' && (
-            <label className="row">{t('settings.opacity')}
+            <label className="row">
+              {t('settings.opacity')}
               <input type="range" min={0} max={1} step={0.05} value={b.opacity} onChange={(e) => setB({ ...b, opacity: Number(e.target.value) })} />
             </label>
           )}
         </fieldset>
         <fieldset data-testid="replication-settings">
           <legend>{t('dr.configTitle')}</legend>
-          <label className="stack">{t('dr.target')}
+          <label className="stack">
+            {t('dr.target')}
             <input value={target} placeholder="http://dr-host:8732 或 /mnt/dr-share/cityops" onChange={(e) => setTarget(e.target.value)} />
           </label>
-          <label className="stack">{t('dr.token')}
+          <label className="stack">
+            {t('dr.token')}
             <input type="password" value={token} onChange={(e) => setToken(e.target.value)} />
           </label>
           <div className="row">
-            <label className="row"><input type="radio" checked={mode === 'sync'} onChange={() => setMode('sync')} /> {t('dr.sync')}</label>
-            <label className="row"><input type="radio" checked={mode === 'async'} onChange={() => setMode('async')} /> {t('dr.async')}</label>
+            <label className="row">
+              <input type="radio" checked={mode === 'sync'} onChange={() => setMode('sync')} /> {t('dr.sync')}
+            </label>
+            <label className="row">
+              <input type="radio" checked={mode === 'async'} onChange={() => setMode('async')} /> {t('dr.async')}
+            </label>
             <button onClick={() => void saveReplication()}>{t('dr.saveReplication')}</button>
           </div>
           {repMsg && <small>{repMsg}</small>}
         </fieldset>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="actions">
           <button onClick={onClose}>{t('settings.cancel')}</button>
-          <button className="primary" onClick={() => void save()}>{t('settings.save')}</button>
+          <button className="primary" onClick={() => void save()}>
+            {t('settings.save')}
+          </button>
         </div>
       </div>
     </div>

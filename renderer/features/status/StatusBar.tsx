@@ -21,7 +21,9 @@ export function StatusBar({ webgl, cursor, status, online, children }: StatusBar
   const gk = cursor ? toGK(cursor) : null;
   return (
     <footer className="status" data-testid="status">
-      <span data-testid="renderer">{t('status.renderer')}: {webgl ? t('status.webgl') : t('status.canvas')}</span>
+      <span data-testid="renderer">
+        {t('status.renderer')}: {webgl ? t('status.webgl') : t('status.canvas')}
+      </span>
       <span data-testid="cursor" className="mono">
         {cursor ? `${t('status.cursor')} ${cursor[0].toFixed(6)}, ${cursor[1].toFixed(6)}` : '—'}
       </span>

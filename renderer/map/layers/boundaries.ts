@@ -12,7 +12,12 @@ export function createBoundariesLayer(): VectorLayer<VectorSource<Feature<Polygo
   const street = new Stroke({ color: 'rgba(55, 65, 81, 0.9)', width: 2.4 });
   const community = new Stroke({ color: 'rgba(75, 85, 99, 0.7)', width: 1.1, lineDash: [6, 4] });
   const text = (size: number, weight: string) =>
-    new Text({ font: `${weight} ${size}px sans-serif`, fill: new Fill({ color: '#1f2937' }), stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 3 }), overflow: true });
+    new Text({
+      font: `${weight} ${size}px sans-serif`,
+      fill: new Fill({ color: '#1f2937' }),
+      stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 3 }),
+      overflow: true,
+    });
   const streetStyle = new Style({ stroke: street });
   const streetLabel = new Style({ stroke: street, text: text(14, 'bold') });
   const commStyle = new Style({ stroke: community });

@@ -32,7 +32,11 @@ export function createComponentsLayer(webgl: boolean): ComponentsLayer {
     // GPU picking would re-render a hit buffer and read it back every frame, the most expensive part in software GL.
     return new WebGLVectorLayer({ source, style, zIndex: 2, disableHitDetection: true });
   }
-  const styles = [OTHER_COLOR, ...MAJORS.map((m) => MAJOR_COLORS[m])].map((color) => [2, 4, 6].map((r) => new Style({ image: new Circle({ radius: r, fill: new Fill({ color }), stroke: r > 2 ? new Stroke({ color: '#fff', width: 1 }) : undefined }) })));
+  const styles = [OTHER_COLOR, ...MAJORS.map((m) => MAJOR_COLORS[m])].map((color) =>
+    [2, 4, 6].map(
+      (r) => new Style({ image: new Circle({ radius: r, fill: new Fill({ color }), stroke: r > 2 ? new Stroke({ color: '#fff', width: 1 }) : undefined }) }),
+    ),
+  );
   return new VectorLayer({
     source,
     zIndex: 2,
@@ -51,7 +55,8 @@ export function setComponents(layer: ComponentsLayer, packed: PackedComponents, 
   const feats: Feature<Point>[] = new Array(packed.count);
   const index = packed.count > 0 ? new KDBush(packed.count) : null;
   for (let k = 0; k < packed.count; k++) {
-    const x = packed.originX + packed.xy[2 * k], y = packed.originY + packed.xy[2 * k + 1];
+    const x = packed.originX + packed.xy[2 * k],
+      y = packed.originY + packed.xy[2 * k + 1];
     const f = new Feature({ geometry: new Point([x, y]) });
     f.setId(packed.ids[k]);
     f.set('maj', majorOfClass[packed.cls[k]], true);

@@ -42,7 +42,8 @@ export class InteractionSnapshot {
   }
 
   private render(fs: FrameState): HTMLElement {
-    const s = this.state, c = this.canvas;
+    const s = this.state,
+      c = this.canvas;
     if (!s || !c || s.rotation !== fs.viewState.rotation) return this.empty;
     // Put the frame's top-left map coordinate where it is now, scaled by the change of resolution.
     const m = fs.coordinateToPixelTransform;

@@ -20,31 +20,51 @@ export const app = {
   on: (ev, fn) => appEvents.on(ev, fn),
   getPath: () => os.tmpdir(),
   getVersion: () => '0.0.0-test',
-  exit: (code) => { report.exit = code; finish(); },
+  exit: (code) => {
+    report.exit = code;
+    finish();
+  },
   quit: () => {},
 };
 export const ipcMain = { handle: (ch, fn) => handlers.set(ch, fn), removeHandler: (ch) => handlers.delete(ch) };
 export const Menu = { buildFromTemplate: (t) => t, setApplicationMenu: (m) => (report.menu = m.map((x) => x.label)) };
 export const session = { defaultSession: { setPermissionRequestHandler: (fn) => (permissionHandler = fn) } };
 export const shell = { openExternal: async (url) => report.calls.push(`openExternal ${url}`) };
-export const dialog = { showErrorBox: (t, m) => (report.error = m), showMessageBox: async (opts) => { report.messageBoxes = [...(report.messageBoxes ?? []), opts.detail ?? opts.message]; return {}; } };
+export const dialog = {
+  showErrorBox: (t, m) => (report.error = m),
+  showMessageBox: async (opts) => {
+    report.messageBoxes = [...(report.messageBoxes ?? []), opts.detail ?? opts.message];
+    return {};
+  },
+};
 
 class WebContents extends EventEmitter {
   sent = [];
   openHandler = null;
-  send(ch, payload) { this.sent.push([ch, payload]); }
-  isDestroyed() { return false; }
-  setWindowOpenHandler(fn) { this.openHandler = fn; }
+  send(ch, payload) {
+    this.sent.push([ch, payload]);
+  }
+  isDestroyed() {
+    return false;
+  }
+  setWindowOpenHandler(fn) {
+    this.openHandler = fn;
+  }
 }
 export class BrowserWindow extends EventEmitter {
-  static getAllWindows() { return windows; }
+  static getAllWindows() {
+    return windows;
+  }
   constructor(opts) {
     super();
     this.opts = opts;
     this.webContents = new WebContents();
     windows.push(this);
   }
-  loadFile(file) { this.loaded = file; return Promise.resolve(); }
+  loadFile(file) {
+    this.loaded = file;
+    return Promise.resolve();
+  }
   show() {}
 }
 
