@@ -25,6 +25,7 @@ import { EditPanel } from './features/editing/EditPanel.tsx';
 import { CommitLog } from './features/editing/History.tsx';
 import { ImportExportDialog } from './features/editing/ImportExport.tsx';
 import type { EditCallbacks } from './map/editing.ts';
+import { mayCall } from '../shared/access.ts';
 import type {
   AppInfo,
   ChannelInfo,
@@ -40,9 +41,7 @@ import type {
 } from '../shared/model.ts';
 
 /** Roles that take in cases (the contract's access list for cases.intake). */
-const INTAKE_ROLES = ['operator', 'shift_leader', 'supervisor', 'leader', 'admin'];
 /** Roles that edit the component and grid layers (the contract's access list for components.commit). */
-const EDIT_ROLES = ['gis_editor', 'admin'];
 
 /** Login gate: restores the tab's session, or shows the login screen. */
 export function App() {
@@ -128,7 +127,7 @@ function Workspace({ user }: { user: User }) {
   const [asOf, setAsOf] = useState('');
   const ctl = useRef<MapController | null>(null);
   const webgl = useMemo(() => hasWebGL(), []);
-  const canEdit = EDIT_ROLES.includes(user.role);
+  const canEdit = mayCall(user, 'components.commit');
   // The editor's draft lives on this workstation (and in localStorage) until it is committed.
   const draft = useMemo(() => new Draft(`cityops.draft.${user.name}`, window.localStorage), [user.name]);
   const editHandlers = useRef<EditCallbacks | null>(null);
@@ -252,7 +251,7 @@ function Workspace({ user }: { user: User }) {
     setCaseId(id);
     ctl.current?.selectCase(id);
   }, []);
-  const canIntake = INTAKE_ROLES.includes(user.role);
+  const canIntake = mayCall(user, 'cases.intake');
   // N starts a new case from anywhere outside a text field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -325,12 +324,12 @@ function Workspace({ user }: { user: User }) {
           <button data-testid="open-io" onClick={() => setIoOpen(true)}>
             {t('io.title')}
           </button>
-          {(user.role === 'dr_operator' || user.role === 'admin') && (
+          {mayCall(user, 'replication.drill') && (
             <button data-testid="open-dr" onClick={() => setDrOpen(true)}>
               {t('dr.open')}
             </button>
           )}
-          {user.role === 'admin' && (
+          {mayCall(user, 'settings.set') && (
             <button data-testid="open-settings" onClick={() => setSettingsOpen(true)}>
               {t('settings.title')}
             </button>

@@ -1,9 +1,16 @@
-// Coordinate reference systems of domain.md §7, as proj4 definitions.
+// Coordinate reference systems CityOps reads and writes, as proj4 definitions: CGCS2000 (the national frame since
+// 2008), WGS 84 (GPS, GeoJSON), Web Mercator (web maps), the Gauss–Krüger zones of the city (CGCS2000 CM 120E, with
+// and without the zone prefix) and the older Xian 80 frame many survey files still use.
 // Storage is lon/lat CGCS2000 (EPSG:4490); lengths and areas use the Gauss–Krüger zone of the city.
 import proj4 from 'proj4';
 
+/** The CRS codes CityOps reads and writes. */
+export const CRS_CODES = ['EPSG:4490', 'EPSG:4326', 'EPSG:3857', 'EPSG:4549', 'EPSG:4528', 'EPSG:2385'] as const;
+/** One of them. */
+export type CrsCode = (typeof CRS_CODES)[number];
+
 /** proj4 definition strings for the CRSs CityOps reads and writes. */
-export const CRS_DEFS: Record<string, string> = {
+export const CRS_DEFS: Record<string, string> & Record<CrsCode, string> = {
   'EPSG:4490': '+proj=longlat +ellps=GRS80 +no_defs +type=crs',
   'EPSG:4326': '+proj=longlat +datum=WGS84 +no_defs +type=crs',
   'EPSG:3857': '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs +type=crs',

@@ -1,6 +1,11 @@
 // Import and export of the component and grid layers: formats, field names and the import report.
 // Pure data and functions (the renderer's import dialog uses the same field table as the core).
 
+/** The phases of an import, reported while it works (import.progress events, the CLI's progress line). */
+export const IMPORT_PHASES = ['reading', 'checking', 'writing', 'done'] as const;
+/** One phase. */
+export type ImportPhase = (typeof IMPORT_PHASES)[number];
+
 /** File formats CityOps reads and writes. */
 export const GIS_FORMATS = ['geojson', 'shp', 'gpkg', 'csv'] as const;
 export type GisFormat = (typeof GIS_FORMATS)[number];

@@ -1,4 +1,7 @@
 // Domain model shared by core and renderer. Coordinates are always [lon, lat] in CGCS2000 (EPSG:4490).
+import type { LimitUnit } from './calendar.ts';
+
+export type { LimitUnit };
 
 /** A [minLon, minLat, maxLon, maxLat] box in CGCS2000 degrees. */
 export type BBox = [number, number, number, number];
@@ -69,9 +72,6 @@ export interface ComponentClass {
   /** Dense index used in packed component arrays. */
   idx: number;
 }
-
-/** Time-limit units of domain.md §4.4. */
-export type LimitUnit = 'urgent_hour' | 'work_hour' | 'work_day' | 'natural_day';
 
 /** An event class (事件小类) with default department and default handling time limit (editable data). */
 export interface EventClass {
@@ -198,11 +198,19 @@ export interface User {
   id: number;
   name: string;
   displayName: string;
-  role: import('./workflow.ts').Role;
+  role: import('./roles.ts').Role;
   department: string | null;
   departmentLevel: number | null;
   streetCode: string | null;
   phone: string | null;
+}
+
+/** An Open311 API key as listed (never the key itself). */
+export interface ApiKeyInfo {
+  id: number;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
 }
 
 /** A logged-in session. */
@@ -232,11 +240,14 @@ export interface CaseClock {
   overdue3x: boolean;
 }
 
+/** A component case (部件: something broken, lost or occupied) or an event case (事件: anything else). */
+export type CaseKind = 'component' | 'event';
+
 /** A case row in queues and lists. */
 export interface CaseSummary {
   id: number;
   caseNo: string;
-  kind: 'component' | 'event';
+  kind: CaseKind;
   classCode: string;
   className: string;
   channel: string;
@@ -299,6 +310,17 @@ export interface CaseDetail extends CaseSummary {
 export interface CasePage {
   total: number;
   items: CaseSummary[];
+}
+
+/** An open case on the map. */
+export interface CaseMarker {
+  id: number;
+  caseNo: string;
+  lon: number;
+  lat: number;
+  status: import('./workflow.ts').CaseState;
+  overdue: boolean;
+  overdue3x: boolean;
 }
 
 /** A possible duplicate shown before registration. */
@@ -365,4 +387,21 @@ export interface DrillResult {
   durationMs: number;
   tables: { table: string; live: number; restored: number; liveHash: string; restoredHash: string; same: boolean }[];
   error: string | null;
+}
+
+/** What the replica's warm standby looks like (DR console). */
+export interface StandbySummary {
+  seq: number;
+  counts: Record<string, number>;
+  recentCases: { caseNo: string; status: string; description: string; updatedAt: number }[];
+}
+
+/** Result of verifying a replica. */
+export interface VerifyReport {
+  ok: boolean;
+  snapshots: number;
+  segments: number;
+  firstSeq: number | null;
+  lastSeq: number;
+  problems: { file: string; seq: number | null; problem: string }[];
 }

@@ -1,6 +1,6 @@
 // Validation at the edge: every transport parses input with the contract schema before a handler sees it.
 import type { z } from 'zod';
-import { contract, isMethod, type MethodName, type ParsedInputOf } from './contract.ts';
+import { contract, isMethod, type MethodName, type ParsedInputOf } from './contract/index.ts';
 import { ApiError } from './errors.ts';
 
 /** Parses raw input for `method`; throws ApiError(BAD_INPUT) naming the first bad field, or UNKNOWN_METHOD. */

@@ -1,32 +1,8 @@
-// The case workflow (案件流程) as a pure state machine: states, actions, who may take each action and from where.
-// The core enforces it for every transport; the UI reads it to offer only the allowed actions.
-
-/** Roles of the centre (domain §4.2). */
-export const ROLES = [
-  'operator', // 受理员
-  'shift_leader', // 值班长
-  'dispatcher', // 派遣员
-  'supervisor', // 监督员
-  'department', // 专业部门用户 (bound to a level-2/3/4 department)
-  'leader', // 领导
-  'gis_editor', // GIS 编辑
-  'dr_operator', // 容灾操作员
-  'admin', // 管理员
-] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Chinese names of the roles. */
-export const ROLE_NAMES: Record<Role, string> = {
-  operator: '受理员',
-  shift_leader: '值班长',
-  dispatcher: '派遣员',
-  supervisor: '监督员',
-  department: '部门用户',
-  leader: '领导',
-  gis_editor: 'GIS编辑',
-  dr_operator: '容灾操作员',
-  admin: '管理员',
-};
+// The case workflow (案件流程) as pure rules: states, actions, who may take each action from where (the transition
+// table), and the per-action rules that are not about state (dispatch targets, extension and resume arithmetic, the
+// close type). The core applies them to the database; the UI reads the same rules to offer only what the core takes.
+import { ROLE_NAMES, type Role } from './roles.ts';
+import { clockBetween, deadline, limitMs, type LimitUnit, type WorkCalendar } from './calendar.ts';
 
 /** Case states. */
 export const CASE_STATES = [
@@ -42,8 +18,10 @@ export const CASE_STATES = [
   'closed', // 已结案
   'voided', // 已作废
 ] as const;
+/** One case state. */
 export type CaseState = (typeof CASE_STATES)[number];
 
+/** Chinese names of the states. */
 export const STATE_NAMES: Record<CaseState, string> = {
   pending_accept: '待受理',
   pending_verify: '待核实',
@@ -60,9 +38,14 @@ export const STATE_NAMES: Record<CaseState, string> = {
 
 /** States in which a case is finished. */
 export const FINAL_STATES: readonly CaseState[] = ['closed', 'voided'];
+/** States in which a case is open: someone has to act on it, or it waits suspended (挂账). */
+export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !FINAL_STATES.includes(s));
 
-/** The clock that runs in each state (domain §4.4); null: no clock (finished or suspended). */
+/** The stage clock that runs in each state (受理, 核实, 立案, 派遣, 处置, 核查, 结案 each have a time limit); null: no clock
+ * (finished or suspended). A return request (回退待审) waits on the dispatcher, so the dispatch clock runs. */
+/** One stage of the case clock. */
 export type Stage = 'accept' | 'verify' | 'register' | 'dispatch' | 'handle' | 'check' | 'close';
+/** The stage whose clock runs in each state. */
 export const STAGE_OF: Record<CaseState, Stage | null> = {
   pending_accept: 'accept',
   pending_verify: 'verify',
@@ -76,6 +59,7 @@ export const STAGE_OF: Record<CaseState, Stage | null> = {
   closed: null,
   voided: null,
 };
+/** Chinese names of the stages. */
 export const STAGE_NAMES: Record<Stage, string> = {
   accept: '受理',
   verify: '核实',
@@ -112,8 +96,10 @@ export const CASE_ACTIONS = [
   'close', // 结案
   'rework', // 返工 from 待结案
 ] as const;
+/** One workflow action. */
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
+/** Chinese names of the actions. */
 export const ACTION_NAMES: Record<CaseAction, string> = {
   accept: '受理',
   sendVerify: '派核实',
@@ -167,18 +153,6 @@ interface Rule {
   /** A reason text is required. */
   needsReason?: boolean;
 }
-
-const OPEN: readonly CaseState[] = [
-  'pending_accept',
-  'pending_verify',
-  'pending_register',
-  'pending_dispatch',
-  'handling',
-  'return_requested',
-  'pending_check',
-  'pending_close',
-  'suspended',
-];
 
 /** The transition table. Admin may take every action (a single-workstation centre has one user). */
 export const RULES: Record<CaseAction, Rule> = {
@@ -237,16 +211,11 @@ export const RULES: Record<CaseAction, Rule> = {
     roles: ['dispatcher', 'shift_leader'],
     to: (c) => c.suspendedFrom ?? 'pending_dispatch',
   },
-  urge: { from: OPEN, roles: ['leader', 'shift_leader'], to: (c) => c.state, needsReason: true },
+  urge: { from: OPEN_STATES, roles: ['leader', 'shift_leader'], to: (c) => c.state, needsReason: true },
   check: { from: ['pending_check'], roles: ['supervisor', 'operator'], to: (_c, i) => (i.passed ? 'pending_close' : 'handling') },
   close: { from: ['pending_close'], roles: ['shift_leader'], to: 'closed' },
   rework: { from: ['pending_close'], roles: ['shift_leader'], to: 'handling', needsReason: true },
 };
-
-/** Roles allowed to take an action (admin always may). */
-export function rolesFor(action: CaseAction): Role[] {
-  return [...RULES[action].roles, 'admin'];
-}
 
 /** The outcome of asking the machine. */
 export type Decision = { ok: true; to: CaseState } | { ok: false; reason: 'state' | 'role' | 'guard' | 'reason'; message: string };
@@ -283,53 +252,77 @@ export function allowedActions(facts: CaseFacts, role: Role): CaseAction[] {
   });
 }
 
-/** Intake channels shipped by default; the centre may add more (channels table). `verify`: public reports are verified. */
-export interface Channel {
+// ---- per-action rules --------------------------------------------------------------------------------------------
+
+/** A department as the dispatch rules see it. */
+export interface DeptFacts {
   code: string;
-  name: string;
-  /** Reports from the public are sent to a supervisor for 核实 before 立案. */
-  needsVerify: boolean;
+  level: number;
+  parent: string | null;
 }
 
-/** Queues shown per role, with the states (or conditions) they list. */
-export const QUEUES = [
-  'pending_accept',
-  'pending_verify',
-  'pending_register',
-  'pending_dispatch',
-  'handling',
-  'pending_check',
-  'pending_close',
-  'closed',
-  'overdue',
-  'suspended',
-  'return_requested',
-  'all',
-] as const;
-export type QueueName = (typeof QUEUES)[number];
+/** Why a department cannot receive a dispatch (派遣 and 同意回退 re-dispatch go to a level-2 department), or null. */
+export function dispatchTargetProblem(target: DeptFacts | undefined, code: string): string | null {
+  if (!target) return `unknown department ${code}`;
+  if (target.level !== 2) return `dispatch goes to a second-level department; ${code} is level ${target.level}`;
+  return null;
+}
 
-/** The queues each role sees first (all roles may open 'all'). */
-export const ROLE_QUEUES: Record<Role, QueueName[]> = {
-  operator: ['pending_accept', 'pending_verify', 'pending_check', 'overdue', 'all'],
-  shift_leader: ['pending_accept', 'pending_register', 'pending_close', 'overdue', 'suspended', 'all'],
-  dispatcher: ['pending_dispatch', 'return_requested', 'handling', 'overdue', 'suspended', 'all'],
-  supervisor: ['pending_verify', 'pending_check', 'all'],
-  department: ['handling', 'overdue', 'closed', 'all'],
-  leader: ['overdue', 'handling', 'closed', 'all'],
-  gis_editor: ['all'],
-  dr_operator: ['all'],
-  admin: [
-    'pending_accept',
-    'pending_verify',
-    'pending_register',
-    'pending_dispatch',
-    'handling',
-    'return_requested',
-    'pending_check',
-    'pending_close',
-    'closed',
-    'overdue',
-    'suspended',
-    'all',
-  ],
-};
+/** Why a unit cannot receive a 下派 from the department holding the case (only a unit directly below it), or null. */
+export function subDispatchTargetProblem(target: DeptFacts | undefined, code: string | undefined, holder: string | null): string | null {
+  if (!code || !target) return `下派 needs a unit below ${holder}`;
+  if (target.parent !== holder) return `${code} is not a unit directly below ${holder}`;
+  return null;
+}
+
+/** A 处置反馈 after the stage deadline is late; a case closed after a late one is closed as 超期 (overdue). */
+export function handledLate(due: number | null, now: number): boolean {
+  return due != null && now > due;
+}
+
+/** How a case closes (结案): 'overdue' when its last 处置反馈 came after the deadline, else 'normal'. */
+export function closeTypeOf(lastHandleLate: boolean): 'normal' | 'overdue' {
+  return lastHandleLate ? 'overdue' : 'normal';
+}
+
+/** Extra time of an extension (延期). */
+export interface Extension {
+  value: number;
+  unit: LimitUnit;
+}
+
+/** The deadlines after an approved extension: the extra time counts from the old deadline (or from now, when that
+ * has passed), in the extension's unit; the 3× mark never moves earlier. */
+export function extendedDeadlines(cal: WorkCalendar, now: number, due: number | null, due3x: number | null, ext: Extension): { due: number; due3x: number } {
+  const next = deadline(cal, Math.max(now, due ?? now), limitMs(cal, ext.value, ext.unit), ext.unit);
+  return { due: next, due3x: Math.max(next, due3x ?? 0) };
+}
+
+/** A stage limit: so much time in a unit. */
+export interface StageLimit {
+  value: number;
+  unit: LimitUnit;
+}
+
+/** The clock of a stage entered at `now`: its limit in clock milliseconds, the deadline and the 3× mark. */
+export function stageClock(cal: WorkCalendar, now: number, limit: StageLimit): { limitMs: number; due: number; due3x: number } {
+  const ms = limitMs(cal, limit.value, limit.unit);
+  return { limitMs: Math.round(ms), due: deadline(cal, now, ms, limit.unit), due3x: deadline(cal, now, 3 * ms, limit.unit) };
+}
+
+/** Clock time left at 挂账 (suspend): it is kept and given back at 恢复 (resume); null without a running clock. */
+export function timeLeftAt(cal: WorkCalendar, now: number, due: number | null, unit: LimitUnit | null): number | null {
+  return due != null && unit ? clockBetween(cal, now, due, unit) : null;
+}
+
+/** The deadlines at 恢复: the time that was left runs from now (the whole stage limit when nothing was kept); the 3×
+ * mark keeps its distance of two limits beyond the deadline. */
+export function resumedDeadlines(cal: WorkCalendar, now: number, left: number, stageLimitMs: number, unit: LimitUnit): { due: number; due3x: number } {
+  const rest = Math.max(0, left);
+  return { due: deadline(cal, now, rest, unit), due3x: deadline(cal, now, rest + 2 * stageLimitMs, unit) };
+}
+
+/** The channel a role's intake form starts on (a supervisor reports from the street, a leader gives instructions). */
+export function defaultChannel(role: Role): string {
+  return role === 'supervisor' ? 'supervisor' : role === 'leader' ? 'leader' : 'hotline';
+}

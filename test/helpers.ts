@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { ROOT, SMALL_DB } from './paths.ts';
 import { tableDigests } from '../electron/core/replication/dr.ts';
+import type { Role } from '../shared/roles.ts';
 
 /** A fresh copy of the small template in its own temp folder. */
 export function smallDbCopy(): string {
@@ -70,24 +71,25 @@ export function fileDigests(file: string): Record<string, { n: number; hash: str
   }
 }
 
-/** Adds accounts to a database file (password = name + "-pass-1"); returns their names. */
-export async function addUsers(file: string, users: { name: string; role: string; department?: string; street?: string; phone?: string }[]): Promise<void> {
+/** An account a test adds. */
+export interface TestUser {
+  name: string;
+  role: Role;
+  department?: string;
+  street?: string;
+  phone?: string;
+}
+
+/** Adds accounts to a database file through the contract (password = name + "-pass-1"). */
+export async function addUsers(file: string, users: TestUser[]): Promise<void> {
   const { Core } = await import('../electron/core/core.ts');
-  const { SYSTEM_USER } = await import('../electron/core/context.ts');
+  const { systemContext } = await import('../electron/core/context.ts');
   const core = new Core({ dbPath: file });
   try {
     for (const u of users) {
-      core.auth.addUser(
-        {
-          name: u.name,
-          role: u.role as never,
-          department: u.department ?? null,
-          streetCode: u.street ?? null,
-          phone: u.phone ?? null,
-          password: `${u.name}-pass-1`,
-        },
-        { actor: 'test', via: 'test', user: SYSTEM_USER },
-      );
+      const input = { name: u.name, role: u.role, department: u.department, streetCode: u.street, phone: u.phone, password: passwordOf(u.name) };
+      const r = await core.invoke('users.add', input, systemContext('test', 'test'));
+      if (!r.ok) throw new Error(`users.add ${u.name}: ${r.error.message}`);
     }
   } finally {
     core.close();

@@ -25,6 +25,12 @@ export const SYSTEM_USER: User = {
   phone: null,
 };
 
+/** The context of a trusted in-process caller (the command line, tools) acting as the system principal; the audit
+ * records it as system(who). */
+export function systemContext(who: string, via: CallContext['via']): CallContext {
+  return { actor: `system(${who})`, via, user: SYSTEM_USER };
+}
+
 /** Appends one audit row; call inside the write's transaction. */
 export function audit(db: Db, ctx: CallContext, action: string, target: string | null, detail: string | null, reason: string | null = null): void {
   db.prepare('INSERT INTO audit (at, actor, action, target, reason, detail) VALUES (?, ?, ?, ?, ?, ?)').run(

@@ -1,7 +1,7 @@
 // The renderer's only way to the core: the Electron bridge (window.cityops) when present, HTTP + WebSocket otherwise.
 // Both are typed by the one contract in shared/.
-import type { InputOf, MethodName, PushEvent, ResultOf } from '../../shared/contract.ts';
-import { contract } from '../../shared/contract.ts';
+import type { InputOf, MethodName, PushEvent, ResultOf } from '../../shared/contract/index.ts';
+import { contract } from '../../shared/contract/index.ts';
 import type { ApiErrorData, ApiResult } from '../../shared/errors.ts';
 
 /** What the preload exposes on window.cityops. */

@@ -12,7 +12,7 @@ import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { generateCases } from '../../electron/core/cases/generate.ts';
 import { seedDatabase } from '../../electron/core/seed/seed.ts';
-import { addUsers, passwordOf, startServe } from '../../test/helpers.ts';
+import { addUsers, passwordOf, startServe, type TestUser } from '../../test/helpers.ts';
 import { FULL_DB } from '../../test/paths.ts';
 import { median, ms, percentile } from './stats.ts';
 
@@ -31,17 +31,18 @@ if (!db) {
   else seedDatabase(db, {});
   const count = Number(values.count ?? 1_000_000);
   const core = new Core({ dbPath: db });
-  const r = generateCases(core, { count });
+  const r = generateCases(core.app, { count });
   core.close();
   report(`generate ${count.toLocaleString()} historical cases (bulk insert + FTS index + open workload through the service)`, `${(r.ms / 1000).toFixed(1)} s`);
 }
-for (const u of [
+const benchUsers: TestUser[] = [
   { name: 'bench-admin', role: 'admin' },
   { name: 'bench-op', role: 'operator' },
   { name: 'bench-lead', role: 'shift_leader' },
   { name: 'bench-disp', role: 'dispatcher' },
   { name: 'bench-dept', role: 'department', department: 'D03' },
-])
+];
+for (const u of benchUsers)
   await addUsers(db, [u]).catch((e) => {
     if (!/already exists/.test(String(e))) throw e;
   }); // reruns on the same database
@@ -51,7 +52,7 @@ for (const u of [
   const core = new Core({ dbPath: db });
   const total = core.info().cases;
   report('cases in the database', total.toLocaleString());
-  const login = (n: string) => core.auth.login(n, passwordOf(n)).token;
+  const login = (n: string) => core.app.auth.login(n, passwordOf(n)).token;
   const ctxOf = (n: string) => ({ actor: n, via: 'cli' as const, token: login(n) });
   const time = (n: string, method: string, input: unknown, runs = 200) => {
     const ctx = ctxOf(n);

@@ -53,7 +53,7 @@ const core = new Core({ dbPath: db! });
 // The map's calls are made as a logged-in user, as the hall's workstations make them (session resolved per call).
 const BENCH_USER = 'bench-admin';
 const BENCH_PASSWORD = 'bench-admin-password';
-if (!core.auth.users().some((u) => u.name === BENCH_USER)) {
+if (!core.app.auth.users().some((u) => u.name === BENCH_USER)) {
   must(await core.invoke('users.add', { name: BENCH_USER, role: 'admin', password: BENCH_PASSWORD }, sys), 'users.add');
 }
 const session = must(await core.invoke('auth.login', { name: BENCH_USER, password: BENCH_PASSWORD }, { actor: 'bench', via: 'cli' }), 'auth.login') as {
@@ -71,7 +71,7 @@ const randomPoint = (): [number, number] => [
 
 // 3. Component look-up by extent, 500 random boxes per size: the index alone (ids, R*Tree + exact check), and the
 // API call that returns every attribute of every hit.
-const idsOnly = core.db
+const idsOnly = core.app.db
   .prepare(
     `SELECT c.id FROM components_rtree r JOIN components c ON c.id = r.id
   WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?
@@ -129,7 +129,7 @@ for (const [label, bbox, res] of [
 }
 
 // 5. Point → grid cell for 1,000,000 points vs a naive turf loop over every cell (same run, extrapolated from a sample).
-const locator = core.grid.cellLocator();
+const locator = core.app.grid.cellLocator();
 const N = 1_000_000;
 const pts = new Float64Array(2 * N);
 for (let i = 0; i < N; i++) {
@@ -145,7 +145,7 @@ for (let run = 0; run < 5; run++) {
   for (let i = 0; i < N; i++) if (locator.locateIndex(pts[2 * i], pts[2 * i + 1]) >= 0) located++;
   fast.push(performance.now() - t);
 }
-const cells = core.grid.cells();
+const cells = core.app.grid.cells();
 const turfCells = cells.codes.map((_, i) => {
   const ring: [number, number][] = [];
   for (let k = cells.offsets[i]; k < cells.offsets[i + 1]; k += 2) ring.push([cells.coords[k], cells.coords[k + 1]]);

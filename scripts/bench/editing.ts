@@ -48,7 +48,7 @@ const gpkg = path.join(dir, 'components.gpkg');
 const exports: number[] = [];
 for (let i = 0; i < runs; i++) {
   const t = performance.now();
-  exportToFile(core, { layer: 'components', format: 'gpkg' }, gpkg);
+  exportToFile(core.app, { layer: 'components', format: 'gpkg' }, gpkg);
   exports.push(performance.now() - t);
 }
 report(
@@ -65,14 +65,14 @@ for (let i = 0; i < runs; i++) {
   const empty = path.join(dir, `empty-${i}.db`);
   copyFileSync(db, empty);
   const c = new Core({ dbPath: empty });
-  c.changelog.bulk('bench: empty the component layer', () =>
-    c.db.transaction(() => {
-      c.db.exec('DELETE FROM component_photos; DELETE FROM components_rtree; DELETE FROM components;');
+  c.app.changelog.bulk('bench: empty the component layer', () =>
+    c.app.db.transaction(() => {
+      c.app.db.exec('DELETE FROM component_photos; DELETE FROM components_rtree; DELETE FROM components;');
     })(),
   );
-  c.components.invalidate();
+  c.app.components.invalidate();
   const t = performance.now();
-  const r = runImport(c, gpkg, 'components.gpkg', { layer: 'components', actor: 'bench', message: 'bench import' });
+  const r = runImport(c.app, gpkg, 'components.gpkg', { layer: 'components', actor: 'bench', message: 'bench import' });
   imports.push(performance.now() - t);
   if (r.counts.add !== total || r.counts.error) throw new Error(`import: ${JSON.stringify(r.counts)}`);
   c.close();
@@ -82,7 +82,7 @@ report(`import ${total.toLocaleString('en')} components from GeoPackage with val
 core = new Core({ dbPath: work });
 {
   const t = performance.now();
-  const r = runImport(core, gpkg, 'components.gpkg', { layer: 'components', actor: 'bench', dryRun: true });
+  const r = runImport(core.app, gpkg, 'components.gpkg', { layer: 'components', actor: 'bench', dryRun: true });
   report(
     're-check the same file against the full layer (dry run, all unchanged)',
     `${s(performance.now() - t)} (${r.counts.unchanged.toLocaleString('en')} unchanged)`,
@@ -91,7 +91,7 @@ core = new Core({ dbPath: work });
 
 // 3. A 1,000-component edit as one commit, against the same moves as 1,000 one-component commits.
 const moves = (n: number, offset: number) => {
-  const list = core.components.inExtent([119.9, 32.44, 119.95, 32.48], n + offset).slice(offset, offset + n);
+  const list = core.app.components.inExtent([119.9, 32.44, 119.95, 32.48], n + offset).slice(offset, offset + n);
   return list.map((c) => ({ op: 'update' as const, code: c.code, baseVersion: c.version, lon: c.lon + 0.000005, lat: c.lat }));
 };
 const commits: number[] = [];
@@ -147,9 +147,9 @@ ws.on('message', (m) => {
   if (ev.type === 'components.changed') waiting?.(ev.payload.codes);
 });
 const lat: number[] = [];
-const targets = core.components.inExtent([119.955, 32.48, 119.965, 32.49], pushes);
+const targets = core.app.components.inExtent([119.955, 32.48, 119.965, 32.49], pushes);
 for (const c of targets) {
-  const rec = core.edits.current(c.code)!;
+  const rec = core.app.edits.current(c.code)!;
   const lon = rec.rec.lon + 0.00001;
   const t = performance.now();
   const seen = new Promise<void>((resolve) => {

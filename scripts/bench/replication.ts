@@ -50,7 +50,7 @@ async function centre(mode: 'sync' | 'async', file = SMALL_DB) {
     const r = await intake(core);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const t0 = performance.now();
-    const seq = core.changelog.head().seq;
+    const seq = core.app.changelog.head().seq;
     waits.push(
       rep.waitFor(seq).then((ok) => {
         if (ok) lags.push(performance.now() - t0);

@@ -5,9 +5,10 @@ import http from 'node:http';
 import Database from 'better-sqlite3';
 import { Core } from '../../electron/core/core.ts';
 import type { CallContext } from '../../electron/core/context.ts';
-import { addUsers, fingerprint, passwordOf, smallDbCopy } from '../helpers.ts';
-import { ROLES, RULES, CASE_ACTIONS, type Role } from '../../shared/workflow.ts';
-import { contract, type PushEvent } from '../../shared/contract.ts';
+import { addUsers, fingerprint, passwordOf, smallDbCopy, type TestUser } from '../helpers.ts';
+import { RULES, CASE_ACTIONS, type CaseAction } from '../../shared/workflow.ts';
+import { ROLES, type Role } from '../../shared/roles.ts';
+import { contract, type PushEvent } from '../../shared/contract/index.ts';
 
 // Tuesday 2026-11-24 09:00 CST.
 const T0 = Date.parse('2026-11-24T09:00:00+08:00');
@@ -31,7 +32,7 @@ async function ok(name: string, method: string, input: unknown): Promise<any> {
   return r.result;
 }
 
-const USERS = [
+const USERS: TestUser[] = [
   { name: 'op', role: 'operator' },
   { name: 'lead', role: 'shift_leader', phone: '13800000001' },
   { name: 'disp', role: 'dispatcher' },
@@ -221,7 +222,7 @@ describe('the seven-step workflow', () => {
     const dept = (await ok('op', 'cases.list', { queue: 'pending_dispatch' })).items.find((x: any) => x.id === c.id);
     expect(dept).toBeDefined();
     const detail = await ok('disp', 'cases.get', { id: c.id });
-    const streetOffice = core.db.prepare('SELECT code FROM departments WHERE street_code = ?').get(p.street) as { code: string };
+    const streetOffice = core.app.db.prepare('SELECT code FROM departments WHERE street_code = ?').get(p.street) as { code: string };
     expect(detail.suggestedDept).toBe(streetOffice.code);
     // The dispatcher can override the suggestion.
     const d = await step('disp', detail, 'dispatch', { dept: 'D13' });
@@ -405,12 +406,22 @@ describe('permissions are checked in the core for every method', () => {
     };
     const c = await newCase();
     const before = fingerprint(file);
+    // What each action must carry, so that the role (not a missing field) is what is refused.
+    const carries: Partial<Record<CaseAction, object>> = {
+      merge: { mergeInto: c.id },
+      subDispatch: { dept: 'D07' },
+      subReport: { result: '已处理' },
+      handle: { result: '已处理' },
+      requestExtension: { extension: { value: 1, unit: 'work_day' } },
+      check: { passed: true },
+    };
     for (const action of CASE_ACTIONS) {
       for (const role of ROLES as readonly Role[]) {
         if (role === 'admin' || RULES[action].roles.includes(role)) continue;
-        const r = await call(byRole[role], 'cases.act', { id: c.id, version: c.version, action, reason: 'r', role: 'admin' });
+        const input = { id: c.id, version: c.version, action, reason: 'r', ...carries[action] };
+        const r = await call(byRole[role], 'cases.act', { ...input, role: 'admin' });
         expect(r.ok).toBe(false); // the extra "role" field is refused by the schema, and without it the role is refused
-        const r2 = await call(byRole[role], 'cases.act', { id: c.id, version: c.version, action, reason: 'r' });
+        const r2 = await call(byRole[role], 'cases.act', input);
         expect(r2.ok).toBe(false);
         expect(['FORBIDDEN', 'CONFLICT']).toContain(r2.error.code);
       }
@@ -443,8 +454,8 @@ describe('queues, search and counts', () => {
     const fresh = new Core({ dbPath: file, clock: () => now });
     try {
       for (const who of ['adm', 'env']) {
-        const u = core.auth.resolve(tokens[who], now)!;
-        expect(fresh.cases.counts(u, now)).toEqual(core.cases.counts(u, now));
+        const u = core.app.auth.resolve(tokens[who], now)!;
+        expect(fresh.app.cases.queues.counts(u, now)).toEqual(core.app.cases.queues.counts(u, now));
       }
     } finally {
       fresh.close();
@@ -484,16 +495,16 @@ describe('time limits, alerts and SMS', () => {
       const late = await ok('op', 'cases.get', { id: c.id });
       expect(late.clock).toMatchObject({ overdue: true, overdue3x: false });
       expect((await ok('op', 'cases.list', { queue: 'overdue' })).items.map((x: any) => x.id)).toContain(c.id);
-      const raised = core.alerts.sweep(now);
+      const raised = core.app.alerts.sweep(now);
       expect(raised.some((a) => a.caseId === c.id && a.kind === 'overdue')).toBe(true);
-      expect(core.alerts.sweep(now).filter((a) => a.caseId === c.id)).toEqual([]); // once only
+      expect(core.app.alerts.sweep(now).filter((a) => a.caseId === c.id)).toEqual([]); // once only
       const sms = await ok('lead', 'sms.outbox', {});
       expect(sms.some((m: any) => m.caseId === c.id && m.toPhone === '13800000001' && m.body.includes('立案超时') && m.status === 'queued')).toBe(true);
     });
     await at(T0 + 100 * 60_000, async () => {
       // 3 × 30 min = 10:30
       expect((await ok('op', 'cases.get', { id: c.id })).clock.overdue3x).toBe(true);
-      expect(core.alerts.sweep(now).some((a) => a.caseId === c.id && a.kind === 'overdue3x')).toBe(true);
+      expect(core.app.alerts.sweep(now).some((a) => a.caseId === c.id && a.kind === 'overdue3x')).toBe(true);
       const open = await ok('op', 'alerts.list', {});
       expect(open.length).toBeGreaterThan(0);
       expect((await ok('op', 'alerts.ack', { ids: open.map((a: any) => a.id) })).acked).toBe(open.length);
@@ -502,7 +513,7 @@ describe('time limits, alerts and SMS', () => {
   });
 
   it('the default gateway logs; the HTTP gateway retries until the gateway accepts', async () => {
-    expect(await core.alerts.deliver({ kind: 'log' }, now + 86_400_000)).toBeGreaterThan(0);
+    expect(await core.app.alerts.deliver({ kind: 'log' }, now + 86_400_000)).toBeGreaterThan(0);
     expect((await ok('lead', 'sms.outbox', {})).every((m: any) => m.status === 'logged')).toBe(true);
     // A local gateway that fails once, then accepts.
     const got: string[] = [];
@@ -523,14 +534,14 @@ describe('time limits, alerts and SMS', () => {
     });
     await new Promise<void>((r) => gw.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(gw.address() as any).port}/send`;
-    core.db.transaction(() =>
-      core.db.prepare("INSERT INTO sms_outbox (created_at, to_phone, body, next_attempt) VALUES (?, '13800000001', '测试短信', ?)").run(now, now),
+    core.app.db.transaction(() =>
+      core.app.db.prepare("INSERT INTO sms_outbox (created_at, to_phone, body, next_attempt) VALUES (?, '13800000001', '测试短信', ?)").run(now, now),
     )();
     const settings = { kind: 'http' as const, url, template: '{"to":"{phone}","msg":"{text}"}' };
-    await core.alerts.deliver(settings, now);
+    await core.app.alerts.deliver(settings, now);
     let last = (await ok('lead', 'sms.outbox', {}))[0];
     expect(last).toMatchObject({ status: 'queued', attempts: 1, lastError: 'gateway answered 503' });
-    await core.alerts.deliver(settings, now + 60_000);
+    await core.app.alerts.deliver(settings, now + 60_000);
     last = (await ok('lead', 'sms.outbox', {}))[0];
     expect(last).toMatchObject({ status: 'sent', attempts: 2 });
     expect(JSON.parse(got[0])).toEqual({ to: '13800000001', msg: '测试短信' });
@@ -541,7 +552,7 @@ describe('time limits, alerts and SMS', () => {
 describe('group commit', () => {
   it('writes arriving together share one commit; each gets its own answer and a refused one leaves no trace', async () => {
     const p = await place();
-    const before = (core.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+    const before = (core.app.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
     const seen: number[] = [];
     const other = new Database(file, { readonly: true }); // a second connection sees committed data only
     const off = core.subscribe((e) => {
@@ -562,7 +573,7 @@ describe('group commit', () => {
     other.close();
     expect(results.filter((r) => r.ok)).toHaveLength(29);
     expect(results[7]).toMatchObject({ ok: false, error: { code: 'OUTSIDE_CITY' } });
-    expect((core.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(before + 29);
+    expect((core.app.db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(before + 29);
     expect(new Set(results.filter((r) => r.ok).map((r) => r.result.caseNo)).size).toBe(29);
     expect(seen).toHaveLength(29);
     expect(seen.every((n) => n === 1)).toBe(true);

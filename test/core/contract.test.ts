@@ -6,7 +6,7 @@ import { Core } from '../../electron/core/core.ts';
 import { startHttpServer, type HttpServer } from '../../electron/core/transport/http.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL, registerIpcTransport, type IpcEventLike, type IpcMainLike } from '../../electron/core/transport/ipc.ts';
 import { WorkerCore } from '../../electron/core/host/workerCore.ts';
-import { contract, type PushEvent } from '../../shared/contract.ts';
+import { contract, type PushEvent } from '../../shared/contract/index.ts';
 import type { ApiResult } from '../../shared/errors.ts';
 import { decodePacked } from '../../shared/packed.ts';
 import { addUsers, fingerprint, passwordOf, smallDbCopy } from '../helpers.ts';

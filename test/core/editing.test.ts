@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Core } from '../../electron/core/core.ts';
 import type { CallContext } from '../../electron/core/context.ts';
-import { addUsers, fingerprint, passwordOf, smallDbCopy } from '../helpers.ts';
-import type { PushEvent } from '../../shared/contract.ts';
+import { addUsers, fingerprint, passwordOf, smallDbCopy, type TestUser } from '../helpers.ts';
+import type { PushEvent } from '../../shared/contract/index.ts';
 import { decodePacked } from '../../shared/packed.ts';
 import type { CommitResult, ComponentChange, EditConflict } from '../../shared/editing.ts';
 
@@ -28,7 +28,7 @@ async function ok(name: string, method: string, input: unknown): Promise<any> {
 }
 const commit = (name: string, message: string, changes: ComponentChange[]): Promise<CommitResult> => ok(name, 'components.commit', { message, changes });
 
-const USERS = [
+const USERS: TestUser[] = [
   { name: 'gis1', role: 'gis_editor' },
   { name: 'gis2', role: 'gis_editor' },
   { name: 'disp', role: 'dispatcher' },
@@ -42,7 +42,7 @@ beforeAll(async () => {
   core = new Core({ dbPath: file, clock: () => now });
   core.subscribe((e) => events.push(e));
   for (const u of USERS) tokens[u.name] = (await ok(u.name, 'auth.login', { name: u.name, password: passwordOf(u.name) })).token;
-  admin = core.adminCode;
+  admin = core.app.adminCode;
   const c =
     (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 50 })).find((x: any) => x.classCode === '0101') ??
     (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 1 }))[0];

@@ -10,9 +10,9 @@ describe('cases generate', () => {
   it('adds searchable history as a bulk load and an open workload through the service', async () => {
     const core = new Core({ dbPath: smallDbCopy() });
     try {
-      const head0 = core.changelog.head().seq;
-      generateCases(core, { count: 3000, openShare: 0.01 });
-      const n = (sql: string) => (core.db.prepare(sql).get() as { n: number }).n;
+      const head0 = core.app.changelog.head().seq;
+      generateCases(core.app, { count: 3000, openShare: 0.01 });
+      const n = (sql: string) => (core.app.db.prepare(sql).get() as { n: number }).n;
       expect(n('SELECT count(*) AS n FROM cases')).toBe(3000);
       expect(n("SELECT count(*) AS n FROM cases WHERE status IN ('closed', 'voided')")).toBe(2970);
       // The full-text index covers the bulk rows, and its sync triggers are back in place for later writes.
@@ -22,7 +22,7 @@ describe('cases generate', () => {
       // Bulk rows are not in the change log; the open workload is; the replica is asked for a new snapshot.
       const logged = n(`SELECT count(*) AS n FROM changelog WHERE seq > ${head0} AND tbl = 'cases' AND op = 'I'`);
       expect(logged).toBe(30);
-      expect(core.db.prepare("SELECT value FROM replication_state WHERE key = 'snapshot_required'").get()).toBeTruthy();
+      expect(core.app.db.prepare("SELECT value FROM replication_state WHERE key = 'snapshot_required'").get()).toBeTruthy();
       expect(n('SELECT count(*) AS n FROM cases_fts WHERE cases_fts MATCH \'"暴露垃圾"\'')).toBe(
         n("SELECT count(*) AS n FROM cases WHERE description LIKE '%暴露垃圾%' OR address LIKE '%暴露垃圾%' OR case_no LIKE '%暴露垃圾%'"),
       );

@@ -39,7 +39,7 @@ let core: Core;
 let total = 0;
 let cells = 0;
 const imp = (file: string, o: Partial<ImportOptions> = {}): ImportReport =>
-  runImport(core, file, path.basename(file), { layer: 'components', actor: 'test', ...o });
+  runImport(core.app, file, path.basename(file), { layer: 'components', actor: 'test', ...o });
 /** The ApiError an import throws (and the database is unchanged by it). */
 function refused(file: string, o: Partial<ImportOptions> = {}): ApiError {
   const before = fingerprint(db);
@@ -69,7 +69,7 @@ describe.skipIf(!hasGdal)('export, read by ogrinfo', () => {
   for (const [format, ext, vsi] of formats) {
     it(`components as ${format} in EPSG:4549: every feature, the attributes and the CRS`, () => {
       const out = f(`components-${format}.${ext}`);
-      expect(exportToFile(core, { layer: 'components', format, crs: 'EPSG:4549' }, out)).toBe(total);
+      expect(exportToFile(core.app, { layer: 'components', format, crs: 'EPSG:4549' }, out)).toBe(total);
       const info = ogrinfo('-so', '-al', `${vsi}${out}`);
       const counts = [...info.matchAll(/Feature Count: (\d+)/g)].map((m) => Number(m[1]));
       expect(counts.reduce((s, n) => s + n, 0)).toBe(total);
@@ -79,7 +79,7 @@ describe.skipIf(!hasGdal)('export, read by ogrinfo', () => {
       const one = ogrinfo('-al', '-q', '-where', "ObjID = '3212020101000001'", `${vsi}${out}`);
       expect(one).toMatch(/ObjName \(String\) = 上水井盖/);
       // The coordinates GDAL reads are the stored point in EPSG:4549 (CSV carries them as x/y columns and WKT).
-      const rec = core.edits.current('3212020101000001')!.rec;
+      const rec = core.app.edits.current('3212020101000001')!.rec;
       const [x, y] = crsConverter('EPSG:4490', 'EPSG:4549')([rec.lon, rec.lat]);
       const m = /POINT \(([\d.]+) ([\d.]+)\)/.exec(one) ?? /x \(String\) = ([\d.]+)[\s\S]*y \(String\) = ([\d.]+)/.exec(one);
       expect(Math.abs(Number(m![1]) - x)).toBeLessThan(0.01);
@@ -88,13 +88,13 @@ describe.skipIf(!hasGdal)('export, read by ogrinfo', () => {
   }
 
   it('the grid as a GeoPackage in EPSG:4528 and as GeoJSON (RFC 7946, WGS 84)', () => {
-    exportToFile(core, { layer: 'grid', format: 'gpkg', crs: 'EPSG:4528' }, f('grid.gpkg'));
+    exportToFile(core.app, { layer: 'grid', format: 'gpkg', crs: 'EPSG:4528' }, f('grid.gpkg'));
     const info = ogrinfo('-so', '-al', f('grid.gpkg'));
     expect(info).toContain(`Feature Count: ${cells}`);
     expect(info).toMatch(/Geometry: Polygon/);
     expect(info).toMatch(/ID\["EPSG",4528\]\]/);
     expect(info).toMatch(/Extent: \(40[45]\d{5}\.\d+, 35\d{5}\.\d+\)/); // zone-40 eastings
-    exportToFile(core, { layer: 'grid', format: 'geojson' }, f('grid.geojson'));
+    exportToFile(core.app, { layer: 'grid', format: 'geojson' }, f('grid.geojson'));
     const doc = JSON.parse(readFileSync(f('grid.geojson'), 'utf8'));
     expect(doc.crs).toBeUndefined();
     expect(ogrinfo('-so', '-al', f('grid.geojson'))).toContain(`Feature Count: ${cells}`);
@@ -105,7 +105,7 @@ describe.skipIf(!hasGdal)('export, read by ogrinfo', () => {
       const r = imp(f(`components-${format}.${ext}`), { dryRun: true, crs: format === 'csv' ? 'EPSG:4549' : undefined });
       expect({ format, ...r.counts }).toMatchObject({ format, add: 0, update: 0, error: 0, unchanged: total });
     }
-    expect(runImport(core, f('grid.gpkg'), 'grid.gpkg', { layer: 'grid', actor: 'test', dryRun: true }).counts).toMatchObject({
+    expect(runImport(core.app, f('grid.gpkg'), 'grid.gpkg', { layer: 'grid', actor: 'test', dryRun: true }).counts).toMatchObject({
       unchanged: cells,
       error: 0,
       add: 0,
@@ -146,10 +146,10 @@ describe.skipIf(!hasGdal)('files made by ogr2ogr', () => {
       const copy = smallDbCopy();
       const c = new Core({ dbPath: copy });
       try {
-        const r = runImport(c, f(file), file, { layer: 'components', actor: 'test', message: `导入 ${file}` });
+        const r = runImport(c.app, f(file), file, { layer: 'components', actor: 'test', message: `导入 ${file}` });
         expect(r).toMatchObject({ crs, crsFrom: 'file', counts: { add: 3, error: 0 } });
         expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ row: 1, severity: 'filled', field: 'dept1' })]));
-        const d = c.edits.commitDetail(r.commitId!);
+        const d = c.app.edits.commitDetail(r.commitId!);
         expect(d.commit).toMatchObject({ kind: 'import', added: 3, message: `导入 ${file}` });
         const got = d.components.map((v) => v.after).sort((a, b) => a.lon - b.lon);
         got.forEach((rec, i) => {
@@ -158,7 +158,7 @@ describe.skipIf(!hasGdal)('files made by ogr2ogr', () => {
           expect(rec.note).toBe(`新装${i}`);
           expect(rec.code).toMatch(/^3212020118\d{6}$/);
         });
-        expect(got[1].dept1).toBe(c.catalog.departments().find((x) => x.name === '市政设施管理处')!.code);
+        expect(got[1].dept1).toBe(c.app.catalog.departments().find((x) => x.name === '市政设施管理处')!.code);
       } finally {
         c.close();
       }
@@ -194,13 +194,13 @@ describe('CSV', () => {
 
 describe('bad input changes nothing', () => {
   it('refuses damaged, truncated, huge and unknown files with a clear message', () => {
-    exportToFile(core, { layer: 'components', format: 'gpkg' }, f('t.gpkg'));
+    exportToFile(core.app, { layer: 'components', format: 'gpkg' }, f('t.gpkg'));
     truncateSync(f('t.gpkg'), Math.floor(statSync(f('t.gpkg')).size / 2));
     expect(refused(f('t.gpkg')).message).toMatch(/damaged|truncated|malformed/);
-    exportToFile(core, { layer: 'components', format: 'shp' }, f('t.zip'));
+    exportToFile(core.app, { layer: 'components', format: 'shp' }, f('t.zip'));
     truncateSync(f('t.zip'), Math.floor(statSync(f('t.zip')).size / 2));
     expect(refused(f('t.zip')).message).toMatch(/zip|truncated/);
-    exportToFile(core, { layer: 'components', format: 'geojson' }, f('t.geojson'));
+    exportToFile(core.app, { layer: 'components', format: 'geojson' }, f('t.geojson'));
     truncateSync(f('t.geojson'), Math.floor(statSync(f('t.geojson')).size / 2));
     expect(refused(f('t.geojson')).message).toMatch(/not valid JSON/);
     writeFileSync(f('huge.geojson'), '');
@@ -258,7 +258,7 @@ describe('bad input changes nothing', () => {
     const r = imp(f('rows.geojson'));
     expect(r.commitId).not.toBeNull();
     expect(core.info().components).toBe(before + 3);
-    expect(core.edits.commitDetail(r.commitId!).components.map((c) => c.op)).toEqual(['add', 'add', 'add']);
+    expect(core.app.edits.commitDetail(r.commitId!).components.map((c) => c.op)).toEqual(['add', 'add', 'add']);
   });
 });
 
@@ -268,11 +268,11 @@ describe('grid import', () => {
     const c = new Core({ dbPath: copy });
     try {
       // The cell with the most components, cut in two along its middle meridian.
-      const top = c.db.prepare('SELECT grid_code AS code, count(*) AS n FROM components GROUP BY grid_code ORDER BY n DESC LIMIT 1').get() as {
+      const top = c.app.db.prepare('SELECT grid_code AS code, count(*) AS n FROM components GROUP BY grid_code ORDER BY n DESC LIMIT 1').get() as {
         code: string;
         n: number;
       };
-      const cell = c.grid.cell(top.code);
+      const cell = c.app.grid.cell(top.code);
       const [w, s2, e, n] = cell.bbox;
       const mid = (w + e) / 2;
       const half = (a: number, b: number) =>
@@ -293,15 +293,15 @@ describe('grid import', () => {
         f('cells.geojson'),
         JSON.stringify({ type: 'FeatureCollection', features: [feature(cell.code, west.geometry), feature(newCode, east.geometry)] }),
       );
-      const r = runImport(c, f('cells.geojson'), 'cells.geojson', { layer: 'grid', actor: 'test' });
+      const r = runImport(c.app, f('cells.geojson'), 'cells.geojson', { layer: 'grid', actor: 'test' });
       expect(r.counts).toMatchObject({ add: 1, update: 1, error: 0 });
-      const moved = c.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(newCode) as { n: number };
-      const stayed = c.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(cell.code) as { n: number };
+      const moved = c.app.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(newCode) as { n: number };
+      const stayed = c.app.db.prepare('SELECT count(*) AS n FROM components WHERE grid_code = ?').get(cell.code) as { n: number };
       expect(moved.n + stayed.n).toBe(top.n);
       expect(moved.n).toBeGreaterThan(0);
-      for (const comp of c.components.inExtent(cell.bbox, 500)) expect(c.grid.locate(comp.lon, comp.lat).code).toBe(comp.gridCode);
+      for (const comp of c.app.components.inExtent(cell.bbox, 500)) expect(c.app.grid.locate(comp.lon, comp.lat).code).toBe(comp.gridCode);
       expect(
-        c.edits
+        c.app.edits
           .commitDetail(r.commitId!)
           .cells.map((x) => x.op)
           .sort(),
@@ -309,7 +309,7 @@ describe('grid import', () => {
       // The east piece again under another new code: it overlaps the cell just added.
       const before = fingerprint(copy);
       writeFileSync(f('overlap.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature(`${cell.code.slice(0, 12)}998`, east.geometry)] }));
-      const bad = runImport(c, f('overlap.geojson'), 'overlap.geojson', { layer: 'grid', actor: 'test' });
+      const bad = runImport(c.app, f('overlap.geojson'), 'overlap.geojson', { layer: 'grid', actor: 'test' });
       expect(bad.problems[0]).toMatchObject({ severity: 'error', field: 'geometry', message: expect.stringMatching(/overlaps cell/) });
       expect(bad.commitId).toBeNull();
       expect(fingerprint(copy)).toBe(before);
@@ -351,7 +351,7 @@ describe('import over the API (upload in chunks, preview, apply)', () => {
     off();
     expect(phases).toEqual(['reading', 'checking', 'writing', 'done']);
     expect(applied.result.commitId).toEqual(expect.any(Number));
-    expect(core.edits.commitDetail(applied.result.commitId).commit).toMatchObject({ kind: 'import', added: 1, message: '新增垃圾箱' });
+    expect(core.app.edits.commitDetail(applied.result.commitId).commit).toMatchObject({ kind: 'import', added: 1, message: '新增垃圾箱' });
   });
 });
 

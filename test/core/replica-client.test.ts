@@ -25,8 +25,8 @@ beforeAll(async () => {
   // A snapshot of the centre as it is now, then 12 more writes whose entries the suite ships.
   const dir = tmp();
   snapshotFile = path.join(dir, 'snap.db');
-  await core.db.backup(snapshotFile);
-  const head = core.changelog.head();
+  await core.app.db.backup(snapshotFile);
+  const head = core.app.changelog.head();
   const data = readFileSync(snapshotFile);
   snapMeta = {
     seq: head.seq,
@@ -41,7 +41,7 @@ beforeAll(async () => {
     const r = await core.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `contract ${i}` }, ctx);
     expect(r.ok).toBe(true);
   }
-  entries = core.changelog.after(head.seq, 10_000);
+  entries = core.app.changelog.after(head.seq, 10_000);
   expect(entries.length).toBeGreaterThanOrEqual(24); // a case row and a history row per intake, at least
 });
 afterAll(() => core?.close());

@@ -12,7 +12,7 @@ import { DirReplicaClient, HttpReplicaClient } from '../../electron/core/replica
 import { startReplicaServer } from '../../electron/core/replication/server.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
 import { verifyReplica } from '../../electron/core/replication/verify.ts';
-import type { PushEvent } from '../../shared/contract.ts';
+import type { PushEvent } from '../../shared/contract/index.ts';
 import { addUsers, fileDigests, passwordOf, smallDbCopy } from '../helpers.ts';
 
 const TOKEN = 'replication-test-token-0123';
@@ -46,35 +46,35 @@ const until = async (fn: () => boolean | Promise<boolean>, ms = 10_000) => {
 describe('the change log', () => {
   it('records every write with a gap-free hash chain, in the write’s own transaction', async () => {
     const c = centre();
-    const h0 = c.changelog.head();
+    const h0 = c.app.changelog.head();
     const a = await intake(c, '日志一');
     await c.invoke('cases.act', { id: a.id, version: a.version, action: 'accept' }, ctx);
-    const entries = c.changelog.after(h0.seq, 1000);
+    const entries = c.app.changelog.after(h0.seq, 1000);
     expect(entries.map((e) => e.tbl)).toEqual(['case_serials', 'cases', 'case_history', 'cases', 'case_history']);
     expect(checkChain(h0.seq, h0.hash, entries)).toBeNull();
     expect(new Set(entries.slice(0, 3).map((e) => e.tx)).size).toBe(1); // intake = one transaction
     expect(entries[3].tx).toBeGreaterThan(entries[0].tx);
     // A refused write leaves nothing in the log.
-    const h1 = c.changelog.head();
+    const h1 = c.app.changelog.head();
     expect((await c.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 121, lat: 31, description: 'x' }, ctx)).ok).toBe(false);
-    expect(c.changelog.head()).toEqual(h1);
+    expect(c.app.changelog.head()).toEqual(h1);
   });
 
   it('opening a centre again leaves its schema alone: the triggers are recreated only when the tables changed', () => {
     const c = centre();
-    const before = c.db.pragma('schema_version', { simple: true });
+    const before = c.app.db.pragma('schema_version', { simple: true });
     c.close();
-    const again = centre(c.file);
-    expect(again.db.pragma('schema_version', { simple: true })).toBe(before);
+    const again = centre(c.app.file);
+    expect(again.app.db.pragma('schema_version', { simple: true })).toBe(before);
   });
 
   it('nothing writes around it: another program cannot write a replicated table, the core cannot write outside a transaction', () => {
     const c = centre();
-    const other = new Database(c.file);
+    const other = new Database(c.app.file);
     expect(() => other.prepare("INSERT INTO channels (code, name, needs_verify, ord) VALUES ('fax', '传真', 0, 99)").run()).toThrow(/cityops_logging/);
     other.close();
-    expect(() => c.db.prepare("INSERT INTO channels (code, name, needs_verify, ord) VALUES ('fax', '传真', 0, 99)").run()).toThrow(/outside a transaction/);
-    expect(c.db.prepare("SELECT count(*) AS n FROM channels WHERE code = 'fax'").get()).toEqual({ n: 0 });
+    expect(() => c.app.db.prepare("INSERT INTO channels (code, name, needs_verify, ord) VALUES ('fax', '传真', 0, 99)").run()).toThrow(/outside a transaction/);
+    expect(c.app.db.prepare("SELECT count(*) AS n FROM channels WHERE code = 'fax'").get()).toEqual({ n: 0 });
   });
 });
 
@@ -88,14 +88,14 @@ describe('shipping to a replica', () => {
       await intake(c, `同步 ${i}`);
       // At the moment the caller hears back, the replica already has the write.
       const st = new DirReplicaClient(dir);
-      expect((await st.status()).lastSeq).toBe(c.changelog.head().seq);
+      expect((await st.status()).lastSeq).toBe(c.app.changelog.head().seq);
       st.close();
     }
     const out = path.join(tmp(), 'restored.db');
     const r = await restore({ client: new DirReplicaClient(dir), to: out });
-    expect(r.seq).toBe(c.changelog.head().seq);
+    expect(r.seq).toBe(c.app.changelog.head().seq);
     expect(r.integrity).toBe('ok');
-    expect(fileDigests(out)).toEqual(fileDigests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.app.file));
   });
 
   it('edits, a grid split and a bulk import (shipped as a snapshot) reach the replica: a restore equals the centre', async () => {
@@ -129,20 +129,20 @@ describe('shipping to a replica', () => {
       geometry: { type: 'Point', coordinates: [119.9 + (i % 200) * 0.0002, 32.44 + Math.floor(i / 200) * 0.0003] },
     }));
     writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }));
-    const before = c.changelog.head().seq;
+    const before = c.app.changelog.head().seq;
     const { runImport } = await import('../../electron/core/gis/importer.ts');
-    const report = runImport(c, file, 'lamps.geojson', { layer: 'components', actor: 't', message: '批量导入' });
+    const report = runImport(c.app, file, 'lamps.geojson', { layer: 'components', actor: 't', message: '批量导入' });
     expect(report.counts).toMatchObject({ add: 20_001, error: 0 });
-    expect(c.changelog.head().seq - before).toBeLessThan(10); // a marker, not one entry per row
+    expect(c.app.changelog.head().seq - before).toBeLessThan(10); // a marker, not one entry per row
     rep.notify();
     await until(() => rep.status().lagChanges === 0 && rep.status().state === 'ok', 30_000);
     const out = path.join(tmp(), 'restored.db');
     const r = await restore({ client: new DirReplicaClient(dir), to: out });
     expect(r.integrity).toBe('ok');
-    expect(fileDigests(out)).toEqual(fileDigests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.app.file));
     const restored = new Database(out, { readonly: true });
     expect(restored.prepare('SELECT count(*) AS n FROM component_versions').get()).toEqual(
-      new Database(c.file, { readonly: true }).prepare('SELECT count(*) AS n FROM component_versions').get(),
+      new Database(c.app.file, { readonly: true }).prepare('SELECT count(*) AS n FROM component_versions').get(),
     );
     restored.close();
   });
@@ -169,7 +169,7 @@ describe('shipping to a replica', () => {
     expect((await verifyReplica(client)).ok).toBe(true);
     const out = path.join(tmp(), 'r.db');
     await restore({ client, to: out });
-    expect(fileDigests(out)).toEqual(fileDigests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.app.file));
     await c.stopReplication();
     await srv.close();
   });
@@ -189,7 +189,7 @@ describe('shipping to a replica', () => {
     srv = await startReplicaServer({ dir, token: TOKEN, port });
     await until(() => rep.status().state === 'ok', 15_000);
     await intake(c, '恢复同步');
-    expect((await new HttpReplicaClient(srv.url, TOKEN).status()).lastSeq).toBe(c.changelog.head().seq);
+    expect((await new HttpReplicaClient(srv.url, TOKEN).status()).lastSeq).toBe(c.app.changelog.head().seq);
     await c.stopReplication();
     await srv.close();
   });
@@ -229,7 +229,7 @@ describe('restore and verify', () => {
     const marks: { seq: number; at: number; digest: ReturnType<typeof fileDigests> }[] = [];
     for (let i = 0; i < 6; i++) await intake(c, `第一批 ${i}`);
     await new Promise((r) => setTimeout(r, 20));
-    marks.push({ seq: c.changelog.head().seq, at: Date.now(), digest: fileDigests(c.file) });
+    marks.push({ seq: c.app.changelog.head().seq, at: Date.now(), digest: fileDigests(c.app.file) });
     await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 6; i++) await intake(c, `第二批 ${i}`);
     await rep.snapshot();
@@ -244,7 +244,7 @@ describe('restore and verify', () => {
     const latest = path.join(tmp(), 'latest.db');
     const r = await restore({ client, to: latest });
     expect(r.snapshotSeq).toBeGreaterThan(marks[0].seq); // the newer snapshot, so less to replay
-    expect(fileDigests(latest)).toEqual(fileDigests(c.file));
+    expect(fileDigests(latest)).toEqual(fileDigests(c.app.file));
     const bySeq = path.join(tmp(), 'seq.db');
     expect((await restore({ client, to: bySeq, seq: marks[0].seq })).seq).toBe(marks[0].seq);
     expect(fileDigests(bySeq)).toEqual(marks[0].digest);
@@ -313,7 +313,7 @@ describe('restore and verify', () => {
     const out = path.join(tmp(), 'fallback.db');
     const r = await restore({ client, to: out });
     expect(r.skippedSnapshots.map((s) => s.seq)).toEqual([Number(snaps[1].slice(0, 12))]);
-    expect(fileDigests(out)).toEqual(fileDigests(c.file));
+    expect(fileDigests(out)).toEqual(fileDigests(c.app.file));
   });
 });
 

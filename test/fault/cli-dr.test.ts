@@ -25,7 +25,7 @@ describe('cityops verify / restore', () => {
         { actor: 't', via: 'test', user: SYSTEM_USER },
       );
     }
-    const head = core.changelog.head().seq;
+    const head = core.app.changelog.head().seq;
     await core.stopReplication();
     core.close();
 

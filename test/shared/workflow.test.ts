@@ -1,17 +1,7 @@
 // The workflow state machine, table-driven: every allowed transition, and every refusal by state and by role.
 import { describe, expect, it } from 'vitest';
-import {
-  allowedActions,
-  CASE_ACTIONS,
-  CASE_STATES,
-  decide,
-  RULES,
-  ROLES,
-  type CaseAction,
-  type CaseFacts,
-  type CaseState,
-  type Role,
-} from '../../shared/workflow.ts';
+import { allowedActions, CASE_ACTIONS, CASE_STATES, decide, RULES, type CaseAction, type CaseFacts, type CaseState } from '../../shared/workflow.ts';
+import { ROLES, type Role } from '../../shared/roles.ts';
 
 // [action, from, role, facts/input, to]
 const ALLOWED: [CaseAction, CaseState, Role, Partial<CaseFacts> & { passed?: boolean }, CaseState][] = [

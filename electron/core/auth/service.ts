@@ -3,10 +3,11 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import { ROLES, type Role } from '../../../shared/workflow.ts';
+import type { ParsedInputOf } from '../../../shared/contract/index.ts';
+import type { Role } from '../../../shared/roles.ts';
 import type { CallContext } from '../context.ts';
 import { audit } from '../context.ts';
-import type { User } from '../../../shared/model.ts';
+import type { ApiKeyInfo, User } from '../../../shared/model.ts';
 
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 /** Sessions end after 12 hours without use. */
@@ -58,25 +59,16 @@ function toUser(r: UserRow): User {
   };
 }
 
-/** Input of a new account. */
-export interface NewUser {
-  name: string;
-  displayName?: string;
-  role: Role;
-  department?: string | null;
-  streetCode?: string | null;
-  phone?: string | null;
-  password: string;
-}
+/** Input of a new account, as the contract parses it. */
+export type NewUser = ParsedInputOf<'users.add'>;
 
 export class AuthService {
   constructor(private readonly db: Db) {}
 
-  /** Creates an account; refuses a taken name, an unknown role or department, or a weak password. */
+  /** Creates an account (the contract has checked the name, role and password); refuses a taken name, an unknown
+   * department or street, and a department bound to a user of another role. */
   addUser(u: NewUser, ctx: CallContext): User {
-    if (!ROLES.includes(u.role)) throw new ApiError('BAD_INPUT', `unknown role ${u.role}; roles are ${ROLES.join(', ')}`, { field: 'role' });
-    if (u.password.length < 8) throw new ApiError('BAD_INPUT', 'a password needs at least 8 characters', { field: 'password' });
-    if (u.role === 'department' && !u.department) throw new ApiError('BAD_INPUT', 'a department user needs --department CODE', { field: 'department' });
+    if (u.role === 'department' && !u.department) throw new ApiError('BAD_INPUT', 'a department user needs a department', { field: 'department' });
     if (u.role !== 'department' && u.department) throw new ApiError('BAD_INPUT', 'only department users are bound to a department', { field: 'department' });
     if (u.department && !this.db.prepare('SELECT 1 FROM departments WHERE code = ?').get(u.department)) {
       throw new ApiError('BAD_INPUT', `unknown department ${u.department}`, { field: 'department' });
@@ -190,7 +182,7 @@ export class AuthService {
     if (!r) throw new ApiError('NOT_FOUND', `no active API key ${id}`);
   }
 
-  apiKeys(): { id: number; name: string; createdAt: string; revokedAt: string | null }[] {
+  apiKeys(): ApiKeyInfo[] {
     return this.db.prepare('SELECT id, name, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys ORDER BY id').all() as never[];
   }
 

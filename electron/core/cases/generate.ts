@@ -1,9 +1,10 @@
 // Historical cases for benchmarks and training: closed and void cases spread over the past two years, written in
 // bulk, plus the centre's current open workload taken in and moved through the real workflow service.
-import type { Core } from '../core.ts';
+import type { App } from '../app.ts';
 import { rng } from '../seed/random.ts';
 import { SYSTEM_USER } from '../context.ts';
-import type { CaseAction } from '../../../shared/workflow.ts';
+import type { CaseActionInput } from '../../../shared/contract/cases.ts';
+import type { CaseKind } from '../../../shared/model.ts';
 
 const SUFFIX = ['，请尽快处理', '，影响行人通行', '，群众反映强烈', '，已持续多日', '，存在安全隐患', '，影响市容', '，夜间尤为严重', '，周边居民多次投诉', ''];
 const PLACE = ['路口', '公交站旁', '小区门口', '菜场东侧', '学校对面', '河边步道', '人行道上', '绿化带内', '商铺门前', '桥下'];
@@ -17,22 +18,22 @@ export interface GenerateOptions {
 }
 
 /** Adds `count` cases; about 0.3 % stay open in various states (through the real service). */
-export function generateCases(core: Core, opts: GenerateOptions): { count: number; ms: number } {
+export function generateCases(app: App, opts: GenerateOptions): { count: number; ms: number } {
   const t0 = performance.now();
   const r = rng(opts.seed ?? 1);
   const now = opts.now ?? Date.now();
-  const db = core.db;
+  const db = app.db;
   const streets = new Map((db.prepare('SELECT code, name FROM streets').all() as { code: string; name: string }[]).map((s) => [s.code, s.name]));
   const comms = new Map((db.prepare('SELECT code, name FROM communities').all() as { code: string; name: string }[]).map((s) => [s.code, s.name]));
   const events = db.prepare('SELECT code, name, default_dept FROM event_classes').all() as { code: string; name: string; default_dept: string | null }[];
   const maxComp = (db.prepare('SELECT max(id) AS n FROM components').get() as { n: number }).n;
   const compAt = db.prepare('SELECT code, class_code, dept1, lon, lat, grid_code FROM components WHERE id = ?');
   const channels = (db.prepare('SELECT code FROM channels').all() as { code: string }[]).map((c) => c.code);
-  const b = core.info().bounds;
-  const locator = core.grid.cellLocator();
-  const cls = (kind: string, code: string) => (kind === 'event' ? events.find((e) => e.code === code)?.name : core.catalog.componentClass(code)?.name) ?? code;
+  const b = app.meta.bounds;
+  const locator = app.grid.cellLocator();
+  const cls = (kind: string, code: string) => (kind === 'event' ? events.find((e) => e.code === code)?.name : app.catalog.componentClass(code)?.name) ?? code;
 
-  type Pick = { kind: 'component' | 'event'; classCode: string; lon: number; lat: number; grid: string; comp: string | null; dept: string | null };
+  type Pick = { kind: CaseKind; classCode: string; lon: number; lat: number; grid: string; comp: string | null; dept: string | null };
   const pick = (): Pick => {
     if (r() < 0.3 && maxComp) {
       for (;;) {
@@ -75,7 +76,7 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
     name: string;
     sql: string;
   }[];
-  core.changelog.bulk(`cases generate ${closedCount}`, () => {
+  app.changelog.bulk(`cases generate ${closedCount}`, () => {
     db.transaction(() => {
       for (const t of ftsTriggers) db.exec(`DROP TRIGGER "${t.name}"`);
     })();
@@ -84,12 +85,12 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
         for (let k = done; k < Math.min(closedCount, done + BATCH); k++) {
           const p = pick();
           const created = now - 2 * DAY - Math.floor(r() * 730 * DAY);
-          const caseNo = core.cases.nextCaseNo(created);
+          const caseNo = app.cases.store.nextCaseNo(created);
           const { addr, text } = describe(p);
           const key = `${p.kind}${p.classCode}${p.grid.slice(6, 9)}${p.comp ?? ''}`;
           let dept = routeCache.get(key);
           if (dept === undefined) {
-            dept = core.cases.route(p.kind, p.classCode, p.grid.slice(6, 9), p.comp);
+            dept = app.cases.routing.route(p.kind, p.classCode, p.grid.slice(6, 9), p.comp);
             if (!p.comp) routeCache.set(key, dept);
           }
           const voided = r() < 0.03 || !dept;
@@ -134,18 +135,23 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
     })();
   });
   db.pragma(`cache_size = ${cacheBefore}`);
-  core.cases.invalidateCounts();
+  app.cases.counts.invalidate();
   db.pragma('analysis_limit = 400');
   db.exec('ANALYZE'); // fresh planner statistics for the case indexes
 
   // The open workload goes through the real service, so clocks, routing and history are exactly as in live use.
-  const path: CaseAction[] = ['accept', 'register', 'dispatch', 'handle'];
+  const path = (id: number, version: number): CaseActionInput[] => [
+    { id, version, action: 'accept' },
+    { id, version, action: 'register' },
+    { id, version, action: 'dispatch' },
+    { id, version, action: 'handle', result: '已处理完毕' },
+  ];
   for (let k = 0; k < openCount; k++) {
     const p = pick();
     const { addr, text } = describe(p);
     const ch = channels[Math.floor(r() * channels.length)];
     const createdAt = now - Math.floor(r() * 6 * 3600_000);
-    const { detail } = core.cases.intake(
+    const { detail } = app.cases.intake.take(
       {
         channel: ch,
         kind: p.kind,
@@ -160,15 +166,10 @@ export function generateCases(core: Core, opts: GenerateOptions): { count: numbe
       createdAt,
     );
     let version = detail.version;
-    const steps = Math.floor(r() * (path.length + 1));
+    const steps = Math.floor(r() * 5);
     for (let s = 0; s < steps; s++) {
-      const action = path[s];
       try {
-        const res = core.cases.act(
-          { id: detail.id, action, version, result: action === 'handle' ? '已处理完毕' : undefined },
-          SYSTEM_USER,
-          createdAt + (s + 1) * 600_000,
-        );
+        const res = app.cases.workflow.act({ ...path(detail.id, version)[s], version }, SYSTEM_USER, createdAt + (s + 1) * 600_000);
         version = res.detail.version;
       } catch {
         break; // e.g. no department for the class: the case waits for a dispatcher's choice

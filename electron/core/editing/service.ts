@@ -24,7 +24,8 @@ import {
 import type { CatalogService } from '../catalog/service.ts';
 import type { GridService } from '../grid/service.ts';
 import type { ComponentService } from '../components/service.ts';
-import { decodePhotos } from '../cases/service.ts';
+import { decodePhotos } from '../photos.ts';
+import { ComponentPhotos } from './photos.ts';
 import { RECORD_COLUMNS, checkRecord, recordBox, recordValues, rowToRecord, type CheckEnv, type RecordRow } from './records.ts';
 
 /** A change resolved to the record it writes. */
@@ -71,6 +72,8 @@ export class EditService {
   private readonly q: Record<string, Statement>;
   /** What record checks need to know about the centre. */
   readonly env: CheckEnv;
+  /** Photos of components. */
+  readonly photos: ComponentPhotos;
 
   constructor(
     private readonly db: Db,
@@ -96,6 +99,7 @@ export class EditService {
       versionOf: db.prepare('SELECT v.version, v.op, v.before, v.after, v.commit_id FROM component_versions v WHERE v.component_id = ? AND v.version = ?'),
       lastCommitOf: db.prepare('SELECT commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC LIMIT 1'),
     };
+    this.photos = new ComponentPhotos(db);
     const self = this;
     this.env = {
       adminCode: opts.adminCode,

@@ -8,7 +8,10 @@ import type { EditService } from '../editing/service.ts';
 import type { GridEditor } from '../editing/grid.ts';
 import type { Db } from '../db/connection.ts';
 import { isGeographic } from './prj.ts';
-import { writeGisFile, type OutFeature, type OutLayer } from './write.ts';
+import { gisBytes, writeGisFile, type OutFeature, type OutLayer } from './write.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /** What to export. */
 export interface ExportOptions {
@@ -87,4 +90,19 @@ export function exportToFile(ctx: ExportContext, o: ExportOptions, file: string)
   const layer = exportLayer(ctx, o);
   writeGisFile(file, o.format, layer);
   return layer.features.length;
+}
+
+/** A layer export as bytes (the API's export.file). GeoPackage is a database file, so it goes through a temporary
+ * file; the other formats are built in memory. */
+export function exportBytes(ctx: ExportContext, o: ExportOptions): Uint8Array {
+  const layer = exportLayer(ctx, o);
+  if (o.format !== 'gpkg') return gisBytes(o.format, layer);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-export-'));
+  try {
+    const f = path.join(dir, 'export.gpkg');
+    writeGisFile(f, 'gpkg', layer);
+    return readFileSync(f);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -18,7 +18,7 @@ import {
   type ShapeGeometry,
   type CellRecord,
 } from '../../../shared/editing.ts';
-import { IMPORT_FIELDS, guessMapping, type ImportLayer, type ImportReport, type ImportRowProblem } from '../../../shared/gis.ts';
+import { IMPORT_FIELDS, guessMapping, type ImportLayer, type ImportPhase, type ImportReport, type ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import type { Db } from '../db/connection.ts';
 import type { CatalogService } from '../catalog/service.ts';
@@ -54,7 +54,7 @@ export interface ImportOptions {
   dryRun?: boolean;
   message?: string;
   actor: string;
-  onProgress?: (phase: 'reading' | 'checking' | 'writing' | 'done', done: number, total: number) => void;
+  onProgress?: (phase: ImportPhase, done: number, total: number) => void;
   /** Told about the commit an import wrote (inside its transaction). */
   onCommit?: (r: CommitResult) => void;
 }

@@ -14,6 +14,8 @@ interface Upload {
   name: string;
   bytes: number;
   at: number;
+  /** A file on this machine adopted by a trusted local caller (the CLI): read in place, never deleted. */
+  adopted?: boolean;
 }
 
 /** Uploads by id. */
@@ -43,6 +45,15 @@ export class UploadStore {
     return { uploadId: id!, bytes: u.bytes };
   }
 
+  /** Registers a file already on this machine (the command line's --file) as an upload, without copying it. */
+  adopt(file: string, name: string, now: number): string {
+    this.expire(now);
+    const id = randomBytes(16).toString('hex');
+    // A missing file is registered too: the reader reports it like any unreadable file.
+    this.uploads.set(id, { file, name: path.basename(name), bytes: statSync(file, { throwIfNoEntry: false })?.size ?? 0, at: now, adopted: true });
+    return id;
+  }
+
   /** The stored file and original name of an upload. */
   get(id: string): { file: string; name: string } {
     const u = this.uploads.get(id);
@@ -54,7 +65,7 @@ export class UploadStore {
   private expire(now: number): void {
     for (const [id, u] of this.uploads) {
       if (now - u.at > TTL_MS) {
-        rmSync(u.file, { force: true });
+        if (!u.adopted) rmSync(u.file, { force: true });
         this.uploads.delete(id);
       }
     }

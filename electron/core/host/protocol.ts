@@ -1,6 +1,6 @@
 // Messages between the core worker thread and its host (the Electron main process, or tests).
 import type { ApiResult } from '../../../shared/errors.ts';
-import type { PushEvent } from '../../../shared/contract.ts';
+import type { PushEvent } from '../../../shared/contract/index.ts';
 import type { CallContext } from '../context.ts';
 
 /** Host → worker. */

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { ApiResult } from '../../../shared/errors.ts';
-import type { PushEvent } from '../../../shared/contract.ts';
+import type { PushEvent } from '../../../shared/contract/index.ts';
 import type { CoreLike } from '../core.ts';
 import type { CallContext } from '../context.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';

@@ -8,7 +8,9 @@ import { STATE_NAMES, type CaseState } from '../../../shared/workflow.ts';
 import type { Open311Definition, Open311Request, Open311Service } from '../../../shared/open311.ts';
 import type { User } from '../../../shared/model.ts';
 import type { AuthService } from '../auth/service.ts';
-import type { CaseChange, CaseService } from '../cases/service.ts';
+import type { CaseService } from '../cases/service.ts';
+import type { CaseChange } from '../cases/store.ts';
+import type { ParsedInputOf } from '../../../shared/contract/index.ts';
 import type { CatalogService } from '../catalog/service.ts';
 
 /** The account Open311 intake is recorded under. */
@@ -31,25 +33,6 @@ const DATATYPE_TEXT: Record<string, string> = {
   singlevaluelist: '单选',
   multivaluelist: '多选',
 };
-
-/** Input of POST requests (after validation). */
-export interface Open311CreateInput {
-  api_key: string;
-  service_code: string;
-  lat?: number;
-  long?: number;
-  address_string?: string;
-  address_id?: string;
-  email?: string;
-  device_id?: string;
-  account_id?: string;
-  first_name?: string;
-  last_name?: string;
-  phone?: string;
-  description?: string;
-  media_url?: string;
-  attribute?: Record<string, string>;
-}
 
 interface ReqRow {
   case_no: string;
@@ -128,7 +111,7 @@ export class Open311Facade {
 
   /** Creates a case from a request; checks the API key, the service and the required attributes first. */
   create(
-    i: Open311CreateInput,
+    i: ParsedInputOf<'open311.create'>,
     now: number,
   ): { result: { service_request_id: string; token: string; service_notice: string; account_id: string | null }[]; change: CaseChange } {
     const keyId = this.auth.checkApiKey(i.api_key);
@@ -156,7 +139,7 @@ export class Open311Facade {
     if (i.media_url) attrs.media_url = i.media_url;
     const token = randomBytes(12).toString('base64url');
     const name = [i.last_name, i.first_name].filter(Boolean).join('') || undefined;
-    const { detail, change } = this.cases.intake(
+    const { detail, change } = this.cases.intake.take(
       {
         channel: 'open311',
         kind: 'event',
@@ -208,7 +191,7 @@ export class Open311Facade {
     'case_no, status, class_code, description, dept_code, stage, stage_due, created_at, updated_at, address, lon, lat, attributes, close_type';
 
   /** GET requests: by id list, or by service/status/date (default: the last 90 days, at most 1000). Event cases only. */
-  requests(f: { service_request_id?: string; service_code?: string; status?: string; start_date?: string; end_date?: string }, now: number): Open311Request[] {
+  requests(f: ParsedInputOf<'open311.requests'>, now: number): Open311Request[] {
     const w: string[] = ["kind = 'event'"];
     const a: unknown[] = [];
     if (f.service_request_id) {

@@ -7,7 +7,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { ChangeEntry } from './changelog.ts';
-import type { StandbySummary } from '../../../shared/contract.ts';
+import type { StandbySummary } from '../../../shared/model.ts';
 import { ReplicaError, ReplicaStore, type ReplicaStatus, type SegmentInfo, type SnapshotMeta } from './store.ts';
 
 export interface ReplicaClient {

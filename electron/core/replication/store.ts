@@ -27,7 +27,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { checkChain, EntryApplier, type ChangeEntry } from './changelog.ts';
-import type { StandbySummary } from '../../../shared/contract.ts';
+import type { StandbySummary } from '../../../shared/model.ts';
 
 export const REPLICA_FORMAT = 'cityops-replica';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ReplicaClient } from './client.ts';
 import { decodeSegment, ReplicaError, snapshotName } from './store.ts';
 
-import type { VerifyReport } from '../../../shared/contract.ts';
+import type { VerifyReport } from '../../../shared/model.ts';
 
 export type { VerifyReport };
 type VerifyProblem = VerifyReport['problems'][number];

@@ -3,6 +3,8 @@
 import type { Db } from '../db/connection.ts';
 import type { Settings } from '../../../shared/model.ts';
 import { audit, type CallContext } from '../context.ts';
+import { makeCalendar } from '../../../shared/calendar.ts';
+import { ApiError } from '../../../shared/errors.ts';
 
 export const DEFAULT_SETTINGS: Settings = {
   baseLayer: { kind: 'none', opacity: 1 },
@@ -33,8 +35,16 @@ export class SettingsService {
     this.cache = null;
   }
 
-  /** Changes the given keys; the others keep their values. */
+  /** Changes the given keys; the others keep their values. Working hours must make a calendar (ordered, not
+   * overlapping periods). */
   set(next: Partial<Settings>, ctx: CallContext): Settings {
+    if (next.workHours) {
+      try {
+        makeCalendar(next.workHours, [], []);
+      } catch (e) {
+        throw new ApiError('BAD_INPUT', (e as Error).message, { field: 'workHours' });
+      }
+    }
     this.db.transaction(() => {
       for (const k of KEYS) {
         if (next[k] === undefined) continue;

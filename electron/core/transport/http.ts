@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
-import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract.ts';
+import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract/index.ts';
 import { httpStatusOf, type ApiErrorData } from '../../../shared/errors.ts';
 import type { CoreLike } from '../core.ts';
 import { registerOpen311 } from './open311.ts';

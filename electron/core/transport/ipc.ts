@@ -1,6 +1,6 @@
 // Electron IPC transport, generic over the contract and over a minimal ipcMain shape so it runs (and is tested)
 // without Electron. Requests from any frame other than the app's own page are refused.
-import { isMethod } from '../../../shared/contract.ts';
+import { isMethod } from '../../../shared/contract/index.ts';
 import type { ApiResult } from '../../../shared/errors.ts';
 import type { CoreLike } from '../core.ts';
 

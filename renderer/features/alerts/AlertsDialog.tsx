@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.ts';
 import type { AlertInfo, SmsMessage, User } from '../../../shared/model.ts';
 import { fullTime } from '../cases/format.ts';
+import { mayCall } from '../../../shared/access.ts';
 
 export function AlertsDialog({ user, refreshKey, onOpenCase, onClose }: { user: User; refreshKey: number; onOpenCase(id: number): void; onClose(): void }) {
   const { t } = useTranslation();
-  const canSms = ['shift_leader', 'dispatcher', 'admin'].includes(user.role);
+  const canSms = mayCall(user, 'sms.outbox');
   const [tab, setTab] = useState<'alerts' | 'sms'>('alerts');
   const [alerts, setAlerts] = useState<AlertInfo[]>([]);
   const [sms, setSms] = useState<SmsMessage[]>([]);
@@ -85,7 +86,7 @@ export function AlertsDialog({ user, refreshKey, onOpenCase, onClose }: { user: 
                       {m.lastError ? ` · ${m.lastError}` : ''}
                     </td>
                     <td>
-                      {m.status === 'failed' && user.role !== 'dispatcher' && (
+                      {m.status === 'failed' && mayCall(user, 'sms.retry') && (
                         <button onClick={() => void call('sms.retry', { id: m.id }).then(load)}>{t('alerts.retry')}</button>
                       )}
                     </td>

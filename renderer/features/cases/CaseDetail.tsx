@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
 import { RULES, type CaseAction } from '../../../shared/workflow.ts';
+import { actionFields, caseActionSchema } from '../../../shared/contract/cases.ts';
 import { LIMIT_UNITS, type LimitUnit } from '../../../shared/calendar.ts';
 import type { CaseDetail as Detail, ChannelInfo, Component, Department, DuplicateHit, Settings } from '../../../shared/model.ts';
 import { clockBadge, fullTime, readPhoto } from './format.ts';
@@ -112,9 +113,15 @@ export function CaseDetail(p: CaseDetailProps) {
 
   const act = async (action: CaseAction, extra: Record<string, unknown> = {}) => {
     if (!c) return;
+    // The form's values are checked by the contract's own schema of this action before they are sent.
+    const input = caseActionSchema.safeParse({ id: c.id, version: c.version, action, ...extra });
+    if (!input.success) {
+      setError(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return;
+    }
     setBusy(true);
     try {
-      const d = await call('cases.act', { id: c.id, version: c.version, action, ...extra } as never);
+      const d = await call('cases.act', input.data);
       setC(d);
       setForm(null);
       setError(null);
@@ -369,14 +376,16 @@ function ActionForm({ action, c, departments, dups, busy, onCancel, onSubmit }: 
   const [err, setErr] = useState<string | null>(null);
   const first = useRef<HTMLElement | null>(null);
   useEffect(() => first.current?.focus(), []);
+  // What the action carries is the contract's schema of it; whether it needs a reason is the workflow's table.
+  const fields = actionFields(action);
   const needs = {
     reason: !!RULES[action].needsReason,
-    dept: action === 'dispatch' || action === 'approveReturn' || action === 'subDispatch',
-    result: action === 'handle' || action === 'subReport',
-    passed: action === 'check' || action === 'verify',
-    extension: action === 'requestExtension' || action === 'approveExtension',
-    merge: action === 'merge',
-    photos: action === 'handle' || action === 'subReport' || action === 'check' || action === 'verify',
+    dept: 'dept' in fields,
+    result: 'result' in fields,
+    passed: 'passed' in fields,
+    extension: 'extension' in fields,
+    merge: 'mergeInto' in fields,
+    photos: 'photos' in fields,
   };
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();

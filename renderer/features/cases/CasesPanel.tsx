@@ -3,10 +3,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.ts';
-import { ROLE_QUEUES, type QueueName } from '../../../shared/workflow.ts';
+import { ROLE_QUEUES, type QueueName } from '../../../shared/queues.ts';
 import type { CasePage, ChannelInfo, Department, EventClass, Street, User } from '../../../shared/model.ts';
 import { clockBadge, shortTime } from './format.ts';
 import { typingOrModified } from '../keys.ts';
+import { departmentScoped } from '../../../shared/access.ts';
 
 export interface CasesPanelProps {
   user: User;
@@ -149,7 +150,7 @@ export function CasesPanel(p: CasesPanelProps) {
               </option>
             ))}
           </select>
-          {p.user.role !== 'department' && (
+          {!departmentScoped(p.user) && (
             <select aria-label={t('cases.dept')} data-testid="filter-dept" value={deptCode} onChange={(e) => setDeptCode(e.target.value)}>
               <option value="">
                 {t('cases.dept')}: {t('cases.any')}

@@ -3,8 +3,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
-import type { CaseDetail, ChannelInfo, ComponentClass, DuplicateHit, EventClass, GridCell, User } from '../../../shared/model.ts';
+import type { CaseDetail, CaseKind, ChannelInfo, ComponentClass, DuplicateHit, EventClass, GridCell, User } from '../../../shared/model.ts';
 import { readPhoto } from './format.ts';
+import { maySelfHandle } from '../../../shared/access.ts';
+import { defaultChannel } from '../../../shared/workflow.ts';
 
 export interface IntakeFormProps {
   user: User;
@@ -19,8 +21,8 @@ export interface IntakeFormProps {
 
 export function IntakeForm(p: IntakeFormProps) {
   const { t } = useTranslation();
-  const [channel, setChannel] = useState(p.user.role === 'supervisor' ? 'supervisor' : p.user.role === 'leader' ? 'leader' : 'hotline');
-  const [kind, setKind] = useState<'event' | 'component'>('event');
+  const [channel, setChannel] = useState(defaultChannel(p.user.role));
+  const [kind, setKind] = useState<CaseKind>('event');
   const [classCode, setClassCode] = useState(p.eventClasses[0]?.code ?? '');
   const [componentCode, setComponentCode] = useState('');
   const [point, setPoint] = useState<[number, number] | null>(null);
@@ -207,7 +209,7 @@ export function IntakeForm(p: IntakeFormProps) {
         {t('intake.photo')}
         <input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, 4))} />
       </label>
-      {p.user.role === 'supervisor' && channel === 'supervisor' && (
+      {maySelfHandle(p.user) && channel === 'supervisor' && (
         <label className="check">
           <input type="checkbox" checked={selfHandled} onChange={(e) => setSelfHandled(e.target.checked)} />
           {t('intake.selfHandled')}

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
-import type { StandbySummary, VerifyReport } from '../../../shared/contract.ts';
+import type { StandbySummary, VerifyReport } from '../../../shared/model.ts';
 import type { DrillResult, ReplicationStatus } from '../../../shared/model.ts';
 import { fullTime } from '../cases/format.ts';
 

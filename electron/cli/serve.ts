@@ -1,0 +1,76 @@
+// cityops serve: the hall server — the built UI, the API, push events and Open311 — on one database.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Core } from '../core/core.ts';
+import { startHttpServer } from '../core/transport/http.ts';
+import { die, need, str, type Command } from './command.ts';
+
+/** Root of the installed package (holds dist/renderer). */
+export function packageRoot(): string {
+  return path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+}
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the hall server (API + browser UI + Open311)',
+  usage: `--db FILE [--host 127.0.0.1] [--port 8731] [--replica URL|DIR [--replica-token TOKEN] [--replication sync|async]]
+
+  prints "listening on http://HOST:PORT"; binds 127.0.0.1 unless told otherwise
+  --replica   ship every change to the off-site replica (cityops replica) or a folder; default async.
+              The token may also come from CITYOPS_REPLICA_TOKEN. Without --replica, the centre's stored
+              replication settings apply.`,
+  options: {
+    db: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    replica: { type: 'string' },
+    'replica-token': { type: 'string' },
+    replication: { type: 'string' },
+  },
+  async run(v) {
+    const file = need(this, v, 'db');
+    const port = v.port === undefined ? 8731 : Number(v.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port must be 0–65535, got ${v.port}`);
+    const mode = str(v, 'replication') ?? 'async';
+    if (mode !== 'sync' && mode !== 'async') die(`--replication must be sync or async, got ${mode}`);
+    let core: Core;
+    try {
+      core = new Core({ dbPath: file });
+      core.warmUp();
+      core.startTimers();
+      const target = str(v, 'replica');
+      if (target) {
+        core.startReplication({ target, token: str(v, 'replica-token') ?? process.env.CITYOPS_REPLICA_TOKEN, mode });
+        process.stderr.write(`cityops: replicating to ${target} (${mode})\n`);
+      } else {
+        core.startReplicationFromSettings();
+      }
+      if (core.app.auth.count() === 0) {
+        process.stderr.write(`cityops: warning: no accounts yet; create one with: cityops user add --db ${file} --name admin --role admin --password-stdin\n`);
+      }
+    } catch (e) {
+      return die((e as Error).message, 1);
+    }
+    const staticDir = path.join(packageRoot(), 'dist', 'renderer');
+    if (!existsSync(path.join(staticDir, 'index.html'))) {
+      process.stderr.write(`cityops: warning: no built UI at ${staticDir} (run npm run build); serving the API only\n`);
+    }
+    const server = await startHttpServer({
+      core,
+      host: str(v, 'host') ?? '127.0.0.1',
+      port,
+      staticDir,
+      health: () => ({ db: path.basename(file), components: core.info().components }),
+    });
+    process.stdout.write(`listening on ${server.url}\n`);
+    const stop = async () => {
+      await server.close();
+      await core.stopReplication();
+      core.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  },
+};
