@@ -1,6 +1,5 @@
 // Case queues: the lists each role works from. A queue is a state (待派遣…), or 超时 (overdue) or 全部 (all).
 import type { Role } from './roles.ts';
-import type { CaseState } from './workflow.ts';
 
 /** Every queue a list can show. */
 export const QUEUES = [

@@ -1,4 +1,5 @@
-// Test helpers: private copies of the template databases and a content fingerprint to prove "nothing changed".
+// Test helpers: private copies of the template databases, a content fingerprint to prove "nothing changed", real
+// processes, and the one typed client of the contract every suite calls through (over the core or HTTP).
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -8,6 +9,10 @@ import Database from 'better-sqlite3';
 import { ROOT, SMALL_DB } from './paths.ts';
 import { tableDigests } from '../electron/core/replication/dr.ts';
 import type { Role } from '../shared/roles.ts';
+import type { InputOf, MethodName, ResultOf } from '../shared/contract/index.ts';
+import type { ApiErrorData, ApiResult } from '../shared/errors.ts';
+import type { CoreLike } from '../electron/core/core.ts';
+import type { CallContext } from '../electron/core/context.ts';
 
 /** A fresh copy of the small template in its own temp folder. */
 export function smallDbCopy(): string {
@@ -98,3 +103,61 @@ export async function addUsers(file: string, users: TestUser[]): Promise<void> {
 
 /** The password addUsers gives an account. */
 export const passwordOf = (name: string) => `${name}-pass-1`;
+
+// ---- the test client ---------------------------------------------------------------------------------------------
+
+/** Sends one call, however the transport does it. */
+export type Send = (method: string, input: unknown) => Promise<ApiResult<unknown>>;
+
+/** A typed client. */
+export interface TestClient {
+  /** The result of a call, as data. */
+  call<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiResult<ResultOf<M>>>;
+  /** The value of a call; throws with the method and the error when it is refused. */
+  ok<M extends MethodName>(method: M, input: InputOf<M>): Promise<ResultOf<M>>;
+  /** The error of a call that must be refused; throws when it succeeds. */
+  refused<M extends MethodName>(method: M, input: InputOf<M>): Promise<ApiErrorData>;
+  /** Any method, any input (malformed on purpose): the raw result. */
+  raw(method: string, input: unknown): Promise<ApiResult<unknown>>;
+  /** Any method, any input: the error it must be refused with. */
+  rawRefused(method: string, input: unknown): Promise<ApiErrorData>;
+}
+
+/** A client over a send function. */
+export function client(send: Send): TestClient {
+  const refusal = async (method: string, input: unknown) => {
+    const r = await send(method, input);
+    if (r.ok) throw new Error(`${method} should have been refused; it answered ${JSON.stringify(r.result)?.slice(0, 300)}`);
+    return r.error;
+  };
+  return {
+    call: (method, input) => send(method, input) as Promise<ApiResult<ResultOf<typeof method>>>,
+    async ok(method, input) {
+      const r = await send(method, input);
+      if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error).slice(0, 1500)}`);
+      return r.result as ResultOf<typeof method>;
+    },
+    refused: refusal,
+    raw: send,
+    rawRefused: refusal,
+  };
+}
+
+/** A client of an in-process (or worker) core, calling as the given context. */
+export function coreClient(core: Pick<CoreLike, 'invoke'>, ctx: CallContext | (() => CallContext)): TestClient {
+  return client((method, input) => core.invoke(method, input, typeof ctx === 'function' ? ctx() : ctx));
+}
+
+/** A client of a hall server's HTTP API; binary results come back as bytes. */
+export function httpClient(baseUrl: string, token: () => string | null | undefined = () => null): TestClient {
+  return client(async (method, input) => {
+    const t = token();
+    const res = await fetch(`${baseUrl}/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(t ? { authorization: `Bearer ${t}` } : {}) },
+      body: JSON.stringify(input ?? {}),
+    });
+    if (res.ok && res.headers.get('content-type')?.startsWith('application/octet-stream')) return { ok: true, result: new Uint8Array(await res.arrayBuffer()) };
+    return (await res.json()) as ApiResult<unknown>;
+  });
+}

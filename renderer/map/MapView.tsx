@@ -44,7 +44,6 @@ export function MapView(props: MapViewProps) {
     cbRef.current.onReady(ctl);
     return () => ctl.dispose();
     // The controller lives as long as the component; later prop changes go through its methods.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return <div ref={el} className="map" data-testid="map" />;
 }

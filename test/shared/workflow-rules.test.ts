@@ -59,8 +59,8 @@ describe('close type', () => {
     [t('2026-11-24T10:00'), t('2026-11-24T09:59'), true, 'overdue'],
     [t('2026-11-24T10:00'), t('2026-11-24T10:00'), false, 'normal'],
     [t('2026-11-24T10:00'), t('2026-11-24T10:01'), false, 'normal'],
-    [null, t('2026-11-24T10:00'), false, 'normal'],
-  ] as const)('a 处置反馈 at %s against due %s is late: %s; the case closes as %s', (now, due, late, type) => {
+    [t('2026-11-24T10:00'), null, false, 'normal'],
+  ] as [number, number | null, boolean, string][])('a 处置反馈 at %s against due %s is late: %s; the case closes as %s', (now, due, late, type) => {
     expect(handledLate(due, now)).toBe(late);
     expect(closeTypeOf(handledLate(due, now))).toBe(type);
   });

@@ -84,7 +84,7 @@ export class HttpReplicaClient implements ReplicaClient {
     this.where = url.replace(/\/+$/, '');
   }
 
-  private async req(method: string, p: string, body?: BodyInit, headers: Record<string, string> = {}, timeout = this.timeoutMs): Promise<Response> {
+  private async req(method: string, p: string, body?: RequestInit['body'], headers: Record<string, string> = {}, timeout = this.timeoutMs): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.where}${p}`, {
@@ -124,7 +124,7 @@ export class HttpReplicaClient implements ReplicaClient {
     await this.req(
       'PUT',
       `/v1/snapshots/${meta.seq}`,
-      Readable.toWeb(createReadStream(file)) as unknown as BodyInit,
+      Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],
       {
         'content-type': 'application/octet-stream',
         'content-length': String(size),

@@ -49,7 +49,10 @@ export function LayerTree(p: LayerTreeProps) {
   const total = p.counts.reduce((s, c) => s + c.count, 0);
   const toggle = (codes: string[], on: boolean) => {
     const next = new Set(p.visible);
-    for (const c of codes) on ? next.add(c) : next.delete(c);
+    for (const c of codes) {
+      if (on) next.add(c);
+      else next.delete(c);
+    }
     p.onVisible(next);
   };
   const fmt = (n: number) => n.toLocaleString();
@@ -111,7 +114,8 @@ export function LayerTree(p: LayerTreeProps) {
                   aria-expanded={isOpen}
                   onClick={() => {
                     const n = new Set(open);
-                    isOpen ? n.delete(major) : n.add(major);
+                    if (isOpen) n.delete(major);
+                    else n.add(major);
                     setOpen(n);
                   }}
                 >
