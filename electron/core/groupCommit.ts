@@ -47,7 +47,7 @@ export class GroupCommit {
     if (batch.length === 0) return;
     const { db, bus } = this.app;
     let results: ApiResult<unknown>[] = [];
-    let events: PushEvent[] = [];
+    let events: PushEvent[];
     try {
       events = bus.holding(() => {
         db.transaction(() => {

@@ -25,6 +25,31 @@ export function httpSender(s: SmsSettings, timeoutMs = 5000): SmsSender {
   };
 }
 
+/** A row of alerts joined with its case number. */
+interface AlertRow {
+  id: number;
+  at: number;
+  case_id: number;
+  case_no: string;
+  stage: string;
+  kind: AlertInfo['kind'];
+  message: string;
+}
+
+/** A row of sms_outbox. */
+interface SmsRow {
+  id: number;
+  created_at: number;
+  to_phone: string;
+  body: string;
+  case_id: number | null;
+  status: SmsMessage['status'];
+  attempts: number;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+/** Overdue alerts and the SMS outbox. */
 export class AlertService {
   constructor(private readonly db: Db) {}
 
@@ -82,7 +107,7 @@ export class AlertService {
           `SELECT a.id, a.at, a.case_id, c.case_no, a.stage, a.kind, a.message FROM alerts a JOIN cases c ON c.id = a.case_id
       WHERE a.acked_at IS NULL ORDER BY a.id DESC LIMIT ?`,
         )
-        .all(limit) as any[]
+        .all(limit) as AlertRow[]
     ).map((r) => ({ id: r.id, at: r.at, caseId: r.case_id, caseNo: r.case_no, stage: r.stage, kind: r.kind, message: r.message }));
   }
 
@@ -92,7 +117,7 @@ export class AlertService {
   }
 
   outbox(limit = 200): SmsMessage[] {
-    return (this.db.prepare('SELECT * FROM sms_outbox ORDER BY id DESC LIMIT ?').all(limit) as any[]).map((r) => ({
+    return (this.db.prepare('SELECT * FROM sms_outbox ORDER BY id DESC LIMIT ?').all(limit) as SmsRow[]).map((r) => ({
       id: r.id,
       createdAt: r.created_at,
       toPhone: r.to_phone,

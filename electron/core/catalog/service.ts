@@ -1,6 +1,22 @@
 // The editable class tables and the department tree (data, not code).
 import type { Db } from '../db/connection.ts';
-import type { ComponentClass, Department, EventClass } from '../../../shared/model.ts';
+import type { ComponentClass, Department, EventClass, GeometryKind, LimitUnit } from '../../../shared/model.ts';
+
+interface ClassRow {
+  code: string;
+  major: string;
+  name: string;
+  major_name: string;
+  default_dept: string | null;
+}
+interface ComponentClassRow extends ClassRow {
+  geometry: GeometryKind;
+  idx: number;
+}
+interface EventClassRow extends ClassRow {
+  limit_value: number;
+  limit_unit: LimitUnit;
+}
 
 /** Reads of the component/event class tables and departments; cached, they change rarely. */
 export class CatalogService {
@@ -24,7 +40,7 @@ export class CatalogService {
             `SELECT k.code, k.major, k.name, m.name AS major_name, k.default_dept, k.geometry, k.idx
           FROM component_classes k JOIN component_majors m ON m.code = k.major ORDER BY k.code`,
           )
-          .all() as any[]
+          .all() as ComponentClassRow[]
       ).map((r) => ({
         code: r.code,
         major: r.major,
@@ -52,7 +68,7 @@ export class CatalogService {
           `SELECT e.code, e.major, e.name, m.name AS major_name, e.default_dept, e.limit_value, e.limit_unit
         FROM event_classes e JOIN event_majors m ON m.code = e.major ORDER BY e.code`,
         )
-        .all() as any[]
+        .all() as EventClassRow[]
     ).map((r) => ({
       code: r.code,
       major: r.major,

@@ -4,7 +4,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import type { App } from '../app.ts';
 import type { HandlersOf } from '../handlers.ts';
 import { publishCommit } from './publish.ts';
-import { refuseOnProblems } from './service.ts';
+import { revertCommit } from './revert.ts';
 
 /** Handlers of the editing methods. */
 export function editingHandlers(app: App): HandlersOf<typeof editingContract> {
@@ -20,16 +20,14 @@ export function editingHandlers(app: App): HandlersOf<typeof editingContract> {
     'components.nextCode': (i) => ({ code: edits.nextCode(i.classCode) }),
     'components.validate': (i) => edits.validate(i.changes),
     'components.commit': (i, ctx) => publishCommit(app, edits.commit(i, ctx.actor)),
-    'components.history': (i) => edits.history(i.code),
-    'components.commits': (i) => edits.commits(i.limit ?? 100, i.before),
-    'components.commitDetail': (i) => edits.commitDetail(i.id),
-    'components.revert': (i, ctx) => {
-      const { plans, conflicts, problems, detail } = edits.revertPlans(i.id, { force: i.force, skip: i.skip });
-      refuseOnProblems(problems, conflicts);
-      const cells = detail.cells.length ? gridEditor.revertCells(detail) : null;
-      const message = i.message ?? `撤销提交 #${i.id}：${detail.commit.message}`;
-      return publishCommit(app, edits.write({ kind: 'revert', message, actor: ctx.actor, reverts: i.id }, plans, problems, cells?.codes ?? [], cells?.write));
+    'components.history': (i) => {
+      const c = edits.current(i.code);
+      if (!c) throw new ApiError('NOT_FOUND', `no component with code ${i.code}`, { field: 'code' });
+      return edits.log.versions(c.id, c);
     },
+    'components.commits': (i) => edits.log.commits(i.limit ?? 100, i.before),
+    'components.commitDetail': (i) => edits.log.detail(i.id),
+    'components.revert': (i, ctx) => publishCommit(app, revertCommit(edits, gridEditor, i, ctx.actor, app.now())),
     'grid.split': (i, ctx) => publishCommit(app, gridEditor.split(i.code, i.line, i.message, ctx.actor)),
     'grid.merge': (i, ctx) => publishCommit(app, gridEditor.merge(i.codes, i.message, ctx.actor)),
   };

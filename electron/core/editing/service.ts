@@ -9,15 +9,12 @@ import type { BBox } from '../../../shared/model.ts';
 import {
   changeKey,
   differingFields,
-  type CellRecord,
   type ClassAttribute,
-  type CommitDetail,
   type CommitInfo,
   type CommitResult,
   type ComponentChange,
   type ComponentFields,
   type ComponentRecord,
-  type ComponentVersion,
   type EditConflict,
   type EditProblem,
 } from '../../../shared/editing.ts';
@@ -26,6 +23,7 @@ import type { GridService } from '../grid/service.ts';
 import type { ComponentService } from '../components/service.ts';
 import { decodePhotos } from '../photos.ts';
 import { ComponentPhotos } from './photos.ts';
+import { CommitLog } from './log.ts';
 import { RECORD_COLUMNS, checkRecord, recordBox, recordValues, rowToRecord, type CheckEnv, type RecordRow } from './records.ts';
 
 /** A change resolved to the record it writes. */
@@ -49,22 +47,6 @@ export interface CommitHeader {
   reverts?: number | null;
 }
 
-const COMMIT_COLUMNS = `c.id, c.at, c.actor, c.message, c.kind, c.reverts, c.added, c.updated, c.retired, c.cells,
-  (SELECT r.id FROM edit_commits r WHERE r.reverts = c.id LIMIT 1) AS reverted_by`;
-const toCommit = (r: any): CommitInfo => ({
-  id: r.id,
-  at: r.at,
-  actor: r.actor,
-  message: r.message,
-  kind: r.kind,
-  reverts: r.reverts,
-  revertedBy: r.reverted_by,
-  added: r.added,
-  updated: r.updated,
-  retired: r.retired,
-  cells: r.cells,
-});
-
 /** Edit commits over one database. Every write method runs in a transaction (a savepoint inside the core's). */
 export class EditService {
   private attrCache: Map<string, ClassAttribute[]> | null = null;
@@ -74,6 +56,8 @@ export class EditService {
   readonly env: CheckEnv;
   /** Photos of components. */
   readonly photos: ComponentPhotos;
+  /** The commit log and version history. */
+  readonly log: CommitLog;
 
   constructor(
     private readonly db: Db,
@@ -94,19 +78,16 @@ export class EditService {
       rtreeIns: db.prepare('INSERT INTO components_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       version: db.prepare('INSERT INTO component_versions (component_id, version, commit_id, op, before, after) VALUES (?, ?, ?, ?, ?, ?)'),
       commit: db.prepare('INSERT INTO edit_commits (at, actor, message, kind, reverts, added, updated, retired, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      commitById: db.prepare(`SELECT ${COMMIT_COLUMNS} FROM edit_commits c WHERE c.id = ?`),
       photo: db.prepare('INSERT INTO component_photos (component_id, commit_id, mime, data) VALUES (?, ?, ?, ?)'),
-      versionOf: db.prepare('SELECT v.version, v.op, v.before, v.after, v.commit_id FROM component_versions v WHERE v.component_id = ? AND v.version = ?'),
-      lastCommitOf: db.prepare('SELECT commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC LIMIT 1'),
     };
     this.photos = new ComponentPhotos(db);
-    const self = this;
+    this.log = new CommitLog(db);
     this.env = {
       adminCode: opts.adminCode,
       bounds: opts.bounds,
       componentClass: (c) => catalog.componentClass(c),
-      hasDepartment: (c) => (self.deptCodes ??= new Set(catalog.departments().map((d) => d.code))).has(c),
-      classAttributes: (c) => self.classAttributeMap().get(c) ?? [],
+      hasDepartment: (c) => (this.deptCodes ??= new Set(catalog.departments().map((d) => d.code))).has(c),
+      classAttributes: (c) => this.classAttributeMap().get(c) ?? [],
       locate: (lon, lat) => grid.cellLocator().locate(lon, lat),
     };
   }
@@ -115,9 +96,14 @@ export class EditService {
   private classAttributeMap(): Map<string, ClassAttribute[]> {
     if (!this.attrCache) {
       this.attrCache = new Map();
-      const rows = this.db
-        .prepare('SELECT class_code, key, label, type, required, options FROM component_class_attributes ORDER BY class_code, ord')
-        .all() as any[];
+      const rows = this.db.prepare('SELECT class_code, key, label, type, required, options FROM component_class_attributes ORDER BY class_code, ord').all() as {
+        class_code: string;
+        key: string;
+        label: string;
+        type: ClassAttribute['type'];
+        required: number;
+        options: string | null;
+      }[];
       for (const r of rows) {
         const list = this.attrCache.get(r.class_code) ?? [];
         list.push({
@@ -126,7 +112,7 @@ export class EditService {
           label: r.label,
           type: r.type,
           required: !!r.required,
-          options: r.options ? JSON.parse(r.options) : null,
+          options: r.options ? (JSON.parse(r.options) as string[]) : null,
         });
         this.attrCache.set(r.class_code, list);
       }
@@ -266,7 +252,6 @@ export class EditService {
     if (c.op === 'update') applyPatch(yours, c);
     else if (c.op === 'retire') yours.retiredAt = new Date(this.opts.now()).toISOString();
     else yours.retiredAt = null;
-    const last = this.q.lastCommitOf.get(cur.id) as { commit_id: number } | undefined;
     return {
       index,
       code: c.code,
@@ -276,16 +261,16 @@ export class EditService {
       theirs: cur.rec,
       yours,
       fields: differingFields(cur.rec, yours),
-      theirCommit: last ? this.commitInfo(last.commit_id) : null,
+      theirCommit: this.log.lastCommitOf(cur.id),
     };
   }
 
   /** A component's record at one of its versions (version 1 of a census row is the before-image of version 2). */
   recordAt(id: number, version: number): ComponentRecord | null {
-    const v = this.q.versionOf.get(id, version) as { after: string } | undefined;
-    if (v) return JSON.parse(v.after);
-    const next = this.q.versionOf.get(id, version + 1) as { before: string | null } | undefined;
-    if (next?.before) return JSON.parse(next.before);
+    const v = this.log.version(id, version);
+    if (v) return JSON.parse(v.after) as ComponentRecord;
+    const next = this.log.version(id, version + 1);
+    if (next?.before) return JSON.parse(next.before) as ComponentRecord;
     const cur = this.currentById(id);
     return cur.version === version ? cur.rec : null;
   }
@@ -332,116 +317,13 @@ export class EditService {
       }
       this.components.applyChanges(changed);
       return {
-        commit: this.commitInfo(commitId)!,
+        commit: this.log.commit(commitId)!,
         codes: plans.map((p) => p.after.code),
         assigned,
         problems: problems.filter((p) => p.severity !== 'error'),
         cells: cellCodes,
       };
     })();
-  }
-
-  commitInfo(id: number): CommitInfo | null {
-    const r = this.q.commitById.get(id);
-    return r ? toCommit(r) : null;
-  }
-
-  /** The commit log, newest first. */
-  commits(limit: number, beforeId?: number): CommitInfo[] {
-    return (
-      this.db
-        .prepare(`SELECT ${COMMIT_COLUMNS} FROM edit_commits c WHERE c.id < ? ORDER BY c.id DESC LIMIT ?`)
-        .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as any[]
-    ).map(toCommit);
-  }
-
-  commitDetail(id: number): CommitDetail {
-    const commit = this.commitInfo(id);
-    if (!commit) throw new ApiError('NOT_FOUND', `no commit ${id}`, { field: 'id' });
-    const comps = this.db
-      .prepare('SELECT v.version, v.op, v.before, v.after FROM component_versions v WHERE v.commit_id = ? ORDER BY v.component_id')
-      .all(id) as any[];
-    const cells = this.db.prepare('SELECT v.version, v.op, v.before, v.after FROM grid_versions v WHERE v.commit_id = ? ORDER BY v.cell_id').all(id) as any[];
-    return {
-      commit,
-      components: comps.map((r) => {
-        const after = JSON.parse(r.after) as ComponentRecord;
-        return { code: after.code, version: r.version, op: r.op, before: r.before ? JSON.parse(r.before) : null, after };
-      }),
-      cells: cells.map((r) => {
-        const after = JSON.parse(r.after) as CellRecord;
-        return { code: after.code, version: r.version, op: r.op, before: r.before ? JSON.parse(r.before) : null, after };
-      }),
-    };
-  }
-
-  /** Every version of a component, newest first; the census (version 1 without a commit) last. */
-  history(code: string): ComponentVersion[] {
-    const cur = this.current(code);
-    if (!cur) throw new ApiError('NOT_FOUND', `no component with code ${code}`, { field: 'code' });
-    const rows = this.db
-      .prepare('SELECT version, op, before, after, commit_id FROM component_versions WHERE component_id = ? ORDER BY version DESC')
-      .all(cur.id) as any[];
-    const out: ComponentVersion[] = rows.map((r) => ({
-      version: r.version,
-      op: r.op,
-      commit: this.commitInfo(r.commit_id),
-      before: r.before ? JSON.parse(r.before) : null,
-      after: JSON.parse(r.after),
-    }));
-    const oldest = rows[rows.length - 1];
-    if (!oldest) out.push({ version: cur.version, op: 'census', commit: null, before: null, after: cur.rec });
-    else if (oldest.version > 1 && oldest.before)
-      out.push({ version: oldest.version - 1, op: 'census', commit: null, before: null, after: JSON.parse(oldest.before) });
-    return out;
-  }
-
-  /** Reverts a whole commit as a new commit. Components changed again since are conflicts unless `force` lists
-   * them (reapply the revert over the newer change) or `skip` does (keep theirs). */
-  revertPlans(
-    id: number,
-    opts: { force?: string[]; skip?: string[] },
-  ): { plans: Plan[]; conflicts: EditConflict[]; problems: EditProblem[]; detail: CommitDetail } {
-    const detail = this.commitDetail(id);
-    if (detail.commit.revertedBy) throw new ApiError('CONFLICT', `commit ${id} was already reverted by commit ${detail.commit.revertedBy}`);
-    const plans: Plan[] = [];
-    const conflicts: EditConflict[] = [];
-    const problems: EditProblem[] = [];
-    const force = new Set(opts.force ?? []);
-    const skip = new Set(opts.skip ?? []);
-    detail.components.forEach((v, index) => {
-      if (skip.has(v.after.code)) return;
-      const cur = this.current(v.after.code)!;
-      const target: ComponentRecord = v.before
-        ? structuredClone(v.before)
-        : { ...structuredClone(v.after), retiredAt: new Date(this.opts.now()).toISOString() };
-      if (cur.version !== v.version && !force.has(v.after.code)) {
-        conflicts.push({
-          index,
-          code: v.after.code,
-          baseVersion: v.version,
-          theirsVersion: cur.version,
-          base: v.after,
-          theirs: cur.rec,
-          yours: target,
-          fields: differingFields(cur.rec, target),
-          theirCommit: this.commitInfo((this.q.lastCommitOf.get(cur.id) as { commit_id: number }).commit_id),
-        });
-        return;
-      }
-      const op: Plan['op'] = !v.before
-        ? 'retire'
-        : cur.rec.retiredAt && !target.retiredAt
-          ? 'restore'
-          : !cur.rec.retiredAt && target.retiredAt
-            ? 'retire'
-            : 'update';
-      // A grid commit's components go back to cells the same revert restores: the grid as it is now would
-      // "fix" them into the wrong cells, so only component commits are checked against it.
-      if (!target.retiredAt && !detail.cells.length) checkRecord(target, this.env, { index, ref: target.code }, problems, { givenGrid: target.gridCode });
-      plans.push({ index, ref: target.code, op, id: cur.id, version: cur.version + 1, before: cur.rec, after: target, photos: [] });
-    });
-    return { plans, conflicts, problems, detail };
   }
 
   /** Component records that differ from today's as of time `t`: id → the record then (null = did not exist). */
@@ -524,5 +406,8 @@ function applyPatch(
   if (c.lat !== undefined) rec.lat = c.lat;
   if (c.geometry !== undefined) rec.geometry = c.geometry;
   if (c.gridCode !== undefined) rec.gridCode = c.gridCode;
-  for (const [k, v] of Object.entries(c.fields ?? {})) (rec as any)[k] = k === 'attrs' && v ? { ...(v as object) } : v;
+  // Fields are replaced whole; attributes are copied so the patch and the record never share an object.
+  const fields: Partial<ComponentFields> = { ...c.fields };
+  if (fields.attrs) fields.attrs = { ...fields.attrs };
+  Object.assign(rec, fields);
 }

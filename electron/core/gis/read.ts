@@ -75,21 +75,33 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: string 
   }
 }
 
+/** What of a GeoJSON document the reader looks at (anything may be missing or of the wrong type). */
+interface GeoJsonDoc {
+  type?: unknown;
+  features?: unknown;
+  crs?: { properties?: { name?: unknown } };
+}
+interface GeoJsonFeature {
+  type?: unknown;
+  properties?: unknown;
+  geometry?: Geometry | null;
+}
+
 function readGeoJson(bytes: Buffer, name: string): SourceLayer {
-  let doc: any;
+  let doc: GeoJsonDoc | null;
   try {
-    doc = JSON.parse(decodeText(bytes).text);
+    doc = JSON.parse(decodeText(bytes).text) as GeoJsonDoc | null;
   } catch (e) {
     throw new FileError(`${name} is not valid JSON (truncated or damaged?): ${(e as Error).message}`);
   }
-  const list: any[] = doc?.type === 'FeatureCollection' ? doc.features : doc?.type === 'Feature' ? [doc] : null;
+  const list = doc?.type === 'FeatureCollection' ? doc.features : doc?.type === 'Feature' ? [doc] : null;
   if (!Array.isArray(list)) throw new FileError(`${name} is not a GeoJSON FeatureCollection or Feature`);
-  const crsName = doc.crs?.properties?.name;
+  const crsName = doc?.crs?.properties?.name;
   const crs = typeof crsName === 'string' ? crsFromName(crsName) : 'EPSG:4326';
   const columns = new Set<string>();
-  const features = list.map((f, i) => {
+  const features = (list as (GeoJsonFeature | null)[]).map((f, i) => {
     if (f?.type !== 'Feature') throw new FileError(`${name}: item ${i + 1} of features is not a Feature`);
-    const props = f.properties && typeof f.properties === 'object' ? f.properties : {};
+    const props = (f.properties && typeof f.properties === 'object' ? f.properties : {}) as Record<string, unknown>;
     for (const k of Object.keys(props)) columns.add(k);
     return { props, geometry: f.geometry ?? null };
   });

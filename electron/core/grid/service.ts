@@ -16,6 +16,17 @@ interface CellRow {
   max_lat: number;
 }
 
+/** A street or community row with its bounding box and live cell count. */
+interface PlaceRow {
+  code: string;
+  name: string;
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+  cells: number;
+}
+
 /** Grid reads and point → cell location over one database. */
 export class GridService {
   private locator: CellLocator | null = null;
@@ -57,11 +68,16 @@ export class GridService {
   }
 
   streets(): Street[] {
-    return (this.q.streets.all() as any[]).map((r) => ({ code: r.code, name: r.name, bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat], cellCount: r.cells }));
+    return (this.q.streets.all() as PlaceRow[]).map((r) => ({
+      code: r.code,
+      name: r.name,
+      bbox: [r.min_lon, r.min_lat, r.max_lon, r.max_lat],
+      cellCount: r.cells,
+    }));
   }
 
   communities(): Community[] {
-    return (this.q.communities.all() as any[]).map((r) => ({
+    return (this.q.communities.all() as (PlaceRow & { street_code: string })[]).map((r) => ({
       code: r.code,
       streetCode: r.street_code,
       name: r.name,
@@ -103,7 +119,7 @@ export class GridService {
   }
 
   cell(code: string): GridCell {
-    const r = this.q.cell.get(code) as any;
+    const r = this.q.cell.get(code) as (CellRow & { community_name: string; street_code: string; street_name: string; components: number }) | undefined;
     if (!r) throw new ApiError('NOT_FOUND', `no unit grid cell with code ${code}`, { field: 'code' });
     return {
       code: r.code,

@@ -106,19 +106,21 @@ export class ChangeLog {
     const hasLog = !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'changelog'").get();
     this.lastTx = hasLog ? ((db.prepare('SELECT max(tx) AS t FROM changelog').get() as { t: number | null }).t ?? 0) : 0;
     const begin = db.transaction.bind(db);
-    const self = this;
     // Every outermost transaction opens a new log transaction; nested ones (savepoints) belong to it.
-    db.transaction = function transaction<F extends (...args: any[]) => any>(fn: F) {
+    const openTx = () => {
+      if (!db.inTransaction) {
+        this.txId = ++this.lastTx;
+        this.txAt = this.clock();
+      }
+    };
+    db.transaction = ((fn: (...args: unknown[]) => unknown) => {
       const t = begin(fn);
-      const wrapped = (...args: Parameters<F>): ReturnType<F> => {
-        if (!db.inTransaction) {
-          self.txId = ++self.lastTx;
-          self.txAt = self.clock();
-        }
-        return (t as unknown as (...a: unknown[]) => ReturnType<F>)(...args);
+      const wrapped = (...args: unknown[]) => {
+        openTx();
+        return t(...args);
       };
       return Object.assign(wrapped, { deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive, default: t.default });
-    } as Db['transaction'];
+    }) as Db['transaction'];
   }
 
   /** Brings the triggers in line with the replicated tables; run after migrations. Nothing is written when they

@@ -32,7 +32,7 @@ export async function startReplicaServer(
   const store = new ReplicaStore(opts.dir, { create: true, maxBytes: opts.maxBytes });
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
-  app.setErrorHandler((err: any, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     if (err instanceof ReplicaError) return reply.status(err.status).send({ error: err.message, seq: err.seq });
     const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
     return reply.status(status).send({ error: status === 500 ? `replica error: ${err.message}` : `bad request: ${err.message}` });

@@ -3,6 +3,31 @@ import type { Db } from '../db/connection.ts';
 import type { BBox, SearchHit } from '../../../shared/model.ts';
 import { metresToDegrees } from '../../../shared/geo.ts';
 
+/** A place's bounding box columns. */
+interface BoxRow {
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+}
+interface CellHit extends BoxRow {
+  code: string;
+  community: string;
+}
+interface ComponentHit {
+  code: string;
+  name: string;
+  lon: number;
+  lat: number;
+}
+interface StreetHit extends BoxRow {
+  code: string;
+  name: string;
+}
+interface CommunityHit extends StreetHit {
+  street: string;
+}
+
 /** Search over codes and place names. */
 export class SearchService {
   private readonly q;
@@ -22,14 +47,14 @@ export class SearchService {
   query(raw: string, limit = 10): SearchHit[] {
     const q = raw.trim().replace(/\s+/g, '');
     const hits: SearchHit[] = [];
-    const box = (r: any): BBox => [r.min_lon, r.min_lat, r.max_lon, r.max_lat];
+    const box = (r: BoxRow): BBox => [r.min_lon, r.min_lat, r.max_lon, r.max_lat];
     if (/^\d+$/.test(q)) {
       const range = { lo: q, hi: q + ':', limit };
       if (q.length <= 15) {
-        for (const r of this.q.cells.all(range) as any[]) hits.push({ kind: 'cell', code: r.code, label: `${r.code} · ${r.community}`, bbox: box(r) });
+        for (const r of this.q.cells.all(range) as CellHit[]) hits.push({ kind: 'cell', code: r.code, label: `${r.code} · ${r.community}`, bbox: box(r) });
       }
       if (q.length >= 7 && hits.length < limit) {
-        for (const r of this.q.components.all({ ...range, limit: limit - hits.length }) as any[]) {
+        for (const r of this.q.components.all({ ...range, limit: limit - hits.length }) as ComponentHit[]) {
           const { dLon, dLat } = metresToDegrees(25, r.lat);
           hits.push({ kind: 'component', code: r.code, label: `${r.code} · ${r.name}`, bbox: [r.lon - dLon, r.lat - dLat, r.lon + dLon, r.lat + dLat] });
         }
@@ -38,8 +63,8 @@ export class SearchService {
       hits.sort((a, b) => Number(b.code === q) - Number(a.code === q));
       return hits.slice(0, limit);
     }
-    for (const r of this.q.streets.all({ q, limit }) as any[]) hits.push({ kind: 'street', code: r.code, label: r.name, bbox: box(r) });
-    for (const r of this.q.communities.all({ q, limit }) as any[])
+    for (const r of this.q.streets.all({ q, limit }) as StreetHit[]) hits.push({ kind: 'street', code: r.code, label: r.name, bbox: box(r) });
+    for (const r of this.q.communities.all({ q, limit }) as CommunityHit[])
       hits.push({ kind: 'community', code: r.code, label: `${r.street} · ${r.name}`, bbox: box(r) });
     return hits.slice(0, limit);
   }

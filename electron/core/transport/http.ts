@@ -68,7 +68,7 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
 
   // Every error (malformed JSON, wrong content type, body too large, unknown route) answers in the contract's shape.
-  app.setErrorHandler((err: any, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     const code = status === 500 ? 'INTERNAL' : 'BAD_INPUT';
     reply.status(status).send(fail({ code, message: status === 500 ? 'internal error' : `bad request: ${err.message}` }));
