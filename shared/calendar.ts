@@ -1,5 +1,6 @@
-// Deadline arithmetic over a working calendar (domain §4.4). Pure: times are epoch milliseconds, the centre's clock
-// is China Standard Time (UTC+8, no daylight saving), so every civil date and hour is computed at a fixed offset.
+// Deadline arithmetic over a working calendar (time limits in 紧急小时, 工作时, 工作日 and 自然日). Pure: times are
+// epoch milliseconds, the centre's clock is China Standard Time (UTC+8, no daylight saving), so every civil date
+// and hour is computed at a fixed offset.
 //
 // A time limit is turned into "clock milliseconds" of its unit: continuous units (紧急小时, 自然日) count every
 // millisecond; working units (工作时, 工作日) count only milliseconds inside working hours on working days.

@@ -1,4 +1,5 @@
-// Code formats of domain.md §1.1 and §2.2. Pure functions: no I/O.
+// Code formats: the 15-digit unit grid code (GB/T 30428.1: district, street, community, serial) and the 16-digit
+// component code (CJ/T 214: district, major class, minor class, serial). Pure functions: no I/O.
 
 /** A parsed 15-digit unit grid code (万米单元网格标识码): 6 admin + 3 street + 3 community + 3 serial. */
 export interface GridCodeParts {
