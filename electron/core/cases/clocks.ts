@@ -1,21 +1,14 @@
 // Stage clocks (时限): the working calendar, each stage's time limit for a class, and the clock columns of a case.
 // The arithmetic is shared/workflow.ts and shared/calendar.ts; this module reads the tables they need.
 import type { Db } from '../db/connection.ts';
-import { clockBetween, makeCalendar, type LimitUnit, type WorkCalendar } from '../../../shared/calendar.ts';
+import { clockBetween, makeCalendar, type WorkCalendar } from '../../../shared/calendar.ts';
 import { stageClock, STAGE_OF, type CaseState, type Stage, type StageLimit } from '../../../shared/workflow.ts';
 import type { CaseClock, CaseKind } from '../../../shared/model.ts';
 import type { SettingsService } from '../settings/service.ts';
 import type { CaseRow } from './store.ts';
 
 /** The clock columns of the cases table. */
-export interface ClockColumns {
-  stage: Stage | null;
-  stage_started: number | null;
-  stage_limit_ms: number | null;
-  stage_unit: LimitUnit | null;
-  stage_due: number | null;
-  stage_due3x: number | null;
-}
+export type ClockColumns = Pick<CaseRow, 'stage' | 'stage_started' | 'stage_limit_ms' | 'stage_unit' | 'stage_due' | 'stage_due3x'>;
 
 /** The calendar and the limits, cached until invalidated (a settings or calendar change). */
 export class CaseClocks {

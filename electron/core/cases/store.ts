@@ -7,6 +7,7 @@ import { dayKey, dayOf, type LimitUnit } from '../../../shared/calendar.ts';
 import type { CaseState, Stage } from '../../../shared/workflow.ts';
 import type { CaseKind, User } from '../../../shared/model.ts';
 import type { DecodedPhoto } from '../photos.ts';
+import type { EventMap } from '../../../shared/contract/index.ts';
 
 /** A row of the cases table. */
 export interface CaseRow {
@@ -74,16 +75,8 @@ export interface DeptRow {
   street_code: string | null;
 }
 
-/** The change a write made, for push events. */
-export interface CaseChange {
-  id: number;
-  caseNo: string;
-  status: CaseState;
-  version: number;
-  action: string;
-  deptCode: string | null;
-  assigneeDept: string | null;
-}
+/** The change a write made, for push events (the cases.changed payload without its time). */
+export type CaseChange = Omit<EventMap['cases.changed'], 'at'>;
 
 /** Row access shared by the case modules. */
 export class CaseStore {
