@@ -1,3 +1,11 @@
+// The names of roles, states, stages, actions and time units are the domain's own (shared/); the UI uses them as they are.
+import { ROLE_NAMES } from '../../shared/roles.ts';
+import { ACTION_NAMES, STAGE_NAMES, STATE_NAMES } from '../../shared/workflow.ts';
+import { UNIT_NAMES } from '../../shared/calendar.ts';
+
+// Every state is a queue but 已作废 (voided), which has none.
+const { voided: _voided, ...QUEUE_STATES } = STATE_NAMES;
+
 /** Chinese UI strings (default language). */
 export const zhCN = {
   app: { title: '数字化城管监督指挥中心', short: 'CityOps' },
@@ -79,71 +87,11 @@ export const zhCN = {
     failed: '登录失败：{{msg}}',
     hint: '桌面版首次启动时会创建管理员账号（admin），密码显示在首次启动的提示框中，并保存在数据目录的 first-admin.txt。',
   },
-  role: {
-    operator: '受理员',
-    shift_leader: '值班长',
-    dispatcher: '派遣员',
-    supervisor: '监督员',
-    department: '部门用户',
-    leader: '领导',
-    gis_editor: 'GIS编辑',
-    dr_operator: '容灾操作员',
-    admin: '管理员',
-  },
+  role: ROLE_NAMES,
   tabs: { cases: '案件', layers: '图层' },
-  queues: {
-    pending_accept: '待受理',
-    pending_verify: '待核实',
-    pending_register: '待立案',
-    pending_dispatch: '待派遣',
-    handling: '处置中',
-    return_requested: '回退待审',
-    pending_check: '待核查',
-    pending_close: '待结案',
-    closed: '已结案',
-    overdue: '超时',
-    suspended: '挂账',
-    all: '全部',
-  },
-  state: {
-    pending_accept: '待受理',
-    pending_verify: '待核实',
-    pending_register: '待立案',
-    pending_dispatch: '待派遣',
-    handling: '处置中',
-    return_requested: '回退待审',
-    pending_check: '待核查',
-    pending_close: '待结案',
-    suspended: '挂账',
-    closed: '已结案',
-    voided: '已作废',
-  },
-  action: {
-    accept: '受理',
-    sendVerify: '派核实',
-    verify: '核实',
-    register: '立案',
-    void: '作废',
-    merge: '合并',
-    selfHandle: '自行处置',
-    dispatch: '派遣',
-    subDispatch: '下派',
-    subReport: '下级反馈',
-    handle: '处置反馈',
-    requestReturn: '申请回退',
-    approveReturn: '同意回退',
-    refuseReturn: '不同意回退',
-    requestExtension: '申请延期',
-    approveExtension: '批准延期',
-    refuseExtension: '驳回延期',
-    suspend: '挂账',
-    resume: '恢复',
-    urge: '督办',
-    check: '核查',
-    close: '结案',
-    rework: '返工',
-    intake: '登记',
-  },
+  queues: { ...QUEUE_STATES, overdue: '超时', all: '全部' },
+  state: STATE_NAMES,
+  action: { ...ACTION_NAMES, intake: '登记' },
   cases: {
     search: '搜索案件内容、地址、案件号',
     newCase: '新建案件 (N)',
@@ -243,7 +191,7 @@ export const zhCN = {
     attempts: '尝试',
     at: '时间',
   },
-  stage: { accept: '受理', verify: '核实', register: '立案', dispatch: '派遣', handle: '处置', check: '核查', close: '结案' },
+  stage: STAGE_NAMES,
   dr: {
     title: '异地容灾',
     open: '容灾',
@@ -286,7 +234,7 @@ export const zhCN = {
     saveReplication: '保存容灾配置',
     off: '关闭',
   },
-  units: { urgent_hour: '紧急小时', work_hour: '工作时', work_day: '工作日', natural_day: '自然日' },
+  units: UNIT_NAMES,
   edit: {
     tab: '编辑',
     start: '开始编辑',
