@@ -18,6 +18,16 @@ interface EventClassRow extends ClassRow {
   limit_unit: LimitUnit;
 }
 
+/** What component and event classes share: the 4-digit code of a major (大类) and minor (小类) class. */
+const classOf = (r: ClassRow) => ({
+  code: r.code,
+  major: r.major,
+  minor: r.code.slice(2),
+  name: r.name,
+  majorName: r.major_name,
+  defaultDept: r.default_dept,
+});
+
 /** Reads of the component/event class tables and departments; cached, they change rarely. */
 export class CatalogService {
   private classes: ComponentClass[] | null = null;
@@ -41,16 +51,7 @@ export class CatalogService {
           FROM component_classes k JOIN component_majors m ON m.code = k.major ORDER BY k.code`,
           )
           .all() as ComponentClassRow[]
-      ).map((r) => ({
-        code: r.code,
-        major: r.major,
-        minor: r.code.slice(2),
-        name: r.name,
-        majorName: r.major_name,
-        defaultDept: r.default_dept,
-        geometry: r.geometry,
-        idx: r.idx,
-      }));
+      ).map((r) => ({ ...classOf(r), geometry: r.geometry, idx: r.idx }));
       this.byCode = new Map(this.classes.map((c) => [c.code, c]));
     }
     return this.classes;
@@ -69,16 +70,7 @@ export class CatalogService {
         FROM event_classes e JOIN event_majors m ON m.code = e.major ORDER BY e.code`,
         )
         .all() as EventClassRow[]
-    ).map((r) => ({
-      code: r.code,
-      major: r.major,
-      minor: r.code.slice(2),
-      name: r.name,
-      majorName: r.major_name,
-      defaultDept: r.default_dept,
-      limitValue: r.limit_value,
-      limitUnit: r.limit_unit,
-    }));
+    ).map((r) => ({ ...classOf(r), limitValue: r.limit_value, limitUnit: r.limit_unit }));
   }
 
   /** Name of a department by code (cached), or null when unknown. */
