@@ -3,13 +3,15 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
-import { COMPONENT_STATES, DATA_SOURCES, type ComponentClass, type Department, type LonLat } from '../../../shared/model.ts';
-import type { ClassAttribute, ComponentFields, EditConflict, EditProblem } from '../../../shared/editing.ts';
+import type { ComponentClass, Department, LonLat } from '../../../shared/model.ts';
+import type { ClassAttribute, EditConflict, EditProblem } from '../../../shared/editing.ts';
 import type { MapController } from '../../map/controller.ts';
 import type { EditCallbacks, EditTool } from '../../map/editing.ts';
-import { Draft, type DraftItem } from './draft.ts';
+import type { Draft } from './draft.ts';
 import { ConflictDialog } from './ConflictDialog.tsx';
-import { readPhoto } from '../cases/format.ts';
+import { EditTools, TOOL_KEYS, TOOLS } from './EditTools.tsx';
+import { DraftList } from './DraftList.tsx';
+import { ItemForm } from './ItemForm.tsx';
 
 export interface EditPanelProps {
   draft: Draft;
@@ -20,10 +22,6 @@ export interface EditPanelProps {
   register(cb: EditCallbacks | null): void;
   onToast(msg: string): void;
 }
-
-const TOOLS: EditTool[] = ['select', 'point', 'line', 'polygon', 'split', 'merge'];
-/** Keyboard shortcut of each tool (outside text fields). */
-const TOOL_KEYS: Record<EditTool, string> = { select: 'v', point: 'p', line: 'l', polygon: 'g', split: 's', merge: 'm' };
 
 /** The editing panel. */
 export function EditPanel(p: EditPanelProps) {
@@ -218,82 +216,32 @@ export function EditPanel(p: EditPanelProps) {
       <div className="detail-head">
         <h3>{t('edit.tab')}</h3>
       </div>
-      <div className="edit-tools" role="toolbar">
-        {TOOLS.map((k) => (
-          <button key={k} data-testid={`tool-${k}`} className={tool === k ? 'active' : ''} aria-pressed={tool === k} onClick={() => setTool(k)}>
-            {t(`edit.${k}`)}
-            <kbd>{TOOL_KEYS[k].toUpperCase()}</kbd>
-          </button>
-        ))}
-      </div>
-      {(tool === 'point' || tool === 'line' || tool === 'polygon') && (
-        <label className="field">
-          {t('edit.classToAdd')}
-          <select data-testid="add-class" value={addClass} onChange={(e) => setAddClass(e.target.value)}>
-            {p.classes
-              .filter((c) => (tool === 'point' ? c.geometry === 'point' : c.geometry === tool))
-              .map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.code} {c.name}
-                </option>
-              ))}
-          </select>
-        </label>
-      )}
-      {tool === 'merge' && (
-        <div className="field">
-          {t('edit.picked')}
-          <span className="mono" data-testid="picked-cells">
-            {cells.join(', ')}
-          </span>
-          <button data-testid="merge-cells" disabled={cells.length < 2} onClick={() => void merge()}>
-            {t('edit.mergeCells')}
-          </button>
-        </div>
-      )}
-      {snap && (
-        <p className="muted small" data-testid="snap-info">
-          {t('edit.snap', snap)}
-        </p>
-      )}
-      <div className="edit-draft-head">
-        <strong>{t('edit.draft')}</strong>
-        <button data-testid="undo" disabled={!draft.canUndo} onClick={() => draft.undo()} title="Ctrl+Z">
-          {t('edit.undo')}
-        </button>
-        <button data-testid="redo" disabled={!draft.canRedo} onClick={() => draft.redo()} title="Ctrl+Y">
-          {t('edit.redo')}
-        </button>
-        <button
-          disabled={!items.length}
-          onClick={() => {
-            draft.clear();
-            setActive(null);
-            setProblems(null);
-          }}
-        >
-          {t('edit.discard')}
-        </button>
-      </div>
-      {items.length === 0 ? (
-        <p className="muted small">{t('edit.empty')}</p>
-      ) : (
-        <ul className="draft-list" data-testid="draft-list">
-          {items.map((i) => (
-            <li
-              key={i.key}
-              className={`${i.key === active ? 'active' : ''} ${Draft.isChange(i) ? '' : 'muted'}`}
-              onClick={() => {
-                setActive(i.key);
-                ctl?.edit?.select([i.key]);
-              }}
-            >
-              <span className={`op op-${i.op}`}>{t(`edit.ops.${i.op}`)}</span> <span className="mono">{i.key}</span> {klass.get(i.classCode)?.name}
-            </li>
-          ))}
-        </ul>
-      )}
-      {selected.filter((k) => draft.get(k)).length > 1 && <p className="small">{t('edit.selected', { n: selected.filter((k) => draft.get(k)).length })}</p>}
+      <EditTools
+        tool={tool}
+        onTool={setTool}
+        classes={p.classes}
+        addClass={addClass}
+        onAddClass={setAddClass}
+        cells={cells}
+        onMerge={() => void merge()}
+        snap={snap}
+      />
+      <DraftList
+        draft={draft}
+        items={items}
+        active={active}
+        selected={selected}
+        klass={klass}
+        onPick={(key) => {
+          setActive(key);
+          ctl?.edit?.select([key]);
+        }}
+        onDiscard={() => {
+          draft.clear();
+          setActive(null);
+          setProblems(null);
+        }}
+      />
       {item && (
         <ItemForm
           key={item.key}
@@ -344,146 +292,6 @@ export function EditPanel(p: EditPanelProps) {
           }}
         />
       )}
-    </div>
-  );
-}
-
-/** The attribute form of one draft item, generated from its class and the class attribute table. */
-function ItemForm({
-  item,
-  cls,
-  attrs,
-  departments,
-  draft,
-}: {
-  item: DraftItem;
-  cls: ComponentClass | undefined;
-  attrs: ClassAttribute[];
-  departments: Department[];
-  draft: Draft;
-}) {
-  const { t } = useTranslation();
-  const value = <K extends keyof ComponentFields>(k: K): ComponentFields[K] | undefined =>
-    (k in item.fields ? item.fields[k] : item.base?.[k]) as ComponentFields[K] | undefined;
-  const set = (patch: Partial<ComponentFields>) => draft.setFields(item.key, patch);
-  const attrValues = value('attrs') ?? {};
-  const dept = (k: 'dept1' | 'dept2' | 'dept3', label: string, required = false) => (
-    <label className="field">
-      <span>
-        {label}
-        {required && <em> *</em>}
-      </span>
-      <select data-testid={`f-${k}`} value={value(k) ?? ''} onChange={(e) => set({ [k]: e.target.value || null })}>
-        <option value="">{required ? `（${cls?.defaultDept ?? ''}）` : '—'}</option>
-        {departments.map((d) => (
-          <option key={d.code} value={d.code}>
-            {'　'.repeat(d.level - 2)}
-            {d.name} ({d.code})
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-  if (item.op === 'retire') {
-    return (
-      <div className="item-form">
-        <p>
-          {t('edit.ops.retire')} <span className="mono">{item.key}</span>
-        </p>
-        <button onClick={() => draft.remove([item.key])}>{t('edit.remove')}</button>
-      </div>
-    );
-  }
-  return (
-    <div className="item-form" data-testid="item-form">
-      <p className="small">
-        <span className="mono">{item.key}</span> · {cls?.code} {cls?.name}
-        {item.baseVersion ? ` · ${t('edit.version', { v: item.baseVersion })}` : ''}
-      </p>
-      {dept('dept1', t('panel.dept1'), true)}
-      {dept('dept2', t('panel.dept2'))}
-      {dept('dept3', t('panel.dept3'))}
-      <label className="field">
-        {t('panel.state')}
-        <select data-testid="f-state" value={value('state') ?? '完好'} onChange={(e) => set({ state: e.target.value as ComponentFields['state'] })}>
-          {COMPONENT_STATES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        {t('panel.orDate')}
-        <input type="date" value={value('orDate') ?? ''} onChange={(e) => set({ orDate: e.target.value })} />
-      </label>
-      <label className="field">
-        {t('panel.chDate')}
-        <input type="date" value={value('chDate') ?? ''} onChange={(e) => set({ chDate: e.target.value || null })} />
-      </label>
-      <label className="field">
-        {t('panel.dataSource')}
-        <select value={value('dataSource') ?? '实测'} onChange={(e) => set({ dataSource: e.target.value })}>
-          {DATA_SOURCES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        {t('panel.note')}
-        <input data-testid="f-note" value={value('note') ?? ''} maxLength={500} onChange={(e) => set({ note: e.target.value || null })} />
-      </label>
-      {attrs.length > 0 && <strong className="small">{t('edit.attrs')}</strong>}
-      {attrs.map((a) => {
-        const v = attrValues[a.key];
-        const put = (x: string) => {
-          const next = { ...attrValues };
-          if (x === '') delete next[a.key];
-          else next[a.key] = a.type === 'number' && x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : x;
-          set({ attrs: Object.keys(next).length ? next : null });
-        };
-        return (
-          <label key={a.key} className="field">
-            <span>
-              {a.label}
-              {a.required && <em> *</em>}
-            </span>
-            {a.type === 'choice' ? (
-              <select data-testid={`a-${a.key}`} value={v === undefined ? '' : String(v)} onChange={(e) => put(e.target.value)}>
-                <option value="">—</option>
-                {a.options?.map((o) => (
-                  <option key={o}>{o}</option>
-                ))}
-              </select>
-            ) : (
-              <input
-                data-testid={`a-${a.key}`}
-                type={a.type === 'date' ? 'date' : a.type === 'number' ? 'number' : 'text'}
-                value={v === undefined ? '' : String(v)}
-                onChange={(e) => put(e.target.value)}
-              />
-            )}
-          </label>
-        );
-      })}
-      <label className="field">
-        {t('edit.photos')}
-        <input
-          type="file"
-          accept="image/jpeg,image/png,image/webp"
-          multiple
-          onChange={async (e) => {
-            const files = [...(e.target.files ?? [])].slice(0, 4);
-            draft.setPhotos(item.key, await Promise.all(files.map(readPhoto)));
-          }}
-        />
-      </label>
-      <div className="row">
-        {item.op !== 'add' && (
-          <button data-testid="retire" onClick={() => draft.retire(item.key)}>
-            {t('edit.retire')}
-          </button>
-        )}
-        <button onClick={() => draft.remove([item.key])}>{t('edit.remove')}</button>
-      </div>
     </div>
   );
 }
