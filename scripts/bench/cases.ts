@@ -12,8 +12,10 @@ import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { generateCases } from '../../electron/core/cases/generate.ts';
 import { seedDatabase } from '../../electron/core/seed/seed.ts';
-import { addUsers, passwordOf, startServe, type TestUser } from '../../test/helpers.ts';
+import { addUsers, client, coreClient, passwordOf, startServe, type TestUser } from '../../test/helpers.ts';
 import { FULL_DB } from '../../test/paths.ts';
+import type { InputOf, MethodName, PushEvent } from '../../shared/contract/index.ts';
+import type { ApiResult } from '../../shared/errors.ts';
 import { median, ms, percentile } from './stats.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, count: { type: 'string' }, clients: { type: 'string' }, seconds: { type: 'string' } } });
@@ -47,25 +49,29 @@ for (const u of benchUsers)
     if (!/already exists/.test(String(e))) throw e;
   }); // reruns on the same database
 
-// 2. Queue and search latency in the core (the work behind every transport).
+// 2. Queue and search latency in the core (the work behind every transport). Every call goes through the typed test
+// client: `ok` stops the benchmark at the first refusal, so a refusal is never timed or counted.
 {
   const core = new Core({ dbPath: db });
   const total = core.info().cases;
   report('cases in the database', total.toLocaleString());
-  const login = (n: string) => core.app.auth.login(n, passwordOf(n)).token;
-  const ctxOf = (n: string) => ({ actor: n, via: 'cli' as const, token: login(n) });
-  const time = (n: string, method: string, input: unknown, runs = 200) => {
-    const ctx = ctxOf(n);
+  /** The typed client as a user, logged in. */
+  const as = async (n: string) => {
+    const { token } = await coreClient(core, { actor: n, via: 'cli' }).ok('auth.login', { name: n, password: passwordOf(n) });
+    return coreClient(core, { actor: n, via: 'cli', token });
+  };
+  /** Times `runs` calls of a method as a user; `input` gives the i-th call's input. */
+  const time = async <M extends MethodName>(n: string, method: M, input: (i: number) => InputOf<M>, runs = 200) => {
+    const api = await as(n);
     const t: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const r = core.invokeSync(method, typeof input === 'function' ? (input as (i: number) => unknown)(i) : input, ctx);
+      await api.ok(method, input(i));
       t.push(performance.now() - t0);
-      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     }
     return t;
   };
-  const queues: [string, string, unknown][] = [
+  const queues: [string, string, InputOf<'cases.list'>][] = [
     ['dispatcher: 待派遣 queue, first page of 50', 'bench-disp', { queue: 'pending_dispatch' }],
     ['dispatcher: 处置中 queue', 'bench-disp', { queue: 'handling' }],
     ['any role: 超时 queue', 'bench-lead', { queue: 'overdue' }],
@@ -77,46 +83,36 @@ for (const u of benchUsers)
   ];
   const all: number[] = [];
   for (const [label, who, input] of queues) {
-    time(who, 'cases.list', input, 5); // warm
-    const t = time(who, 'cases.list', input);
+    await time(who, 'cases.list', () => input, 5); // warm
+    const t = await time(who, 'cases.list', () => input);
     all.push(...t);
     report(`cases.list ${label}: p50 / p95`, `${ms(median(t))} / ${ms(percentile(t, 95))}`);
   }
   report('cases.list, all queue queries above: p95', ms(percentile(all, 95)));
-  const counts = time('bench-lead', 'cases.counts', {});
+  const counts = await time('bench-lead', 'cases.counts', () => ({}));
   report('cases.counts (every queue of a shift leader): p50 / p95', `${ms(median(counts))} / ${ms(percentile(counts, 95))}`);
-  const deptCounts = time('bench-dept', 'cases.counts', {});
+  const deptCounts = await time('bench-dept', 'cases.counts', () => ({}));
   report('cases.counts (department user): p50 / p95', `${ms(median(deptCounts))} / ${ms(percentile(deptCounts, 95))}`);
   const words = ['暴露垃圾', '城中街道', '影响行人通行', '群众反映强烈', '小区门口', '非法小广告', '机动车乱停放', '河边步道', '存在安全隐患', '积存垃圾渣土'];
-  const fts = time('bench-op', 'cases.list', (i: number) => ({ q: words[i % words.length] }), 400);
+  const fts = await time('bench-op', 'cases.list', (i) => ({ q: words[i % words.length] }), 400);
   report('full-text search (trigram FTS5), 3–6 character queries, newest 50: p50 / p95', `${ms(median(fts))} / ${ms(percentile(fts, 95))}`);
-  const ftsFiltered = time('bench-op', 'cases.list', (i: number) => ({ q: words[i % words.length], queue: 'closed', streetCode: '005' }), 200);
+  const ftsFiltered = await time('bench-op', 'cases.list', (i) => ({ q: words[i % words.length], queue: 'closed', streetCode: '005' }), 200);
   report('full-text search + queue + street filter: p50 / p95', `${ms(median(ftsFiltered))} / ${ms(percentile(ftsFiltered, 95))}`);
-  const short = time('bench-op', 'cases.list', (i: number) => ({ q: ['井盖', '垃圾', '广告', '路灯'][i % 4] }), 100);
+  const short = await time('bench-op', 'cases.list', (i) => ({ q: ['井盖', '垃圾', '广告', '路灯'][i % 4] }), 100);
   report('search, 2-character queries (below trigram size: newest-first scan): p50 / p95', `${ms(median(short))} / ${ms(percentile(short, 95))}`);
-  const rare = time('bench-op', 'cases.list', (i: number) => ({ q: ['消防栓', '不存在的词语'][i % 2] }), 50);
+  const rare = await time('bench-op', 'cases.list', (i) => ({ q: ['消防栓', '不存在的词语'][i % 2] }), 50);
   report('full-text search, rare or absent words: p50 / p95', `${ms(median(rare))} / ${ms(percentile(rare, 95))}`);
   // The same four steps with the core alone (in process, no HTTP): what the HTTP figure below is measured against.
   {
-    const ctx = { actor: 'bench', via: 'cli' as const, user: SYSTEM_USER };
+    const api = coreClient(core, { actor: 'bench', via: 'cli', user: SYSTEM_USER });
     let done = 0;
     const end = performance.now() + Number(values.seconds ?? 10) * 1000;
     await Promise.all(
       Array.from({ length: 64 }, async (_, k) => {
         for (let i = 0; performance.now() < end; i++) {
-          const c = await core.invoke(
-            'cases.intake',
-            { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `核心压测 ${k}-${i}` },
-            ctx,
-          );
-          if (!c.ok) throw new Error(c.error.message);
-          let v = (c.result as { version: number }).version;
-          const id = (c.result as { id: number }).id;
-          for (const action of ['accept', 'register', 'dispatch']) {
-            const r = await core.invoke('cases.act', { id, version: v, action }, ctx);
-            if (!r.ok) throw new Error(r.error.message);
-            v = (r.result as { version: number }).version;
-          }
+          const c = await api.ok('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `核心压测 ${k}-${i}` });
+          let v = c.version;
+          for (const action of ['accept', 'register', 'dispatch'] as const) v = (await api.ok('cases.act', { id: c.id, version: v, action })).version;
           done++;
         }
       }),
@@ -138,43 +134,46 @@ for (const u of benchUsers)
   // client about half of what fetch does per request, so more of the machine measures the server.
   const target = new URL(server.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const call = (token: string | null, method: string, input: unknown): Promise<{ ok: boolean; result?: any; error?: { message: string } }> => {
-    const body = JSON.stringify(input);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: `/api/${method}`,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
-  const post = async (token: string, method: string, input: unknown) => {
-    const body = await call(token, method, input);
-    if (!body.ok) throw new Error(`${method}: ${body.error!.message}`);
-    return body.result;
-  };
-  const login = async (n: string) => (await call(null, 'auth.login', { name: n, password: passwordOf(n) })).result.token as string;
-  const [op, lead, disp, admin] = await Promise.all(['bench-op', 'bench-lead', 'bench-disp', 'bench-admin'].map(login));
+  /** The typed client over node:http as a user (null: no session). */
+  const as = (token: string | null) =>
+    client(
+      (method, input) =>
+        new Promise<ApiResult<unknown>>((resolve, reject) => {
+          const body = JSON.stringify(input);
+          const req = http.request(
+            {
+              host: target.hostname,
+              port: target.port,
+              path: `/api/${method}`,
+              method: 'POST',
+              agent,
+              headers: {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+                ...(token ? { authorization: `Bearer ${token}` } : {}),
+              },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ApiResult<unknown>));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        }),
+    );
+  const login = async (n: string) => (await as(null).ok('auth.login', { name: n, password: passwordOf(n) })).token;
+  const [opToken, leadToken, dispToken, adminToken] = await Promise.all(['bench-op', 'bench-lead', 'bench-disp', 'bench-admin'].map(login));
+  const [op, lead, disp] = [as(opToken), as(leadToken), as(dispToken)];
 
   // A second client listens for pushes: latency = push received − request sent.
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?token=${admin}`);
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws?token=${adminToken}`);
   await new Promise((r) => ws.once('open', r));
   const sentAt = new Map<string, number>();
   const pushLatency: number[] = [];
   ws.on('message', (d) => {
-    const ev = JSON.parse(String(d));
+    const ev = JSON.parse(String(d)) as PushEvent;
     if (ev.type !== 'cases.changed') return;
     const t = sentAt.get(`${ev.payload.id}:${ev.payload.action}`);
     if (t !== undefined) pushLatency.push(performance.now() - t);
@@ -193,28 +192,25 @@ for (const u of benchUsers)
       const lon = b[0] + (((k * 7919 + i * 104729) % 10007) / 10007) * (b[2] - b[0]);
       const lat = b[1] + (((k * 6271 + i * 15485863) % 10009) / 10009) * (b[3] - b[1]);
       i++;
-      let c;
-      try {
-        c = await post(op, 'cases.intake', {
-          channel: 'hotline',
-          classCode: '0102',
-          lon,
-          lat,
-          description: `压测案件 ${k}-${i} 暴露垃圾`,
-          reporterPhone: '13900000000',
-        });
-      } catch (e) {
-        if (/outside/.test(String(e))) continue; // a point in the river gap between cells
-        throw e;
-      }
+      const r = await op.call('cases.intake', {
+        channel: 'hotline',
+        classCode: '0102',
+        lon,
+        lat,
+        description: `压测案件 ${k}-${i} 暴露垃圾`,
+        reporterPhone: '13900000000',
+      });
+      if (!r.ok && r.error.code === 'OUTSIDE_CITY') continue; // a point in the river gap between cells
+      if (!r.ok) throw new Error(`cases.intake: ${JSON.stringify(r.error)}`);
+      const c = r.result;
       let v = c.version;
-      for (const [tok, action] of [
+      for (const [who, action] of [
         [op, 'accept'],
         [lead, 'register'],
         [disp, 'dispatch'],
       ] as const) {
         sentAt.set(`${c.id}:${action}`, performance.now());
-        v = (await post(tok, 'cases.act', { id: c.id, version: v, action })).version;
+        v = (await who.ok('cases.act', { id: c.id, version: v, action })).version;
       }
       perCase.push(performance.now() - t0);
       done++;

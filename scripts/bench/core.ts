@@ -11,13 +11,15 @@ import { seedDatabase } from '../../electron/core/seed/seed.ts';
 import { Core } from '../../electron/core/core.ts';
 import { CITY_BOUNDS } from '../../electron/core/seed/city.ts';
 import { metresToDegrees } from '../../shared/geo.ts';
-import { median, ms, must, percentile } from './stats.ts';
+import { median, ms, percentile } from './stats.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { decodePacked } from '../../shared/packed.ts';
-import type { Component } from '../../shared/model.ts';
+import type { BBox } from '../../shared/model.ts';
+import { coreClient, passwordOf } from '../../test/helpers.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, 'seed-runs': { type: 'string' } } });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-bench-'));
+// Every API call goes through the typed test client: `ok` stops the benchmark at the first refusal (never timed).
 const sys = { actor: 'bench', via: 'cli', user: SYSTEM_USER } as const;
 const rows: [string, string][] = [];
 const report = (k: string, v: string) => {
@@ -43,7 +45,7 @@ const opens: number[] = [];
 for (let i = 0; i < 5; i++) {
   const t = performance.now();
   const c = new Core({ dbPath: db! });
-  must(c.invokeSync('app.info', {}, sys), 'app.info');
+  await coreClient(c, sys).ok('app.info', {});
   opens.push(performance.now() - t);
   c.close();
 }
@@ -51,15 +53,14 @@ report('core open + app.info (median of 5)', ms(median(opens)));
 
 const core = new Core({ dbPath: db! });
 // The map's calls are made as a logged-in user, as the hall's workstations make them (session resolved per call).
+// The same account (and password) the other benchmarks add, so they can share a database.
 const BENCH_USER = 'bench-admin';
-const BENCH_PASSWORD = 'bench-admin-password';
+const BENCH_PASSWORD = passwordOf(BENCH_USER);
 if (!core.app.auth.users().some((u) => u.name === BENCH_USER)) {
-  must(await core.invoke('users.add', { name: BENCH_USER, role: 'admin', password: BENCH_PASSWORD }, sys), 'users.add');
+  await coreClient(core, sys).ok('users.add', { name: BENCH_USER, role: 'admin', password: BENCH_PASSWORD });
 }
-const session = must(await core.invoke('auth.login', { name: BENCH_USER, password: BENCH_PASSWORD }, { actor: 'bench', via: 'cli' }), 'auth.login') as {
-  token: string;
-};
-const ctx = { actor: BENCH_USER, via: 'cli', token: session.token } as const;
+const session = await coreClient(core, { actor: 'bench', via: 'cli' }).ok('auth.login', { name: BENCH_USER, password: BENCH_PASSWORD });
+const api = coreClient(core, { actor: BENCH_USER, via: 'cli', token: session.token });
 const rnd = (() => {
   let s = 12345;
   return () => (s = (s * 16807) % 2147483647) / 2147483647;
@@ -79,25 +80,26 @@ const idsOnly = core.app.db
   )
   .pluck();
 /** Times `lookUp` over 500 random boxes of `sizeM` metres; reports p50 / p95 and the average hit count. */
-function timeBoxes(label: string, sizeM: number, lookUp: (b: [number, number, number, number]) => number): void {
+async function timeBoxes(label: string, sizeM: number, lookUp: (b: BBox) => number | Promise<number>): Promise<void> {
   const times: number[] = [];
   let found = 0;
   for (let i = 0; i < 500; i++) {
     const [lon, lat] = randomPoint();
     const { dLon, dLat } = metresToDegrees(sizeM, lat);
     const t = performance.now();
-    found += lookUp([lon, lat, lon + dLon, lat + dLat]);
+    const hits = lookUp([lon, lat, lon + dLon, lat + dLat]);
+    found += hits instanceof Promise ? await hits : hits;
     times.push(performance.now() - t);
   }
   if (found === 0) throw new Error(`${label}: 500 boxes of ${sizeM} m found nothing; the benchmark would time empty answers`);
   report(`${label}, ${sizeM} m box (avg ${Math.round(found / 500)} hits) p50 / p95`, `${ms(percentile(times, 50))} / ${ms(percentile(times, 95))}`);
 }
 for (const sizeM of [250, 1000]) {
-  timeBoxes('R*Tree look-up, ids only', sizeM, ([w, s, e, n]) => idsOnly.all(w, e, s, n, w, e, s, n).length);
+  await timeBoxes('R*Tree look-up, ids only', sizeM, ([w, s, e, n]) => idsOnly.all(w, e, s, n, w, e, s, n).length);
 }
 for (const sizeM of [250, 1000]) {
-  timeBoxes('components.inExtent, full attributes', sizeM, (bbox) => {
-    const hits = must(core.invokeSync('components.inExtent', { bbox, limit: 10_000 }, ctx), 'components.inExtent') as Component[];
+  await timeBoxes('components.inExtent, full attributes', sizeM, async (bbox) => {
+    const hits = await api.ok('components.inExtent', { bbox, limit: 10_000 });
     // Every hit must lie in the box: a figure is printed only for work that was done right.
     for (const c of hits)
       if (c.lon < bbox[0] || c.lon > bbox[2] || c.lat < bbox[1] || c.lat > bbox[3]) throw new Error(`components.inExtent returned ${c.code} outside the box`);
@@ -106,18 +108,18 @@ for (const sizeM of [250, 1000]) {
 }
 
 // 4. Packed map view at city zoom (whole district on ~1,000 px) and at street zoom.
-for (const [label, bbox, res] of [
+const views: [string, BBox, number][] = [
   ['whole city, 10 m/px', [CITY_BOUNDS.west, CITY_BOUNDS.south, CITY_BOUNDS.east, CITY_BOUNDS.north], 10],
   ['1.5 km view, 1 m/px', [119.91, 32.45, 119.926, 32.4635], 1],
-] as const) {
+];
+for (const [label, bbox, res] of views) {
   const times: number[] = [];
   let bytes = 0;
   let features = 0;
   for (let i = 0; i < 7; i++) {
     const t = performance.now();
-    const r = core.invokeSync('components.view', { bbox: [...bbox], resolution: res }, ctx);
+    const packed = await api.ok('components.view', { bbox, resolution: res });
     times.push(performance.now() - t);
-    const packed = must(r, 'components.view') as Uint8Array;
     bytes = packed.byteLength;
     features = decodePacked(packed).count;
   }

@@ -15,7 +15,8 @@ import { runImport } from '../../electron/core/gis/importer.ts';
 import { startHttpServer } from '../../electron/core/transport/http.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { decodePacked } from '../../shared/packed.ts';
-import { addUsers, passwordOf, startServe } from '../../test/helpers.ts';
+import { addUsers, coreClient, httpClient, passwordOf, startServe } from '../../test/helpers.ts';
+import type { PushEvent } from '../../shared/contract/index.ts';
 import { launchChromium, loginPage } from '../../test/e2e/browser.ts';
 import { median, ms, percentile } from './stats.ts';
 
@@ -33,6 +34,7 @@ const report = (k: string, v: string) => {
   console.log(`${k}: ${v}`);
 };
 const sys = { actor: 'bench', via: 'cli' as const, user: SYSTEM_USER };
+// Every API call goes through the typed test client: `ok` stops the benchmark at the first refusal (never timed).
 const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
 
 // 1. Export of the whole component layer to GeoPackage (and GDAL-independent re-read by our own reader below).
@@ -98,18 +100,14 @@ const commits: number[] = [];
 for (let i = 0; i < runs; i++) {
   const changes = moves(1000, i * 1000);
   const t = performance.now();
-  const r = await core.invoke('components.commit', { message: `bench ${i}`, changes }, sys);
+  await coreClient(core, sys).ok('components.commit', { message: `bench ${i}`, changes });
   commits.push(performance.now() - t);
-  if (!r.ok) throw new Error(JSON.stringify(r.error).slice(0, 300));
 }
 report(`commit of a 1,000-component edit, one transaction (median of ${runs})`, ms(median(commits)));
 {
   const changes = moves(1000, runs * 1000);
   const t = performance.now();
-  for (const c of changes) {
-    const r = await core.invoke('components.commit', { message: 'naive', changes: [c] }, sys);
-    if (!r.ok) throw new Error(JSON.stringify(r.error).slice(0, 300));
-  }
+  for (const c of changes) await coreClient(core, sys).ok('components.commit', { message: 'naive', changes: [c] });
   const naive = performance.now() - t;
   report('naive: the same 1,000 moves as 1,000 one-component commits', `${s(naive)} (${(naive / median(commits)).toFixed(0)}× slower)`);
 }
@@ -119,31 +117,14 @@ report(`commit of a 1,000-component edit, one transaction (median of ${runs})`, 
 const pushes = Number(values.pushes ?? 50);
 const http = await startHttpServer({ core, host: '127.0.0.1', port: 0 });
 const base = http.url;
-const login = async (name: string) =>
-  (
-    await (
-      await fetch(`${base}/api/auth.login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, password: passwordOf(name) }),
-      })
-    ).json()
-  ).result.token as string;
+const login = async (name: string) => (await httpClient(base).ok('auth.login', { name, password: passwordOf(name) })).token;
 const [gisToken, dispToken] = [await login('bench-gis'), await login('bench-disp')];
-const post = async (token: string, method: string, input: unknown) => {
-  const res = await fetch(`${base}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(input),
-  });
-  if (!res.ok) throw new Error(`benchmark call ${method} failed: HTTP ${res.status} ${await res.text()}`);
-  return res;
-};
+const [gis, disp] = [httpClient(base, () => gisToken), httpClient(base, () => dispToken)];
 const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${dispToken}`);
 await new Promise((r) => ws.once('open', r));
 let waiting: ((codes: string[]) => void) | null = null;
 ws.on('message', (m) => {
-  const ev = JSON.parse(String(m));
+  const ev = JSON.parse(String(m)) as PushEvent;
   if (ev.type === 'components.changed') waiting?.(ev.payload.codes);
 });
 const lat: number[] = [];
@@ -157,16 +138,13 @@ for (const c of targets) {
       if (!codes.includes(c.code)) return;
       waiting = null;
       // The other client reloads its view (as the map does on the event) and finds the component moved.
-      const bbox = [lon - 0.0002, rec.rec.lat - 0.0002, lon + 0.0002, rec.rec.lat + 0.0002];
-      const packed = decodePacked(new Uint8Array(await (await post(dispToken, 'components.view', { bbox, resolution: 0.1 })).arrayBuffer()));
+      const bbox: [number, number, number, number] = [lon - 0.0002, rec.rec.lat - 0.0002, lon + 0.0002, rec.rec.lat + 0.0002];
+      const packed = decodePacked(await disp.ok('components.view', { bbox, resolution: 0.1 }));
       if (![...packed.ids].includes(rec.id)) throw new Error("the moved component is not in the other client's view");
       resolve();
     };
   });
-  const r = await (
-    await post(gisToken, 'components.commit', { message: 'push bench', changes: [{ op: 'update', code: c.code, baseVersion: rec.version, lon }] })
-  ).json();
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  await gis.ok('components.commit', { message: 'push bench', changes: [{ op: 'update', code: c.code, baseVersion: rec.version, lon }] });
   await seen;
   lat.push(performance.now() - t);
 }

@@ -10,9 +10,3 @@ export function percentile(xs: number[], p: number): number {
 }
 /** Milliseconds with one decimal. */
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-/** A core call's result, or an error naming the call: a benchmark stops at the first refusal and never times one. */
-export function must<T>(r: { ok: true; result: T } | { ok: false; error: { code: string; message: string } }, what: string): T {
-  if (!r.ok) throw new Error(`benchmark call ${what} failed: ${r.error.code}: ${r.error.message}`);
-  return r.result;
-}

@@ -8,46 +8,46 @@ import { CALL_CHANNEL, EVENT_CHANNEL, registerIpcTransport, type IpcEventLike, t
 import { WorkerCore } from '../../electron/core/host/workerCore.ts';
 import { contract, type PushEvent } from '../../shared/contract/index.ts';
 import type { ApiResult } from '../../shared/errors.ts';
+import type { Settings } from '../../shared/model.ts';
 import { decodePacked } from '../../shared/packed.ts';
-import { addUsers, fingerprint, passwordOf, smallDbCopy } from '../helpers.ts';
+import { addUsers, client, fingerprint, passwordOf, smallDbCopy, type Send, type TestClient } from '../helpers.ts';
 
+/** One transport under test: the typed client over its send function, and the events it pushed. */
 interface Client {
-  call(method: string, input: unknown): Promise<any>; // loose on purpose: tests inspect both shapes
+  api: TestClient;
   events: PushEvent[];
   stop(): Promise<void>;
 }
 
-/** Logs in as the suite's administrator through any call function. */
-async function login(call: (m: string, i: unknown) => Promise<any>): Promise<string> {
-  const r = await call('auth.login', { name: 'boss', password: passwordOf('boss') });
-  if (!r.ok) throw new Error(`login failed: ${JSON.stringify(r)}`);
-  return r.result.token;
+/** Logs in as the suite's administrator through a transport's send function. */
+async function login(send: Send): Promise<string> {
+  return (await client(send).ok('auth.login', { name: 'boss', password: passwordOf('boss') })).token;
 }
 
-async function httpClient(file: string): Promise<Client & { server: HttpServer; token: string }> {
+async function httpTransport(file: string): Promise<Client & { server: HttpServer; token: string }> {
   await addUsers(file, [{ name: 'boss', role: 'admin' }]);
   const core = new Core({ dbPath: file });
   const server = await startHttpServer({ core, port: 0 });
   const events: PushEvent[] = [];
   let token = '';
-  const raw = async (method: string, input: unknown) => {
+  const send: Send = async (method, input) => {
     const res = await fetch(`${server.url}/api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(input),
     });
     if (res.headers.get('content-type')?.startsWith('application/octet-stream')) return { ok: true, result: new Uint8Array(await res.arrayBuffer()) };
-    return res.json();
+    return (await res.json()) as ApiResult<unknown>;
   };
-  token = await login(raw);
+  token = await login(send);
   const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws?token=' + token);
-  ws.on('message', (d) => events.push(JSON.parse(String(d))));
+  ws.on('message', (d) => events.push(JSON.parse(String(d)) as PushEvent));
   await new Promise((r) => ws.once('open', r));
   return {
     server,
     events,
     token,
-    call: raw,
+    api: client(send),
     async stop() {
       ws.close();
       await server.close();
@@ -70,7 +70,7 @@ class FakeIpcMain implements IpcMainLike {
   }
 }
 
-async function ipcClient(file: string): Promise<Client & { ipc: FakeIpcMain }> {
+async function ipcTransport(file: string): Promise<Client & { ipc: FakeIpcMain }> {
   await addUsers(file, [{ name: 'boss', role: 'admin' }]);
   const core = new WorkerCore({ dbPath: file });
   await core.ready;
@@ -82,7 +82,7 @@ async function ipcClient(file: string): Promise<Client & { ipc: FakeIpcMain }> {
   return {
     ipc,
     events,
-    call: (m, i) => ipc.invoke('file:///app/index.html', m, i, token),
+    api: client((m, i) => ipc.invoke('file:///app/index.html', m, i, token)),
     async stop() {
       off();
       await core.close();
@@ -91,8 +91,8 @@ async function ipcClient(file: string): Promise<Client & { ipc: FakeIpcMain }> {
 }
 
 const transports: [string, (f: string) => Promise<Client>][] = [
-  ['http', httpClient],
-  ['ipc', ipcClient],
+  ['http', httpTransport],
+  ['ipc', ipcTransport],
 ];
 
 for (const [name, make] of transports) {
@@ -106,72 +106,73 @@ for (const [name, make] of transports) {
     afterAll(async () => c?.stop());
 
     it('answers app.info with the centre counts', async () => {
-      const r = await c.call('app.info', {});
-      expect(r.ok && r.result.gridCells).toBeGreaterThanOrEqual(6000);
-      expect(r.ok && r.result.departments).toBe(67);
-      expect(r.ok && r.result.adminCode).toBe('321202');
+      const info = await c.api.ok('app.info', {});
+      expect(info.gridCells).toBeGreaterThanOrEqual(6000);
+      expect(info.departments).toBe(67);
+      expect(info.adminCode).toBe('321202');
     });
 
     it('lists the class tables with default departments and time limits', async () => {
-      const k = await c.call('catalog.componentClasses', {});
-      expect(k.result.length).toBe(85);
-      expect(k.result.find((x: any) => x.code === '0101')).toMatchObject({ name: '上水井盖', majorName: '公用设施', defaultDept: 'D07' });
-      const e = await c.call('catalog.eventClasses', {});
-      expect(e.result.find((x: any) => x.code === '0102')).toMatchObject({ name: '暴露垃圾', limitValue: 4, limitUnit: 'work_hour' });
+      const k = await c.api.ok('catalog.componentClasses', {});
+      expect(k.length).toBe(85);
+      expect(k.find((x) => x.code === '0101')).toMatchObject({ name: '上水井盖', majorName: '公用设施', defaultDept: 'D07' });
+      const e = await c.api.ok('catalog.eventClasses', {});
+      expect(e.find((x) => x.code === '0102')).toMatchObject({ name: '暴露垃圾', limitValue: 4, limitUnit: 'work_hour' });
     });
 
     it('locates a point in its grid cell and refuses one outside the city', async () => {
-      const r = await c.call('grid.locate', { lon: 119.92, lat: 32.46 });
-      expect(r.ok && r.result.code).toMatch(/^321202\d{9}$/);
-      const out = await c.call('grid.locate', { lon: 118.5, lat: 32.46 });
+      const r = await c.api.ok('grid.locate', { lon: 119.92, lat: 32.46 });
+      expect(r.code).toMatch(/^321202\d{9}$/);
+      const out = await c.api.call('grid.locate', { lon: 118.5, lat: 32.46 });
       expect(out).toMatchObject({ ok: false, error: { code: 'OUTSIDE_CITY' } });
     });
 
     it('returns components in view as packed bytes, filtered by class', async () => {
-      const bbox = [119.9, 32.44, 119.94, 32.48];
-      const all = await c.call('components.view', { bbox, resolution: 2 });
-      const only = await c.call('components.view', { bbox, resolution: 2, classes: ['0402'] });
-      const a = decodePacked(all.result),
-        o = decodePacked(only.result);
+      const bbox: [number, number, number, number] = [119.9, 32.44, 119.94, 32.48];
+      const all = await c.api.ok('components.view', { bbox, resolution: 2 });
+      const only = await c.api.ok('components.view', { bbox, resolution: 2, classes: ['0402'] });
+      const a = decodePacked(all),
+        o = decodePacked(only);
       expect(a.count).toBeGreaterThan(o.count);
-      const classes = (await c.call('catalog.componentClasses', {})).result as any[];
-      const treeIdx = classes.find((x) => x.code === '0402').idx;
+      const classes = await c.api.ok('catalog.componentClasses', {});
+      const treeIdx = classes.find((x) => x.code === '0402')?.idx;
       expect(o.count).toBeGreaterThan(0);
       expect([...o.cls].every((i) => i === treeIdx)).toBe(true);
     });
 
     it('finds a component by code, by id and by a click near it', async () => {
-      const list = await c.call('components.inExtent', { bbox: [119.91, 32.45, 119.93, 32.47], limit: 3 });
-      const first = list.result[0];
-      expect((await c.call('components.get', { code: first.code })).result).toEqual(first);
-      expect((await c.call('components.byId', { id: first.id })).result.code).toBe(first.code);
-      const near = await c.call('components.at', { lon: first.lon + 0.00001, lat: first.lat, radiusM: 5 });
-      expect(near.result.id).toBe(first.id);
+      const list = await c.api.ok('components.inExtent', { bbox: [119.91, 32.45, 119.93, 32.47], limit: 3 });
+      const first = list[0];
+      expect(await c.api.ok('components.get', { code: first.code })).toEqual(first);
+      expect((await c.api.ok('components.byId', { id: first.id })).code).toBe(first.code);
+      const near = await c.api.ok('components.at', { lon: first.lon + 0.00001, lat: first.lat, radiusM: 5 });
+      expect(near?.id).toBe(first.id);
     });
 
     it('returns the shapes of line and polygon components, filtered by class', async () => {
-      const city = [119.872, 32.424, 119.968, 32.496];
-      const all = (await c.call('components.shapes', { bbox: city })).result as any[];
+      const city: [number, number, number, number] = [119.872, 32.424, 119.968, 32.496];
+      const all = await c.api.ok('components.shapes', { bbox: city });
       expect(all.length).toBeGreaterThan(0);
       expect(new Set(all.map((s) => s.geometry.type))).toEqual(new Set(['LineString', 'Polygon']));
-      const green = (await c.call('components.shapes', { bbox: city, classes: ['0405'] })).result as any[];
+      const green = await c.api.ok('components.shapes', { bbox: city, classes: ['0405'] });
       expect(green.length).toBeGreaterThan(0);
       expect(green.every((s) => s.classCode === '0405' && s.geometry.type === 'Polygon')).toBe(true);
     });
 
     it('searches codes and place names', async () => {
-      const r = await c.call('search.query', { q: '城东' });
-      expect(r.result.some((h: any) => h.kind === 'street' && h.label === '城东街道')).toBe(true);
-      const cell = (await c.call('grid.locate', { lon: 119.92, lat: 32.46 })).result.code;
-      expect((await c.call('search.query', { q: cell })).result[0]).toMatchObject({ kind: 'cell', code: cell });
+      const r = await c.api.ok('search.query', { q: '城东' });
+      expect(r.some((h) => h.kind === 'street' && h.label === '城东街道')).toBe(true);
+      const cell = (await c.api.ok('grid.locate', { lon: 119.92, lat: 32.46 })).code;
+      expect((await c.api.ok('search.query', { q: cell }))[0]).toMatchObject({ kind: 'cell', code: cell });
     });
 
     it('saves settings, audits the change and pushes it to subscribers', async () => {
-      const baseLayer = { kind: 'xyz', url: 'https://tiles.example/{z}/{x}/{y}.png', opacity: 0.7 };
-      const r = await c.call('settings.set', { baseLayer });
-      expect(r.result.baseLayer).toEqual(baseLayer);
-      await expect.poll(() => (c.events.find((e) => e.type === 'settings.changed')?.payload as any)?.baseLayer).toEqual(baseLayer);
-      expect((await c.call('settings.get', {})).result.baseLayer).toEqual(baseLayer);
+      const baseLayer = { kind: 'xyz', url: 'https://tiles.example/{z}/{x}/{y}.png', opacity: 0.7 } as const;
+      const r = await c.api.ok('settings.set', { baseLayer });
+      expect(r.baseLayer).toEqual(baseLayer);
+      const pushed = () => c.events.find((e): e is { type: 'settings.changed'; payload: Settings } => e.type === 'settings.changed')?.payload.baseLayer;
+      await expect.poll(pushed).toEqual(baseLayer);
+      expect((await c.api.ok('settings.get', {})).baseLayer).toEqual(baseLayer);
     });
 
     describe('bad input gets a clear error naming the field and changes nothing', () => {
@@ -191,11 +192,10 @@ for (const [name, make] of transports) {
       ];
       it.each(cases)('%s', async (_label, method, input, code, field) => {
         const before = fingerprint(file);
-        const r = await c.call(method, input);
-        expect(r.ok).toBe(false);
-        expect(r.error.code).toBe(code);
-        expect(r.error.message.length).toBeGreaterThan(5);
-        if (field) expect(r.error.details?.field).toBe(field);
+        const e = await c.api.rawRefused(method, input); // a table of bad inputs, most not of the contract's types: sent raw
+        expect(e.code).toBe(code);
+        expect(e.message.length).toBeGreaterThan(5);
+        if (field) expect(e.details?.field).toBe(field);
         expect(fingerprint(file)).toBe(before);
       });
     });
@@ -203,11 +203,11 @@ for (const [name, make] of transports) {
 }
 
 describe('HTTP-only behaviour', () => {
-  let c: Awaited<ReturnType<typeof httpClient>>;
+  let c: Awaited<ReturnType<typeof httpTransport>>;
   let file: string;
   beforeAll(async () => {
     file = smallDbCopy();
-    c = await httpClient(file);
+    c = await httpTransport(file);
   });
   afterAll(async () => c?.stop());
   const post = (path: string, body: string, type = 'application/json') =>
@@ -257,7 +257,7 @@ describe('HTTP-only behaviour', () => {
 describe('IPC-only behaviour', () => {
   it('refuses calls from a frame that is not the app', async () => {
     const file = smallDbCopy();
-    const c = await ipcClient(file);
+    const c = await ipcTransport(file);
     try {
       const r = await c.ipc.invoke('https://evil.example/', 'app.info', {});
       expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

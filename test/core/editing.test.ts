@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Core } from '../../electron/core/core.ts';
-import type { CallContext } from '../../electron/core/context.ts';
-import { addUsers, fingerprint, passwordOf, smallDbCopy, type TestUser } from '../helpers.ts';
+import { addUsers, coreClient, fingerprint, passwordOf, smallDbCopy, type TestClient, type TestUser } from '../helpers.ts';
 import type { PushEvent } from '../../shared/contract/index.ts';
 import { decodePacked } from '../../shared/packed.ts';
-import type { CommitResult, ComponentChange, EditConflict } from '../../shared/editing.ts';
+import type { CommitResult, ComponentChange, EditConflict, EditProblem } from '../../shared/editing.ts';
+import type { ApiErrorData } from '../../shared/errors.ts';
 
 const T0 = Date.parse('2026-11-24T09:00:00+08:00');
 const PNG = Buffer.from(
@@ -19,14 +19,13 @@ let file: string;
 let core: Core;
 const tokens: Record<string, string> = {};
 const events: PushEvent[] = [];
-const as = (name: string): CallContext => ({ actor: name, via: 'test', token: tokens[name] });
-const call = (name: string, method: string, input: unknown): Promise<any> => core.invoke(method, input, as(name));
-async function ok(name: string, method: string, input: unknown): Promise<any> {
-  const r = await call(name, method, input);
-  if (!r.ok) throw new Error(`${method} as ${name}: ${JSON.stringify(r.error).slice(0, 1500)}`);
-  return r.result;
-}
-const commit = (name: string, message: string, changes: ComponentChange[]): Promise<CommitResult> => ok(name, 'components.commit', { message, changes });
+/** The typed client as an account (its current session). */
+const as = (name: string): TestClient => coreClient(core, () => ({ actor: name, via: 'test', token: tokens[name] }));
+const commit = (name: string, message: string, changes: ComponentChange[]): Promise<CommitResult> => as(name).ok('components.commit', { message, changes });
+/** The problems a refused commit names. */
+const problemsOf = (e: ApiErrorData) => (e.details?.problems ?? []) as EditProblem[];
+/** The conflicts a refused commit or revert names. */
+const conflictsOf = (e: ApiErrorData) => (e.details?.conflicts ?? []) as EditConflict[];
 
 const USERS: TestUser[] = [
   { name: 'gis1', role: 'gis_editor' },
@@ -41,11 +40,11 @@ beforeAll(async () => {
   await addUsers(file, USERS);
   core = new Core({ dbPath: file, clock: () => now });
   core.subscribe((e) => events.push(e));
-  for (const u of USERS) tokens[u.name] = (await ok(u.name, 'auth.login', { name: u.name, password: passwordOf(u.name) })).token;
+  for (const u of USERS) tokens[u.name] = (await as(u.name).ok('auth.login', { name: u.name, password: passwordOf(u.name) })).token;
   admin = core.app.adminCode;
   const c =
-    (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 50 })).find((x: any) => x.classCode === '0101') ??
-    (await ok('gis1', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 1 }))[0];
+    (await as('gis1').ok('components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 50 })).find((x) => x.classCode === '0101') ??
+    (await as('gis1').ok('components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 1 }))[0];
   sample = { code: c.code, version: c.version, lon: c.lon, lat: c.lat, gridCode: c.gridCode, classCode: c.classCode };
 });
 afterAll(() => core?.close());
@@ -53,7 +52,7 @@ afterAll(() => core?.close());
 /** A point in another cell than `code`'s, a little way off. */
 async function pointInOtherCell(lon: number, lat: number, cell: string): Promise<[number, number]> {
   for (let d = 0.0005; d < 0.01; d += 0.0005) {
-    const c = await ok('gis1', 'grid.locate', { lon: lon + d, lat });
+    const c = await as('gis1').ok('grid.locate', { lon: lon + d, lat });
     if (c.code !== cell) return [lon + d, lat];
   }
   throw new Error('no other cell nearby');
@@ -61,7 +60,7 @@ async function pointInOtherCell(lon: number, lat: number, cell: string): Promise
 
 describe('a commit of an edit session', () => {
   it('adds a component with the next free code of its class and the cell of its location, and records history', async () => {
-    const next = (await ok('gis1', 'components.nextCode', { classCode: '0101' })).code;
+    const next = (await as('gis1').ok('components.nextCode', { classCode: '0101' })).code;
     expect(next).toMatch(new RegExp(`^${admin}0101\\d{6}$`));
     const r = await commit('gis1', '新增上水井盖', [
       {
@@ -75,8 +74,8 @@ describe('a commit of an edit session', () => {
       },
     ]);
     expect(r.assigned.a).toBe(next);
-    const cell = await ok('gis1', 'grid.locate', { lon: 119.9201, lat: 32.4601 });
-    const rec = await ok('disp', 'components.record', { code: next });
+    const cell = await as('gis1').ok('grid.locate', { lon: 119.9201, lat: 32.4601 });
+    const rec = await as('disp').ok('components.record', { code: next });
     expect(rec.record).toMatchObject({ classCode: '0101', gridCode: cell.code, dept1: expect.any(String), state: '完好', attrs: { material: '铸铁' } });
     expect(r.problems).toEqual(
       expect.arrayContaining([
@@ -86,15 +85,15 @@ describe('a commit of an edit session', () => {
     );
     expect(rec.photoIds).toHaveLength(1);
     expect(
-      Buffer.from(await ok('disp', 'components.photo', { id: rec.photoIds[0] }))
+      Buffer.from(await as('disp').ok('components.photo', { id: rec.photoIds[0] }))
         .subarray(1, 4)
         .toString(),
     ).toBe('PNG');
-    const h = await ok('disp', 'components.history', { code: next });
+    const h = await as('disp').ok('components.history', { code: next });
     expect(h).toHaveLength(1);
     expect(h[0]).toMatchObject({ version: 1, op: 'add', before: null, commit: { actor: 'gis1', message: '新增上水井盖', kind: 'edit', added: 1 } });
     // The next add of the class takes the following serial.
-    expect((await ok('gis1', 'components.nextCode', { classCode: '0101' })).code).toBe(
+    expect((await as('gis1').ok('components.nextCode', { classCode: '0101' })).code).toBe(
       `${next.slice(0, 10)}${String(Number(next.slice(10)) + 1).padStart(6, '0')}`,
     );
   });
@@ -103,12 +102,12 @@ describe('a commit of an edit session', () => {
     const [lon, lat] = await pointInOtherCell(sample.lon, sample.lat, sample.gridCode);
     const r = await commit('gis1', '移位', [{ op: 'update', code: sample.code, baseVersion: sample.version, lon, lat }]);
     expect(r.problems).toEqual([expect.objectContaining({ severity: 'fixed', field: 'gridCode' })]);
-    const rec = await ok('gis1', 'components.record', { code: sample.code });
+    const rec = await as('gis1').ok('components.record', { code: sample.code });
     expect(rec.version).toBe(sample.version + 1);
     expect(rec.record.gridCode).not.toBe(sample.gridCode);
     expect(rec.record.chDate).toBe('2026-11-24');
-    const h = await ok('gis1', 'components.history', { code: sample.code });
-    expect(h.map((v: any) => v.op)).toEqual(['update', 'census']);
+    const h = await as('gis1').ok('components.history', { code: sample.code });
+    expect(h.map((v) => v.op)).toEqual(['update', 'census']);
     expect(h[0].before).toMatchObject({ lon: sample.lon, lat: sample.lat, gridCode: sample.gridCode });
     expect(h[0].after).toMatchObject({ lon, lat });
     sample = { ...sample, version: rec.version, lon, lat, gridCode: rec.record.gridCode };
@@ -116,7 +115,7 @@ describe('a commit of an edit session', () => {
 
   it('applies all changes or none: one bad change refuses the commit and the database is unchanged', async () => {
     const before = fingerprint(file);
-    const r = await call('gis1', 'components.commit', {
+    const e = await as('gis1').refused('components.commit', {
       message: '批量',
       changes: [
         { op: 'add', ref: 'ok', classCode: '0118', lon: 119.921, lat: 32.461 },
@@ -128,9 +127,8 @@ describe('a commit of an edit session', () => {
         { op: 'add', ref: 'pic', classCode: '0118', lon: 119.921, lat: 32.461, photos: [{ mime: 'image/jpeg', data: PNG }] },
       ],
     });
-    expect(r.ok).toBe(false);
-    expect(r.error.code).toBe('BAD_INPUT');
-    const problems = r.error.details.problems.map((p: any) => `${p.ref}:${p.field}`);
+    expect(e.code).toBe('BAD_INPUT');
+    const problems = problemsOf(e).map((p) => `${p.ref}:${p.field}`);
     expect(problems).toEqual(
       expect.arrayContaining([
         'far:location',
@@ -144,10 +142,10 @@ describe('a commit of an edit session', () => {
       ]),
     );
     expect(problems).not.toContain('ok:location');
-    expect(r.error.details.problems.find((p: any) => p.ref === 'far')).toMatchObject({ lon: 120.5, lat: 32.461 });
+    expect(problemsOf(e).find((p) => p.ref === 'far')).toMatchObject({ lon: 120.5, lat: 32.461 });
     expect(fingerprint(file)).toBe(before);
     // validate reports the same without a commit.
-    const v = await ok('gis1', 'components.validate', { changes: [{ op: 'add', ref: 'far', classCode: '0118', lon: 120.5, lat: 32.461 }] });
+    const v = await as('gis1').ok('components.validate', { changes: [{ op: 'add', ref: 'far', classCode: '0118', lon: 120.5, lat: 32.461 }] });
     expect(v.ok).toBe(false);
     expect(fingerprint(file)).toBe(before);
   });
@@ -185,57 +183,60 @@ describe('a commit of an edit session', () => {
         },
       },
     ]);
-    const green = await ok('gis1', 'components.record', { code: r.assigned.green });
-    expect(green.record.geometry.type).toBe('Polygon');
+    const green = await as('gis1').ok('components.record', { code: r.assigned.green });
+    expect(green.record.geometry?.type).toBe('Polygon');
     expect(green.record.lon).toBeCloseTo(119.92015, 5); // placed at its centroid, not at the (0, 0) it was sent with
-    const shapes = await ok('gis1', 'components.shapes', { bbox: [119.919, 32.459, 119.922, 32.462] });
-    expect(shapes.map((s: any) => s.code)).toEqual(expect.arrayContaining([r.assigned.green, r.assigned.rail]));
-    const bow = [
+    const shapes = await as('gis1').ok('components.shapes', { bbox: [119.919, 32.459, 119.922, 32.462] });
+    expect(shapes.map((s) => s.code)).toEqual(expect.arrayContaining([r.assigned.green, r.assigned.rail]));
+    const bow: [number, number][] = [
       [119.92, 32.46],
       [119.9203, 32.4603],
       [119.9203, 32.46],
       [119.92, 32.4603],
       [119.92, 32.46],
     ];
-    const bad = await call('gis1', 'components.commit', {
+    const bad = await as('gis1').refused('components.commit', {
       message: 'x',
       changes: [{ op: 'add', ref: 'bow', classCode: '0405', lon: 0, lat: 0, geometry: { type: 'Polygon', coordinates: [bow] } }],
     });
-    expect(bad.error.details.problems[0]).toMatchObject({ field: 'geometry', message: expect.stringMatching(/crosses itself/) });
-    const point = await call('gis1', 'components.commit', { message: 'x', changes: [{ op: 'add', ref: 'p', classCode: '0405', lon: 119.92, lat: 32.46 }] });
-    expect(point.error.details.problems[0].field).toBe('geometry');
+    expect(problemsOf(bad)[0]).toMatchObject({ field: 'geometry', message: expect.stringMatching(/crosses itself/) });
+    const point = await as('gis1').refused('components.commit', {
+      message: 'x',
+      changes: [{ op: 'add', ref: 'p', classCode: '0405', lon: 119.92, lat: 32.46 }],
+    });
+    expect(problemsOf(point)[0].field).toBe('geometry');
   });
 
   it('retires a component without deleting it: it leaves the map and stays in history', async () => {
     const r = await commit('gis1', '新增', [{ op: 'add', ref: 'x', classCode: '0305', lon: 119.9215, lat: 32.4615 }]);
     const code = r.assigned.x;
-    const rec = await ok('gis1', 'components.record', { code });
+    const rec = await as('gis1').ok('components.record', { code });
     await commit('gis1', '注销垃圾箱', [{ op: 'retire', code, baseVersion: rec.version }]);
-    const after = await ok('gis1', 'components.record', { code });
+    const after = await as('gis1').ok('components.record', { code });
     expect(after.record.retiredAt).not.toBeNull();
-    const inBox = await ok('gis1', 'components.inExtent', { bbox: [119.9214, 32.4614, 119.9216, 32.4616], limit: 100 });
-    expect(inBox.map((c: any) => c.code)).not.toContain(code);
-    expect((await ok('gis1', 'components.history', { code })).map((v: any) => v.op)).toEqual(['retire', 'add']);
+    const inBox = await as('gis1').ok('components.inExtent', { bbox: [119.9214, 32.4614, 119.9216, 32.4616], limit: 100 });
+    expect(inBox.map((c) => c.code)).not.toContain(code);
+    expect((await as('gis1').ok('components.history', { code })).map((v) => v.op)).toEqual(['retire', 'add']);
     expect(new Database(file, { readonly: true }).prepare('SELECT count(*) AS n FROM components WHERE code = ?').get(code)).toEqual({ n: 1 });
-    const again = await call('gis1', 'components.commit', {
+    const again = await as('gis1').refused('components.commit', {
       message: 'x',
       changes: [{ op: 'update', code, baseVersion: after.version, fields: { note: 'x' } }],
     });
-    expect(again.error.message).toMatch(/retired/);
+    expect(again.message).toMatch(/retired/);
   });
 
   it('is for GIS editors only', async () => {
-    const r = await call('disp', 'components.commit', { message: 'x', changes: [{ op: 'add', ref: 'a', classCode: '0101', lon: 119.92, lat: 32.46 }] });
-    expect(r.error.code).toBe('FORBIDDEN');
-    const g = await call('disp', 'grid.merge', { codes: [sample.gridCode, sample.gridCode], message: 'x' });
-    expect(g.error.code).toBe('FORBIDDEN');
+    const r = await as('disp').refused('components.commit', { message: 'x', changes: [{ op: 'add', ref: 'a', classCode: '0101', lon: 119.92, lat: 32.46 }] });
+    expect(r.code).toBe('FORBIDDEN');
+    const g = await as('disp').refused('grid.merge', { codes: [sample.gridCode, sample.gridCode], message: 'x' });
+    expect(g.code).toBe('FORBIDDEN');
   });
 });
 
 describe('two editors', () => {
   it('refuses the later commit on the same component with base / theirs / yours, and resolves per component', async () => {
-    const rec = await ok('gis1', 'components.record', { code: sample.code });
-    const other = (await ok('gis1', 'components.inExtent', { bbox: [119.93, 32.47, 119.94, 32.48], limit: 1 }))[0];
+    const rec = await as('gis1').ok('components.record', { code: sample.code });
+    const other = (await as('gis1').ok('components.inExtent', { bbox: [119.93, 32.47, 119.94, 32.48], limit: 1 }))[0];
     // Both drafts start from the same versions.
     await commit('gis1', '状态改为破损', [{ op: 'update', code: sample.code, baseVersion: rec.version, fields: { state: '破损' } }]);
     const before = fingerprint(file);
@@ -243,11 +244,10 @@ describe('two editors', () => {
       { op: 'update', code: sample.code, baseVersion: rec.version, fields: { note: '井盖松动' } },
       { op: 'update', code: other.code, baseVersion: other.version, fields: { note: '无冲突' } },
     ];
-    const r = await call('gis2', 'components.commit', { message: '补充备注', changes: mine });
-    expect(r.ok).toBe(false);
-    expect(r.error.code).toBe('CONFLICT');
+    const r = await as('gis2').refused('components.commit', { message: '补充备注', changes: mine });
+    expect(r.code).toBe('CONFLICT');
     expect(fingerprint(file)).toBe(before); // nothing of the draft was written, not even the change without a conflict
-    const c = r.error.details.conflicts[0] as EditConflict;
+    const c = conflictsOf(r)[0];
     expect(c).toMatchObject({ code: sample.code, baseVersion: rec.version, theirsVersion: rec.version + 1 });
     expect(c.base.state).toBe(rec.record.state);
     expect(c.theirs.state).toBe('破损');
@@ -256,25 +256,25 @@ describe('two editors', () => {
     expect(c.theirCommit).toMatchObject({ actor: 'gis1', message: '状态改为破损' });
     // Reapply mine on theirs: the draft's patch goes on top of the newer version, so both edits survive.
     await commit('gis2', '补充备注', [{ ...mine[0], baseVersion: c.theirsVersion } as ComponentChange, mine[1]]);
-    const now1 = await ok('gis1', 'components.record', { code: sample.code });
+    const now1 = await as('gis1').ok('components.record', { code: sample.code });
     expect(now1.record).toMatchObject({ state: '破损', note: '井盖松动' });
     // Keep theirs: gis1 moves on; gis2's stale change is dropped from the draft and nothing else is lost.
     await commit('gis1', '再改', [{ op: 'update', code: sample.code, baseVersion: now1.version, fields: { state: '完好' } }]);
-    const stale = await call('gis2', 'components.commit', {
+    const stale = await as('gis2').refused('components.commit', {
       message: 'x',
       changes: [{ op: 'update', code: sample.code, baseVersion: now1.version, fields: { state: '丢失' } }],
     });
-    expect(stale.error.code).toBe('CONFLICT');
-    expect((await ok('gis1', 'components.record', { code: sample.code })).record.state).toBe('完好');
-    sample.version = (await ok('gis1', 'components.record', { code: sample.code })).version;
+    expect(stale.code).toBe('CONFLICT');
+    expect((await as('gis1').ok('components.record', { code: sample.code })).record.state).toBe('完好');
+    sample.version = (await as('gis1').ok('components.record', { code: sample.code })).version;
   });
 });
 
 describe('history', () => {
   it('shows the layer as of a past time, and reverts a whole commit as a new commit', async () => {
-    const bbox = [119.91, 32.45, 119.93, 32.47] as const;
+    const bbox: [number, number, number, number] = [119.91, 32.45, 119.93, 32.47];
     const count = async (asOf?: string) =>
-      decodePacked(await ok('gis1', 'components.view', { bbox, resolution: 0.1, maxFeatures: 400_000, ...(asOf ? { asOf } : {}) })).count;
+      decodePacked(await as('gis1').ok('components.view', { bbox, resolution: 0.1, maxFeatures: 400_000, ...(asOf ? { asOf } : {}) })).count;
     const t1 = new Date(now).toISOString();
     const base = await count();
     now += 60_000;
@@ -286,39 +286,39 @@ describe('history', () => {
     expect(await count()).toBe(base + 3);
     expect(await count(t1)).toBe(base);
     // A later edit to one of them makes the revert of the commit a conflict for it unless forced or skipped.
-    const l0 = await ok('gis1', 'components.record', { code: r.assigned.l0 });
+    const l0 = await as('gis1').ok('components.record', { code: r.assigned.l0 });
     await commit('gis2', '改光源', [{ op: 'update', code: r.assigned.l0, baseVersion: l0.version, fields: { attrs: { lamp: 'LED' } } }]);
-    const refused = await call('gis1', 'components.revert', { id: r.commit.id });
-    expect(refused.error.code).toBe('CONFLICT');
-    expect(refused.error.details.conflicts.map((c: EditConflict) => c.code)).toEqual([r.assigned.l0]);
-    const rv = await ok('gis1', 'components.revert', { id: r.commit.id, skip: [r.assigned.l0] });
+    const refused = await as('gis1').refused('components.revert', { id: r.commit.id });
+    expect(refused.code).toBe('CONFLICT');
+    expect(conflictsOf(refused).map((c) => c.code)).toEqual([r.assigned.l0]);
+    const rv = await as('gis1').ok('components.revert', { id: r.commit.id, skip: [r.assigned.l0] });
     expect(rv.commit).toMatchObject({ kind: 'revert', reverts: r.commit.id, retired: 2 });
     expect(await count()).toBe(base + 1);
-    const log = await ok('disp', 'components.commits', { limit: 3 });
+    const log = await as('disp').ok('components.commits', { limit: 3 });
     expect(log[0]).toMatchObject({ id: rv.commit.id, kind: 'revert' });
-    expect(log.find((c: any) => c.id === r.commit.id).revertedBy).toBe(rv.commit.id);
-    const twice = await call('gis1', 'components.revert', { id: r.commit.id });
-    expect(twice.error.message).toMatch(/already reverted/);
-    const detail = await ok('disp', 'components.commitDetail', { id: rv.commit.id });
-    expect(detail.components.map((c: any) => c.op)).toEqual(['retire', 'retire']);
+    expect(log.find((c) => c.id === r.commit.id)?.revertedBy).toBe(rv.commit.id);
+    const twice = await as('gis1').refused('components.revert', { id: r.commit.id });
+    expect(twice.message).toMatch(/already reverted/);
+    const detail = await as('disp').ok('components.commitDetail', { id: rv.commit.id });
+    expect(detail.components.map((c) => c.op)).toEqual(['retire', 'retire']);
   });
 });
 
 describe('grid edits', () => {
   it('splits a cell along a line: a new code from the community, components re-assigned, topology checked', async () => {
     // A cell with components on both sides of a north–south line through it.
-    const comps = await ok('gis1', 'components.inExtent', { bbox: [119.93, 32.46, 119.95, 32.48], limit: 5000 });
+    const comps = await as('gis1').ok('components.inExtent', { bbox: [119.93, 32.46, 119.95, 32.48], limit: 5000 });
     const byCell = new Map<string, number[]>();
     for (const x of comps) byCell.set(x.gridCode, [...(byCell.get(x.gridCode) ?? []), x.lon]);
     const [code, lons] = [...byCell].filter(([, l]) => l.length >= 4).sort((p, q) => q[1].length - p[1].length)[0];
     lons.sort((p, q) => p - q);
-    const cell = await ok('gis1', 'grid.cell', { code });
+    const cell = await as('gis1').ok('grid.cell', { code });
     const [, b, , d] = cell.bbox;
     const midX = (lons[1] + lons[2]) / 2;
     const before = cell.componentCount as number;
     expect(before).toBeGreaterThanOrEqual(4);
     const ev = events.length;
-    const r = await ok('gis1', 'grid.split', {
+    const r = await as('gis1').ok('grid.split', {
       code: cell.code,
       line: [
         [midX, b - 0.001],
@@ -330,43 +330,43 @@ describe('grid edits', () => {
     const [kept, fresh] = r.cells;
     expect(kept).toBe(cell.code);
     expect(fresh.slice(0, 12)).toBe(cell.code.slice(0, 12));
-    const k = await ok('gis1', 'grid.cell', { code: kept });
-    const f = await ok('gis1', 'grid.cell', { code: fresh });
+    const k = await as('gis1').ok('grid.cell', { code: kept });
+    const f = await as('gis1').ok('grid.cell', { code: fresh });
     expect(k.areaM2 + f.areaM2).toBeCloseTo(cell.areaM2, -1);
     expect(k.componentCount + f.componentCount).toBe(before);
     expect(Math.min(k.componentCount, f.componentCount)).toBeGreaterThanOrEqual(2);
     // Every component is in the cell its point lies in.
-    for (const comp of await ok('gis1', 'components.inExtent', { bbox: cell.bbox, limit: 2000 })) {
-      expect((await ok('gis1', 'grid.locate', { lon: comp.lon, lat: comp.lat })).code).toBe(comp.gridCode);
+    for (const comp of await as('gis1').ok('components.inExtent', { bbox: cell.bbox, limit: 2000 })) {
+      expect((await as('gis1').ok('grid.locate', { lon: comp.lon, lat: comp.lat })).code).toBe(comp.gridCode);
     }
     await new Promise((res) => setTimeout(res, 10));
     expect(events.slice(ev).some((e) => e.type === 'components.changed' && e.payload.cells?.includes(fresh))).toBe(true);
     // Merge them back: the lower code keeps the union, the other is retired, not deleted.
-    const m = await ok('gis1', 'grid.merge', { codes: [fresh, kept], message: '合并' });
+    const m = await as('gis1').ok('grid.merge', { codes: [fresh, kept], message: '合并' });
     expect(m.cells).toEqual([kept, fresh].sort());
-    const merged = await ok('gis1', 'grid.cell', { code: kept });
+    const merged = await as('gis1').ok('grid.cell', { code: kept });
     expect(merged.areaM2).toBeCloseTo(cell.areaM2, -1);
     expect(merged.componentCount).toBe(before);
     const gone = new Database(file, { readonly: true }).prepare('SELECT retired_at FROM grid_cells WHERE code = ?').get(fresh) as { retired_at: string };
     expect(gone.retired_at).not.toBeNull();
     // The grid as of before the split has the cell whole; as of between split and merge, in two pieces.
-    const has = async (asOf: string, code: string) => (await ok('gis1', 'grid.cells', { bbox: cell.bbox, asOf })).codes.includes(code);
+    const has = async (asOf: string, code: string) => (await as('gis1').ok('grid.cells', { bbox: cell.bbox, asOf })).codes.includes(code);
     expect(await has(new Date(T0 - 1).toISOString(), fresh)).toBe(false);
-    expect((await ok('gis1', 'grid.cells', { bbox: cell.bbox })).codes).not.toContain(fresh);
+    expect((await as('gis1').ok('grid.cells', { bbox: cell.bbox })).codes).not.toContain(fresh);
     // Reverting the merge brings both pieces back, with their components.
-    const rv = await ok('gis1', 'components.revert', { id: m.commit.id });
+    const rv = await as('gis1').ok('components.revert', { id: m.commit.id });
     expect(rv.cells.sort()).toEqual([kept, fresh].sort());
-    expect((await ok('gis1', 'grid.cell', { code: fresh })).componentCount).toBe(f.componentCount);
-    expect((await ok('gis1', 'grid.cell', { code: kept })).componentCount).toBe(k.componentCount);
-    for (const comp of await ok('gis1', 'components.inExtent', { bbox: cell.bbox, limit: 2000 })) {
-      expect((await ok('gis1', 'grid.locate', { lon: comp.lon, lat: comp.lat })).code).toBe(comp.gridCode);
+    expect((await as('gis1').ok('grid.cell', { code: fresh })).componentCount).toBe(f.componentCount);
+    expect((await as('gis1').ok('grid.cell', { code: kept })).componentCount).toBe(k.componentCount);
+    for (const comp of await as('gis1').ok('components.inExtent', { bbox: cell.bbox, limit: 2000 })) {
+      expect((await as('gis1').ok('grid.locate', { lon: comp.lon, lat: comp.lat })).code).toBe(comp.gridCode);
     }
   });
 
   it('refuses a line that misses the cell, cells of different communities and cells that do not touch; nothing changes', async () => {
-    const cell = await ok('gis1', 'grid.locate', { lon: 119.9301, lat: 32.4501 });
+    const cell = await as('gis1').ok('grid.locate', { lon: 119.9301, lat: 32.4501 });
     const fp = fingerprint(file);
-    const miss = await call('gis1', 'grid.split', {
+    const miss = await as('gis1').refused('grid.split', {
       code: cell.code,
       line: [
         [cell.bbox[0] - 0.01, cell.bbox[1] - 0.01],
@@ -374,17 +374,17 @@ describe('grid edits', () => {
       ],
       message: 'x',
     });
-    expect(miss.error.code).toBe('BAD_INPUT');
-    const far = await ok('gis1', 'grid.locate', { lon: 119.96, lat: 32.49 });
-    const diff = await call('gis1', 'grid.merge', { codes: [cell.code, far.code], message: 'x' });
-    expect(diff.error.message).toMatch(/different communities|connected/);
-    const cells = await ok('gis1', 'grid.cells', { bbox: [119.9, 32.45, 119.95, 32.5] });
+    expect(miss.code).toBe('BAD_INPUT');
+    const far = await as('gis1').ok('grid.locate', { lon: 119.96, lat: 32.49 });
+    const diff = await as('gis1').refused('grid.merge', { codes: [cell.code, far.code], message: 'x' });
+    expect(diff.message).toMatch(/different communities|connected/);
+    const cells = await as('gis1').ok('grid.cells', { bbox: [119.9, 32.45, 119.95, 32.5] });
     const comm = cells.community[cells.codes.indexOf(cell.code)];
     const sameComm = cells.codes.filter((_: string, i: number) => cells.community[i] === comm);
     const apart = sameComm.find((c: string) => c !== cell.code && Math.abs(Number(c.slice(12)) - Number(cell.code.slice(12))) > 6);
     if (apart) {
-      const r = await call('gis1', 'grid.merge', { codes: [cell.code, apart], message: 'x' });
-      expect(r.error.message).toMatch(/connected|share a boundary/);
+      const r = await as('gis1').refused('grid.merge', { codes: [cell.code, apart], message: 'x' });
+      expect(r.message).toMatch(/connected|share a boundary/);
     }
     expect(fingerprint(file)).toBe(fp);
   });
@@ -397,8 +397,8 @@ describe('live', () => {
     await new Promise((res) => setTimeout(res, 10));
     const e = events.slice(ev).find((x) => x.type === 'components.changed');
     expect(e?.payload).toMatchObject({ codes: [r.assigned.p], commitId: r.commit.id });
-    const packed = decodePacked(await ok('disp', 'components.view', { bbox: [119.9221, 32.4621, 119.9223, 32.4623], resolution: 0.1 }));
-    const rec = await ok('disp', 'components.record', { code: r.assigned.p });
+    const packed = decodePacked(await as('disp').ok('components.view', { bbox: [119.9221, 32.4621, 119.9223, 32.4623], resolution: 0.1 }));
+    const rec = await as('disp').ok('components.record', { code: r.assigned.p });
     expect([...packed.ids]).toContain(rec.id);
   });
 });

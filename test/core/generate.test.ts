@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { generateCases } from '../../electron/core/cases/generate.ts';
-import { smallDbCopy } from '../helpers.ts';
+import { coreClient, smallDbCopy } from '../helpers.ts';
 
 describe('cases generate', () => {
   it('adds searchable history as a bulk load and an open workload through the service', async () => {
@@ -16,8 +16,8 @@ describe('cases generate', () => {
       expect(n('SELECT count(*) AS n FROM cases')).toBe(3000);
       expect(n("SELECT count(*) AS n FROM cases WHERE status IN ('closed', 'voided')")).toBe(2970);
       // The full-text index covers the bulk rows, and its sync triggers are back in place for later writes.
-      const r = await core.invoke('cases.list', { q: '暴露垃圾', queue: 'closed' }, { actor: 't', via: 'test', user: SYSTEM_USER });
-      expect(r.ok && (r.result as { total: number }).total).toBeGreaterThan(0);
+      const r = await coreClient(core, { actor: 't', via: 'test', user: SYSTEM_USER }).ok('cases.list', { q: '暴露垃圾', queue: 'closed' });
+      expect(r.total).toBeGreaterThan(0);
       expect(n("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cases_fts%'")).toBe(2);
       // Bulk rows are not in the change log; the open workload is; the replica is asked for a new snapshot.
       const logged = n(`SELECT count(*) AS n FROM changelog WHERE seq > ${head0} AND tbl = 'cases' AND op = 'I'`);

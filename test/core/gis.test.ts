@@ -16,7 +16,7 @@ import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { crsConverter } from '../../shared/crs.ts';
 import { distanceM } from '../../shared/geo.ts';
 import { ROOT } from '../paths.ts';
-import { fingerprint, smallDbCopy } from '../helpers.ts';
+import { coreClient, fingerprint, smallDbCopy, type TestClient } from '../helpers.ts';
 import type { ImportReport } from '../../shared/gis.ts';
 
 const hasGdal = spawnSync('ogrinfo', ['--version']).status === 0;
@@ -33,6 +33,9 @@ function zipDir(d: string, out: string): string {
   writeFileSync(out, zipSync(files));
   return out;
 }
+
+/** The typed client of a core, as the system principal (what a commit did is read through the API). */
+const asSystem = (c: Core): TestClient => coreClient(c, { actor: 't', via: 'test', user: SYSTEM_USER });
 
 let db: string;
 let core: Core;
@@ -142,14 +145,14 @@ describe.skipIf(!hasGdal)('files made by ogr2ogr', () => {
     ['new2385.gpkg', 'EPSG:2385'],
     ['new3857.geojson', 'EPSG:3857'],
   ] as const) {
-    it(`${file}: the CRS from the file, GBK/UTF-8 names, department filled, coordinates within 0.1 m`, () => {
+    it(`${file}: the CRS from the file, GBK/UTF-8 names, department filled, coordinates within 0.1 m`, async () => {
       const copy = smallDbCopy();
       const c = new Core({ dbPath: copy });
       try {
         const r = runImport(c.app, f(file), file, { layer: 'components', actor: 'test', message: `导入 ${file}` });
         expect(r).toMatchObject({ crs, crsFrom: 'file', counts: { add: 3, error: 0 } });
         expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ row: 1, severity: 'filled', field: 'dept1' })]));
-        const d = c.app.edits.commitDetail(r.commitId!);
+        const d = await asSystem(c).ok('components.commitDetail', { id: r.commitId! });
         expect(d.commit).toMatchObject({ kind: 'import', added: 3, message: `导入 ${file}` });
         const got = d.components.map((v) => v.after).sort((a, b) => a.lon - b.lon);
         got.forEach((rec, i) => {
@@ -212,7 +215,7 @@ describe('bad input changes nothing', () => {
     expect(refused(f('crs.geojson'), { crs: 'EPSG:4326' }).message).toMatch(/declares EPSG:4549/);
   });
 
-  it('reports bad rows per row and field; strict refuses all, otherwise only the valid rows are written', () => {
+  it('reports bad rows per row and field; strict refuses all, otherwise only the valid rows are written', async () => {
     const feat = (props: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties: props, geometry });
     const pt = (x = 119.9201, y = 32.4601) => ({ type: 'Point', coordinates: [x, y] });
     writeFileSync(
@@ -258,12 +261,12 @@ describe('bad input changes nothing', () => {
     const r = imp(f('rows.geojson'));
     expect(r.commitId).not.toBeNull();
     expect(core.info().components).toBe(before + 3);
-    expect(core.app.edits.commitDetail(r.commitId!).components.map((c) => c.op)).toEqual(['add', 'add', 'add']);
+    expect((await asSystem(core).ok('components.commitDetail', { id: r.commitId! })).components.map((c) => c.op)).toEqual(['add', 'add', 'add']);
   });
 });
 
 describe('grid import', () => {
-  it('replaces a cell by two pieces from a file: one updated, one added, components re-assigned; an overlapping cell is refused', () => {
+  it('replaces a cell by two pieces from a file: one updated, one added, components re-assigned; an overlapping cell is refused', async () => {
     const copy = smallDbCopy();
     const c = new Core({ dbPath: copy });
     try {
@@ -300,12 +303,7 @@ describe('grid import', () => {
       expect(moved.n + stayed.n).toBe(top.n);
       expect(moved.n).toBeGreaterThan(0);
       for (const comp of c.app.components.inExtent(cell.bbox, 500)) expect(c.app.grid.locate(comp.lon, comp.lat).code).toBe(comp.gridCode);
-      expect(
-        c.app.edits
-          .commitDetail(r.commitId!)
-          .cells.map((x) => x.op)
-          .sort(),
-      ).toEqual(['add', 'update']);
+      expect((await asSystem(c).ok('components.commitDetail', { id: r.commitId! })).cells.map((x) => x.op).sort()).toEqual(['add', 'update']);
       // The east piece again under another new code: it overlaps the cell just added.
       const before = fingerprint(copy);
       writeFileSync(f('overlap.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [feature(`${cell.code.slice(0, 12)}998`, east.geometry)] }));
@@ -320,8 +318,7 @@ describe('grid import', () => {
 });
 
 describe('import over the API (upload in chunks, preview, apply)', () => {
-  const ctx = { actor: 't', via: 'test' as const, user: SYSTEM_USER };
-  const call = (m: string, i: unknown) => core.invoke(m, i, ctx) as Promise<any>;
+  const api = () => asSystem(core);
   it('takes a file in chunks, previews without writing, applies as one commit, and refuses bad chunks and mappings', async () => {
     const body = Buffer.from(
       JSON.stringify({
@@ -329,29 +326,27 @@ describe('import over the API (upload in chunks, preview, apply)', () => {
         features: [{ type: 'Feature', properties: { ClassCode: '0305' }, geometry: { type: 'Point', coordinates: [119.9211, 32.4611] } }],
       }),
     );
-    const first = await call('import.upload', { name: 'bins.geojson', offset: 0, data: body.subarray(0, 50).toString('base64') });
-    expect(first.ok).toBe(true);
-    const id = first.result.uploadId;
-    expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 10, data: 'AAAA' })).error.code).toBe('BAD_INPUT');
-    expect((await call('import.upload', { uploadId: id, name: 'bins.geojson', offset: 50, data: body.subarray(50).toString('base64') })).result.bytes).toBe(
+    const id = (await api().ok('import.upload', { name: 'bins.geojson', offset: 0, data: body.subarray(0, 50).toString('base64') })).uploadId;
+    expect((await api().refused('import.upload', { uploadId: id, name: 'bins.geojson', offset: 10, data: 'AAAA' })).code).toBe('BAD_INPUT');
+    expect((await api().ok('import.upload', { uploadId: id, name: 'bins.geojson', offset: 50, data: body.subarray(50).toString('base64') })).bytes).toBe(
       body.length,
     );
-    expect((await call('import.upload', { uploadId: 'f'.repeat(32), name: 'x', offset: 0, data: '' })).error.code).toBe('NOT_FOUND');
+    expect((await api().refused('import.upload', { uploadId: 'f'.repeat(32), name: 'x', offset: 0, data: '' })).code).toBe('NOT_FOUND');
     const before = fingerprint(db);
-    const preview = await call('import.preview', { uploadId: id, layer: 'components' });
-    expect(preview.result.counts).toMatchObject({ add: 1, error: 0 });
-    expect((await call('import.preview', { uploadId: id, layer: 'components', mapping: { note: 'NoSuchColumn' } })).error.message).toMatch(/NoSuchColumn/);
-    expect((await call('import.apply', { uploadId: id, layer: 'components', mapping: { nonsense: 'ClassCode' } })).error.code).toBe('BAD_INPUT');
+    const preview = await api().ok('import.preview', { uploadId: id, layer: 'components' });
+    expect(preview.counts).toMatchObject({ add: 1, error: 0 });
+    expect((await api().refused('import.preview', { uploadId: id, layer: 'components', mapping: { note: 'NoSuchColumn' } })).message).toMatch(/NoSuchColumn/);
+    expect((await api().refused('import.apply', { uploadId: id, layer: 'components', mapping: { nonsense: 'ClassCode' } })).code).toBe('BAD_INPUT');
     expect(fingerprint(db)).toBe(before);
     const phases: string[] = [];
     const off = core.subscribe((e) => {
       if (e.type === 'import.progress' && e.payload.uploadId === id) phases.push(e.payload.phase);
     });
-    const applied = await call('import.apply', { uploadId: id, layer: 'components', message: '新增垃圾箱' });
+    const applied = await api().ok('import.apply', { uploadId: id, layer: 'components', message: '新增垃圾箱' });
     off();
     expect(phases).toEqual(['reading', 'checking', 'writing', 'done']);
-    expect(applied.result.commitId).toEqual(expect.any(Number));
-    expect(core.app.edits.commitDetail(applied.result.commitId).commit).toMatchObject({ kind: 'import', added: 1, message: '新增垃圾箱' });
+    expect(applied.commitId).toEqual(expect.any(Number));
+    expect((await api().ok('components.commitDetail', { id: applied.commitId! })).commit).toMatchObject({ kind: 'import', added: 1, message: '新增垃圾箱' });
   });
 });
 

@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { addUsers, fingerprint, passwordOf, smallDbCopy, startServe } from '../helpers.ts';
+import { addUsers, fingerprint, httpClient, passwordOf, smallDbCopy, startServe } from '../helpers.ts';
 import { ROOT } from '../paths.ts';
+import type { Open311Request, Open311Service } from '../../shared/open311.ts';
 
 let file: string;
 let srv: Awaited<ReturnType<typeof startServe>>;
@@ -40,11 +41,11 @@ describe('discovery and services', () => {
   });
 
   it('services: one per publicly reportable event class, Chinese names, group = major class, metadata where attributes exist', async () => {
-    const s = await (await fetch(`${base()}/services.json`)).json();
+    const s = (await (await fetch(`${base()}/services.json`)).json()) as Open311Service[];
     expect(s.length).toBe(53); // 54 event classes, 群发性事件 not open to public reports
-    expect(s.find((x: any) => x.service_code === '0409')).toBeUndefined();
-    expect(s.find((x: any) => x.service_code === '0102')).toMatchObject({ service_name: '暴露垃圾', group: '市容环境', metadata: true, type: 'realtime' });
-    expect(s.find((x: any) => x.service_code === '0104')).toMatchObject({ metadata: false });
+    expect(s.find((x) => x.service_code === '0409')).toBeUndefined();
+    expect(s.find((x) => x.service_code === '0102')).toMatchObject({ service_name: '暴露垃圾', group: '市容环境', metadata: true, type: 'realtime' });
+    expect(s.find((x) => x.service_code === '0104')).toMatchObject({ metadata: false });
     const xml = await (await fetch(`${base()}/services.xml`)).text();
     expect(xml).toContain('<services><service><service_code>0101</service_code>');
   });
@@ -120,44 +121,28 @@ describe('requests', () => {
   });
 
   it('follows the case: agency_responsible and expected_datetime once dispatched, closed when closed', async () => {
-    const login = async (n: string) =>
-      (
-        await (
-          await fetch(`${srv.url}/api/auth.login`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ name: n, password: passwordOf(n) }),
-          })
-        ).json()
-      ).result.token;
-    const api = async (tok: string, m: string, input: unknown) =>
-      await (
-        await fetch(`${srv.url}/api/${m}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` },
-          body: JSON.stringify(input),
-        })
-      ).json();
+    /** The hall's API over HTTP as a user, logged in. */
+    const login = async (n: string) => {
+      const { token } = await httpClient(srv.url).ok('auth.login', { name: n, password: passwordOf(n) });
+      return httpClient(srv.url, () => token);
+    };
     const op = await login('op'),
       lead = await login('lead'),
       disp = await login('disp');
-    const c = (await api(op, 'cases.list', { q: '河边暴露垃圾' })).result.items[0];
+    const c = (await op.ok('cases.list', { q: '河边暴露垃圾' })).items[0];
     expect(c.channel).toBe('open311');
     let v = c.version;
-    for (const [tok, action] of [
+    for (const [as, action] of [
       [op, 'accept'],
       [lead, 'register'],
       [disp, 'dispatch'],
     ] as const) {
-      const r = await api(tok, 'cases.act', { id: c.id, version: v, action });
-      expect(r.ok).toBe(true);
-      v = r.result.version;
+      v = (await as.ok('cases.act', { id: c.id, version: v, action })).version;
     }
     const [r] = await (await fetch(`${base()}/requests/${id}.json`)).json();
     expect(r.agency_responsible).toBe('环境卫生管理处');
     expect(r.expected_datetime).toMatch(/\+08:00$/);
-    const done = await api(lead, 'cases.act', { id: c.id, version: v, action: 'suspend', reason: 'x' });
-    expect(done.ok).toBe(true);
+    await lead.ok('cases.act', { id: c.id, version: v, action: 'suspend', reason: 'x' });
     const list = await (await fetch(`${base()}/requests.json?service_request_id=${id}`)).json();
     expect(list[0].status_notes).toBe('挂账');
   });
@@ -165,8 +150,8 @@ describe('requests', () => {
   it('GET requests filters by service_code, status and dates', async () => {
     const all = await (await fetch(`${base()}/requests.json`)).json();
     expect(all.length).toBeGreaterThanOrEqual(2);
-    const garbage = await (await fetch(`${base()}/requests.json?service_code=0102`)).json();
-    expect(garbage.every((r: any) => r.service_code === '0102')).toBe(true);
+    const garbage = (await (await fetch(`${base()}/requests.json?service_code=0102`)).json()) as Open311Request[];
+    expect(garbage.every((r) => r.service_code === '0102')).toBe(true);
     expect(await (await fetch(`${base()}/requests.json?status=closed`)).json()).toEqual([]);
     const future = await (await fetch(`${base()}/requests.json?start_date=2099-01-01T00:00:00%2B08:00&end_date=2099-02-01T00:00:00%2B08:00`)).json();
     expect(future).toEqual([]);

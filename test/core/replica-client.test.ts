@@ -10,18 +10,20 @@ import type { ChangeEntry } from '../../electron/core/replication/changelog.ts';
 import { DirReplicaClient, HttpReplicaClient, type ReplicaClient } from '../../electron/core/replication/client.ts';
 import { startReplicaServer } from '../../electron/core/replication/server.ts';
 import { ReplicaStore, type SnapshotMeta } from '../../electron/core/replication/store.ts';
-import { smallDbCopy } from '../helpers.ts';
+import { coreClient, smallDbCopy, type TestClient } from '../helpers.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cityops-rc-'));
 let core: Core;
+/** The typed client of the centre, as the system principal. */
+let api: TestClient;
 let snapshotFile: string;
 let snapMeta: SnapshotMeta;
 let entries: ChangeEntry[];
 
 beforeAll(async () => {
   core = new Core({ dbPath: smallDbCopy() });
-  const ctx = { actor: 't', via: 'test' as const, user: SYSTEM_USER };
+  api = coreClient(core, { actor: 't', via: 'test', user: SYSTEM_USER });
   // A snapshot of the centre as it is now, then 12 more writes whose entries the suite ships.
   const dir = tmp();
   snapshotFile = path.join(dir, 'snap.db');
@@ -38,8 +40,7 @@ beforeAll(async () => {
     schemaVersion: 3,
   };
   for (let i = 0; i < 12; i++) {
-    const r = await core.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `contract ${i}` }, ctx);
-    expect(r.ok).toBe(true);
+    await api.ok('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `contract ${i}` });
   }
   entries = core.app.changelog.after(head.seq, 10_000);
   expect(entries.length).toBeGreaterThanOrEqual(24); // a case row and a history row per intake, at least
@@ -121,7 +122,7 @@ for (const [name, make] of backends) {
       expect(st.lastSeq).toBe(entries.at(-1)!.seq);
       expect(st.standbySeq).toBe(entries.at(-1)!.seq);
       const standby = await b.client.standbySummary();
-      expect(standby!.counts.cases).toBe(((await core.invoke('app.info', {}, { actor: 't', via: 'test', user: SYSTEM_USER })) as any).result.cases);
+      expect(standby!.counts.cases).toBe((await api.ok('app.info', {})).cases);
       expect(standby!.recentCases.some((c) => c.description.startsWith('contract'))).toBe(true);
       const segs = await b.client.listSegments();
       expect(segs.map((s) => s.from)).toEqual([...segs.map((s) => s.from)].sort((x, y) => x - y));

@@ -13,7 +13,7 @@ import { startReplicaServer } from '../../electron/core/replication/server.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
 import { verifyReplica } from '../../electron/core/replication/verify.ts';
 import type { PushEvent } from '../../shared/contract/index.ts';
-import { addUsers, fileDigests, passwordOf, smallDbCopy } from '../helpers.ts';
+import { addUsers, coreClient, fileDigests, passwordOf, smallDbCopy, type TestClient } from '../helpers.ts';
 
 const TOKEN = 'replication-test-token-0123';
 const ctx: CallContext = { actor: 't', via: 'test', user: SYSTEM_USER };
@@ -31,10 +31,10 @@ function centre(file = smallDbCopy()): Core {
   cores.push(c);
   return c;
 }
+/** The typed client of a centre, as the system principal. */
+const asSystem = (c: Core): TestClient => coreClient(c, ctx);
 async function intake(c: Core, text: string) {
-  const r = await c.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: text }, ctx);
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.result as { id: number; caseNo: string; version: number };
+  return asSystem(c).ok('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: text });
 }
 const until = async (fn: () => boolean | Promise<boolean>, ms = 10_000) => {
   const end = Date.now() + ms;
@@ -48,7 +48,7 @@ describe('the change log', () => {
     const c = centre();
     const h0 = c.app.changelog.head();
     const a = await intake(c, '日志一');
-    await c.invoke('cases.act', { id: a.id, version: a.version, action: 'accept' }, ctx);
+    await asSystem(c).ok('cases.act', { id: a.id, version: a.version, action: 'accept' });
     const entries = c.app.changelog.after(h0.seq, 1000);
     expect(entries.map((e) => e.tbl)).toEqual(['case_serials', 'cases', 'case_history', 'cases', 'case_history']);
     expect(checkChain(h0.seq, h0.hash, entries)).toBeNull();
@@ -56,7 +56,7 @@ describe('the change log', () => {
     expect(entries[3].tx).toBeGreaterThan(entries[0].tx);
     // A refused write leaves nothing in the log.
     const h1 = c.app.changelog.head();
-    expect((await c.invoke('cases.intake', { channel: 'hotline', classCode: '0102', lon: 121, lat: 31, description: 'x' }, ctx)).ok).toBe(false);
+    await asSystem(c).refused('cases.intake', { channel: 'hotline', classCode: '0102', lon: 121, lat: 31, description: 'x' });
     expect(c.app.changelog.head()).toEqual(h1);
   });
 
@@ -103,11 +103,7 @@ describe('shipping to a replica', () => {
     const dir = path.join(tmp(), 'replica');
     const rep = c.startReplication({ target: dir, mode: 'async' });
     await until(() => rep.status().state === 'ok');
-    const ok = async (method: string, input: unknown) => {
-      const r = await c.invoke(method, input, ctx);
-      if (!r.ok) throw new Error(JSON.stringify(r.error));
-      return r.result as any;
-    };
+    const { ok } = asSystem(c);
     const added = await ok('components.commit', { message: '新增', changes: [{ op: 'add', ref: 'a', classCode: '0118', lon: 119.9201, lat: 32.4601 }] });
     const rec = await ok('components.record', { code: added.assigned.a });
     await ok('components.commit', { message: '移位', changes: [{ op: 'update', code: added.assigned.a, baseVersion: rec.version, lon: 119.9202 }] });
@@ -328,22 +324,25 @@ describe('the DR console methods', () => {
     const rep = c.startReplication({ target: path.join(tmp(), 'replica'), mode: 'async' });
     await until(() => rep.status().state === 'ok');
     await intake(c, '演练');
-    const login = async (n: string) => ((await c.invoke('auth.login', { name: n, password: passwordOf(n) }, { actor: n, via: 'test' })) as any).result.token;
-    const dr = { actor: 'dr1', via: 'test' as const, token: await login('dr1') };
-    const op = { actor: 'op1', via: 'test' as const, token: await login('op1') };
-    for (const m of ['replication.drill', 'replication.verify', 'replication.drills', 'replication.standby', 'replication.snapshot']) {
-      expect(((await c.invoke(m, {}, op)) as any).error.code, m).toBe('FORBIDDEN');
+    /** The typed client as a user, logged in. */
+    const login = async (n: string) => {
+      const { token } = await coreClient(c, { actor: n, via: 'test' }).ok('auth.login', { name: n, password: passwordOf(n) });
+      return coreClient(c, { actor: n, via: 'test', token });
+    };
+    const dr = await login('dr1');
+    const op = await login('op1');
+    for (const m of ['replication.drill', 'replication.verify', 'replication.drills', 'replication.standby', 'replication.snapshot'] as const) {
+      expect((await op.refused(m, {})).code, m).toBe('FORBIDDEN');
     }
-    const d = (await c.invoke('replication.drill', {}, dr)) as any;
+    const d = await dr.ok('replication.drill', {});
     expect(d.ok).toBe(true);
-    expect(d.result.ok).toBe(true);
-    expect(d.result.tables.find((t: any) => t.table === 'cases').same).toBe(true);
-    expect(((await c.invoke('replication.drills', {}, dr)) as any).result[0]).toMatchObject({ id: d.result.id, ok: true });
-    expect(((await c.invoke('replication.verify', {}, dr)) as any).result.ok).toBe(true);
-    const sb = (await c.invoke('replication.standby', {}, dr)) as any;
-    await until(async () => ((await c.invoke('replication.standby', {}, dr)) as any).result.counts.cases === c.info().cases);
+    expect(d.tables.find((t) => t.table === 'cases')?.same).toBe(true);
+    expect((await dr.ok('replication.drills', {}))[0]).toMatchObject({ id: d.id, ok: true });
+    expect((await dr.ok('replication.verify', {})).ok).toBe(true);
+    const sb = await dr.call('replication.standby', {});
+    await until(async () => (await dr.ok('replication.standby', {}))?.counts.cases === c.info().cases);
     expect(sb.ok).toBe(true);
-    const st = ((await c.invoke('replication.status', {}, op)) as any).result;
+    const st = await op.ok('replication.status', {});
     expect(st).toMatchObject({ configured: true, mode: 'async', connected: true });
     expect(JSON.stringify(st)).not.toContain(TOKEN);
   });

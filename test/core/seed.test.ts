@@ -17,7 +17,12 @@ const key = (p: LonLat) => `${p[0]},${p[1]}`;
 describe('sample city grid', () => {
   it('has at least 6,000 cells of about 10,000 m²', () => {
     const db = new Database(FULL_DB, { readonly: true });
-    const r = db.prepare('SELECT count(*) AS n, avg(area_m2) AS avg, min(area_m2) AS min, max(area_m2) AS max FROM grid_cells').get() as any;
+    const r = db.prepare('SELECT count(*) AS n, avg(area_m2) AS avg, min(area_m2) AS min, max(area_m2) AS max FROM grid_cells').get() as {
+      n: number;
+      avg: number;
+      min: number;
+      max: number;
+    };
     expect(r.n).toBeGreaterThanOrEqual(6000);
     expect(r.avg).toBeGreaterThan(7_000);
     expect(r.avg).toBeLessThan(14_000);
@@ -98,10 +103,10 @@ describe('sample city components', () => {
   const db = new Database(FULL_DB, { readonly: true });
 
   it('has at least 300,000 components covering every national minor class', () => {
-    const n = (db.prepare('SELECT count(*) AS n FROM components').get() as any).n;
+    const n = (db.prepare('SELECT count(*) AS n FROM components').get() as { n: number }).n;
     expect(n).toBeGreaterThanOrEqual(300_000);
     const table = JSON.parse(readFileSync(new URL('../../data/component-classes.json', import.meta.url), 'utf8')).classes as { code: string }[];
-    const present = new Set((db.prepare('SELECT DISTINCT class_code AS c FROM components').all() as any[]).map((r) => r.c));
+    const present = new Set((db.prepare('SELECT DISTINCT class_code AS c FROM components').all() as { c: string }[]).map((r) => r.c));
     expect(table.filter((c) => !present.has(c.code))).toEqual([]);
   });
 
@@ -110,7 +115,9 @@ describe('sample city components', () => {
     const loc = new CellLocator({ codes: cells.map((c) => c.code), rings: cells.map((c) => JSON.parse(c.ring)) });
     let wrong = 0,
       bad = 0;
-    for (const [code, cls, grid, lon, lat] of db.prepare('SELECT code, class_code, grid_code, lon, lat FROM components').raw().iterate() as any) {
+    for (const [code, cls, grid, lon, lat] of db.prepare('SELECT code, class_code, grid_code, lon, lat FROM components').raw().iterate() as IterableIterator<
+      [string, string, string, number, number]
+    >) {
       if (loc.locate(lon, lat) !== grid) wrong++;
       const p = parseComponentCode(code);
       if (!p.ok || p.value.classCode !== cls || p.value.admin !== '321202') bad++;
@@ -124,12 +131,12 @@ describe('sample city components', () => {
         `SELECT count(*) AS n FROM components c WHERE c.dept1 IS NULL OR c.dept2 IS NULL OR c.dept3 IS NULL
       OR c.state NOT IN ('完好','破损','丢失','占用') OR c.or_date NOT GLOB '[12][09][0-9][0-9]-[01][0-9]-[0-3][0-9]'`,
       )
-      .get() as any;
+      .get() as { n: number };
     expect(r.n).toBe(0);
   });
 
   it('places street trees in rows and kiosks sparsely (plausible densities)', () => {
-    const count = (c: string) => (db.prepare('SELECT count(*) AS n FROM components WHERE class_code = ?').get(c) as any).n;
+    const count = (c: string) => (db.prepare('SELECT count(*) AS n FROM components WHERE class_code = ?').get(c) as { n: number }).n;
     expect(count('0402')).toBeGreaterThan(20 * count('0121'));
     expect(count('0118')).toBeGreaterThan(10 * count('0301'));
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS } from '../paths.ts';
 import { addUsers, passwordOf, smallDbCopy, startServe } from '../helpers.ts';
-import { launchChromium, loginPage } from './browser.ts';
+import { launchChromium, loginPage, type MapVectorLayer } from './browser.ts';
 
 let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Browser;
@@ -60,7 +60,7 @@ describe('a hotline case from intake to closure, in two browser contexts', () =>
     expect(caseNo).toMatch(/^\d{13}$/);
     // The new case is in the 待受理 queue and on the map.
     await expect.poll(() => hall.textContent('[data-testid=case-list]')).toContain(caseNo);
-    const onMap = await hall.evaluate(() => (window as any).__cityopsMap.getLayers().getArray().at(-1).getSource().getFeatures().length);
+    const onMap = await hall.evaluate(() => (window.__cityopsMap.getLayers().getArray().at(-1) as MapVectorLayer).getSource()!.getFeatures().length);
     expect(onMap).toBeGreaterThan(0);
   });
 

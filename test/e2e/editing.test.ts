@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS } from '../paths.ts';
-import { addUsers, passwordOf, smallDbCopy, startServe } from '../helpers.ts';
-import { launchChromium, loginPage } from './browser.ts';
+import { addUsers, httpClient, passwordOf, smallDbCopy, startServe, type TestClient } from '../helpers.ts';
+import { launchChromium, loginPage, type MapVectorLayer } from './browser.ts';
 import { toMercator } from '../../shared/geo.ts';
 
 let server: Awaited<ReturnType<typeof startServe>>;
@@ -20,27 +20,8 @@ let gis2: Page;
 let op: Page;
 const errors: string[] = [];
 let target: { code: string; lon: number; lat: number; version: number };
-let caseNo = '';
-
-/** Calls the API as a user (for setup and for checking what the UI did). */
-async function api(user: string, method: string, input: unknown): Promise<any> {
-  const login = await (
-    await fetch(`${server.url}/api/auth.login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: user, password: passwordOf(user) }),
-    })
-  ).json();
-  const r = await (
-    await fetch(`${server.url}/api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.result.token}` },
-      body: JSON.stringify(input),
-    })
-  ).json();
-  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.result;
-}
+/** The API over HTTP as the call-taker (for setup and for checking what the UI did). */
+let asOp: TestClient;
 
 /** Centres the map on a lon/lat at a zoom and waits for the components in view to load. */
 async function centreOn(p: Page, lon: number, lat: number, zoom: number): Promise<void> {
@@ -48,7 +29,7 @@ async function centreOn(p: Page, lon: number, lat: number, zoom: number): Promis
   const [x, y] = toMercator(lon, lat);
   await p.evaluate(
     ([x, y, z]) => {
-      const v = (window as any).__cityopsMap.getView();
+      const v = window.__cityopsMap.getView();
       v.setCenter([x, y]);
       v.setZoom(z);
     },
@@ -66,7 +47,7 @@ async function centreOn(p: Page, lon: number, lat: number, zoom: number): Promis
 /** Clicks the map at a lon/lat. */
 async function clickAt(p: Page, lon: number, lat: number): Promise<void> {
   const [x, y] = toMercator(lon, lat);
-  const [px, py] = await p.evaluate(([x, y]) => (window as any).__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
+  const [px, py] = await p.evaluate(([x, y]) => window.__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
   const box = (await p.locator('[data-testid=map]').boundingBox())!;
   await p.mouse.click(box.x + px, box.y + py);
 }
@@ -80,11 +61,13 @@ beforeAll(async () => {
     { name: 'op', role: 'operator' },
   ]);
   server = await startServe(file);
-  // A manhole cover near the centre of the district, and a hotline case that cites it.
-  const comps = await api('op', 'components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 200 });
-  const c = comps.find((x: any) => x.classCode === '0101' && x.state === '完好');
+  const { token } = await httpClient(server.url).ok('auth.login', { name: 'op', password: passwordOf('op') });
+  asOp = httpClient(server.url, () => token);
+  // A manhole cover near the centre of the district, and a hotline case that cites it (the call-taker opens it below).
+  const comps = await asOp.ok('components.inExtent', { bbox: [119.915, 32.455, 119.925, 32.465], limit: 200 });
+  const c = comps.find((x) => x.classCode === '0101' && x.state === '完好')!;
   target = { code: c.code, lon: c.lon, lat: c.lat, version: c.version };
-  caseNo = (await api('op', 'cases.intake', { channel: 'hotline', kind: 'component', componentCode: c.code, description: '井盖松动，有响声' })).caseNo;
+  await asOp.ok('cases.intake', { channel: 'hotline', kind: 'component', componentCode: c.code, description: '井盖松动，有响声' });
   browser = await launchChromium();
   const page = async () => (await browser.newContext({ viewport: { width: 1500, height: 900 } })).newPage();
   [gis1, gis2, op] = [await page(), await page(), await page()];
@@ -124,9 +107,9 @@ describe('editing the component layer in the browser', () => {
     await gis1.click('[data-testid=commit]');
     await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已提交 #\d+/);
     expect(await gis1.locator('[data-testid=draft-list] li').count()).toBe(0);
-    const log = await api('op', 'components.commits', { limit: 1 });
+    const log = await asOp.ok('components.commits', { limit: 1 });
     expect(log[0]).toMatchObject({ message: '新装路灯', actor: 'gis1', added: 1 });
-    const rec = (await api('op', 'components.commitDetail', { id: log[0].id })).components[0].after;
+    const rec = (await asOp.ok('components.commitDetail', { id: log[0].id })).components[0].after;
     expect(rec).toMatchObject({ classCode: '0118', attrs: { lamp: 'LED' } });
     expect(Math.abs(rec.lon - 119.9201)).toBeLessThan(0.00002);
   });
@@ -168,7 +151,7 @@ describe('editing the component layer in the browser', () => {
     await gis2.click(`[data-testid=mine-${target.code}]`);
     await gis2.click('[data-testid=resolve-conflicts]');
     await expect.poll(() => gis2.textContent('[data-testid=toast]')).toMatch(/已提交/);
-    const rec = await api('op', 'components.record', { code: target.code });
+    const rec = await asOp.ok('components.record', { code: target.code });
     expect(rec.record).toMatchObject({ state: '破损', note: '盖板松动' });
     expect(rec.version).toBe(target.version + 2);
     // History in the component panel lists both commits.
@@ -179,7 +162,7 @@ describe('editing the component layer in the browser', () => {
     await centreOn(gis1, target.lon, target.lat, 18);
     await gis1.click('[data-testid=tool-select]');
     const [x, y] = toMercator(target.lon, target.lat);
-    const [px, py] = await gis1.evaluate(([x, y]) => (window as any).__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
+    const [px, py] = await gis1.evaluate(([x, y]) => window.__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
     const box = (await gis1.locator('[data-testid=map]').boundingBox())!;
     const [cx, cy] = [box.x + px, box.y + py];
     await gis1.keyboard.down('Control');
@@ -204,7 +187,7 @@ describe('editing the component layer in the browser', () => {
   });
 
   it('splits a cell along a drawn line and merges the pieces back, with the grid redrawn on the other workstation', async () => {
-    const cell = await api('op', 'grid.locate', { lon: 119.9501, lat: 32.4801 });
+    const cell = await asOp.ok('grid.locate', { lon: 119.9501, lat: 32.4801 });
     const [w, s2, e, n] = cell.bbox;
     const midX = (w + e) / 2;
     await centreOn(gis1, midX, (s2 + n) / 2, 17);
@@ -212,12 +195,12 @@ describe('editing the component layer in the browser', () => {
     gis1.once('dialog', (d) => void d.accept());
     await clickAt(gis1, midX, s2 - 0.0004);
     const [x, y] = toMercator(midX, n + 0.0004);
-    const [px, py] = await gis1.evaluate(([x, y]) => (window as any).__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
+    const [px, py] = await gis1.evaluate(([x, y]) => window.__cityopsMap.getPixelFromCoordinate([x, y]), [x, y]);
     const box = (await gis1.locator('[data-testid=map]').boundingBox())!;
     await gis1.mouse.dblclick(box.x + px, box.y + py);
     await expect.poll(() => gis1.textContent('[data-testid=toast]'), { timeout: 10_000 }).toMatch(/网格已更新/);
-    const west = await api('op', 'grid.locate', { lon: w + (midX - w) * 0.3, lat: (s2 + n) / 2 });
-    const east = await api('op', 'grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 });
+    const west = await asOp.ok('grid.locate', { lon: w + (midX - w) * 0.3, lat: (s2 + n) / 2 });
+    const east = await asOp.ok('grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 });
     expect(new Set([west.code, east.code])).toEqual(new Set([cell.code, expect.any(String)]));
     expect(west.code).not.toBe(east.code);
     await gis1.click('[data-testid=tool-merge]');
@@ -226,9 +209,9 @@ describe('editing the component layer in the browser', () => {
     await expect.poll(() => gis1.textContent('[data-testid=picked-cells]')).toMatch(/\d{15}, \d{15}/);
     await gis1.click('[data-testid=merge-cells]');
     await expect
-      .poll(async () => (await api('op', 'grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 })).code, { timeout: 10_000 })
+      .poll(async () => (await asOp.ok('grid.locate', { lon: midX + (e - midX) * 0.7, lat: (s2 + n) / 2 })).code, { timeout: 10_000 })
       .toBe(cell.code);
-    expect((await api('op', 'grid.cell', { code: cell.code })).areaM2).toBeCloseTo(cell.areaM2, -1);
+    expect((await asOp.ok('grid.cell', { code: cell.code })).areaM2).toBeCloseTo(cell.areaM2, -1);
   });
 
   it('imports a file through the dialog (upload, report, apply) and exports the layer as a download', async () => {
@@ -257,18 +240,18 @@ describe('editing the component layer in the browser', () => {
     const [download] = await Promise.all([gis1.waitForEvent('download'), gis1.click('[data-testid=export-download]')]);
     const out = path.join(dir, 'export.geojson');
     await download.saveAs(out);
-    const doc = JSON.parse(readFileSync(out, 'utf8'));
-    expect(doc.features.length).toBe((await api('op', 'app.info', {})).components);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { features: unknown[] };
+    expect(doc.features.length).toBe((await asOp.ok('app.info', {})).components);
     await gis1.click('[data-testid=io-dialog] [aria-label]');
   });
 
   it('the commit log reverts a whole commit as a new commit', async () => {
     await gis1.click('[data-testid=open-commits]');
     await gis1.waitForSelector('[data-testid=commit-log]');
-    const first = (await api('op', 'components.commits', { limit: 10 })).find((c: any) => c.message === '新装路灯');
+    const first = (await asOp.ok('components.commits', { limit: 10 })).find((c) => c.message === '新装路灯')!;
     await gis1.click(`[data-testid=revert-${first.id}]`);
     await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已撤销/);
-    const log = await api('op', 'components.commits', { limit: 1 });
+    const log = await asOp.ok('components.commits', { limit: 1 });
     expect(log[0]).toMatchObject({ kind: 'revert', reverts: first.id, retired: 1 });
     await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-commit-log.png') });
     await gis1.click('[data-testid=commit-log] [aria-label]');
@@ -276,7 +259,7 @@ describe('editing the component layer in the browser', () => {
 
   it('shows the layer as of a past time: the imported lamps are not there yet', async () => {
     await centreOn(op, 119.93012, 32.47022, 19);
-    const count = () => op.evaluate(() => (window as any).__cityopsMap.getLayers().item(2).getSource().getFeatures().length);
+    const count = () => op.evaluate(() => (window.__cityopsMap.getLayers().item(2) as MapVectorLayer).getSource()!.getFeatures().length);
     const now = await count();
     await op.click('[data-testid=tab-layers]');
     const before = await op.evaluate(() => document.body.dataset.mapReady);

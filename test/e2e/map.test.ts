@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, FULL_DB } from '../paths.ts';
-import { addUsers, passwordOf, startServe } from '../helpers.ts';
-import { launchChromium, loginPage } from './browser.ts';
+import { addUsers, httpClient, passwordOf, startServe } from '../helpers.ts';
+import { launchChromium, loginPage, type MapTileLayer, type MapVectorLayer } from './browser.ts';
 import { toMercator } from '../../shared/geo.ts';
 
 let server: Awaited<ReturnType<typeof startServe>>;
@@ -18,13 +18,13 @@ let token = '';
 /** Feature counts of the map's layers, read from the page's OpenLayers map. */
 async function layerCounts(p: Page) {
   return p.evaluate(() => {
-    const map = (window as any).__cityopsMap;
+    const map = window.__cityopsMap;
     const layers = map.getLayers().getArray();
-    const feats = (i: number) => layers[i].getSource()?.getFeatures() ?? [];
+    const feats = (i: number) => (layers[i] as MapVectorLayer).getSource()?.getFeatures() ?? [];
     const comps = feats(2);
     const byMajor: Record<number, number> = {};
     for (const f of comps) byMajor[f.get('maj')] = (byMajor[f.get('maj')] ?? 0) + 1;
-    return { cells: feats(1).length, components: comps.length, byMajor, resolution: map.getView().getResolution() as number };
+    return { cells: feats(1).length, components: comps.length, byMajor, resolution: map.getView().getResolution()! };
   });
 }
 async function waitMapReady(p: Page, after = 0) {
@@ -78,15 +78,9 @@ describe('the map over the full sample city', () => {
 
   it('clicking a component opens its attribute panel with all CJ/T 214 attributes', async () => {
     await page.click('.detail-head button'); // close the panel from the search
-    const comp = await (
-      await fetch(`${server.url}/api/components.get`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ code: '3212020118000100' }),
-      })
-    ).json();
-    const [x, y] = toMercator(comp.result.lon, comp.result.lat);
-    const px = await page.evaluate(([mx, my]) => (window as any).__cityopsMap.getPixelFromCoordinate([mx, my]), [x, y]);
+    const comp = await httpClient(server.url, () => token).ok('components.get', { code: '3212020118000100' });
+    const [x, y] = toMercator(comp.lon, comp.lat);
+    const px = await page.evaluate(([mx, my]) => window.__cityopsMap.getPixelFromCoordinate([mx, my]), [x, y]);
     const box = (await page.locator('[data-testid=map]').boundingBox())!;
     await page.mouse.move(box.x + px[0] + 2, box.y + px[1] + 1);
     // Hover highlights the component under the pointer (local index, no round trip).
@@ -94,16 +88,14 @@ describe('the map over the full sample city', () => {
       .poll(() =>
         page.evaluate(
           () =>
-            (window as any).__cityopsMap
-              .getLayers()
-              .getArray()[4]
-              .getSource()
+            (window.__cityopsMap.getLayers().getArray()[4] as MapVectorLayer)
+              .getSource()!
               .getFeatures()
-              .filter((f: any) => f.getGeometry()?.getType() === 'Point').length,
+              .filter((f) => f.getGeometry()?.getType() === 'Point').length,
         ),
       )
       .toBeGreaterThan(0);
-    expect(await page.evaluate(() => (window as any).__cityopsMap.getTargetElement().style.cursor)).toBe('pointer');
+    expect(await page.evaluate(() => window.__cityopsMap.getTargetElement()?.style.cursor)).toBe('pointer');
     await page.mouse.click(box.x + px[0], box.y + px[1]);
     await page.waitForSelector('[data-testid=component-panel]');
     expect(await page.textContent('[data-testid=attr-code]')).toBe('3212020118000100');
@@ -122,12 +114,10 @@ describe('the map over the full sample city', () => {
     await waitMapReady(page, n);
     const types = () =>
       page.evaluate(() =>
-        (window as any).__cityopsMap
-          .getLayers()
-          .getArray()[5]
-          .getSource()
+        (window.__cityopsMap.getLayers().getArray()[5] as MapVectorLayer)
+          .getSource()!
           .getFeatures()
-          .map((f: any) => f.getGeometry().getType()),
+          .map((f) => f.getGeometry()?.getType()),
       );
     await expect.poll(types, { timeout: 10_000 }).toContain('Polygon');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-shapes.png') });
@@ -159,23 +149,14 @@ describe('the map over the full sample city', () => {
     const res = (await layerCounts(page)).resolution;
     expect(res).toBeGreaterThan(1);
     expect(res).toBeLessThan(8);
-    const treeIdx = await page.evaluate(async () => {
-      const r = await fetch('api/catalog.componentClasses', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionStorage.getItem('cityops.token')}` },
-        body: '{}',
-      });
-      return (await r.json()).result.find((k: any) => k.code === '0402').idx as number;
-    });
+    const treeIdx = (await httpClient(server.url, () => token).ok('catalog.componentClasses', {})).find((k) => k.code === '0402')!.idx;
     const countCls = (idx: number) =>
       page.evaluate(
         (i) =>
-          (window as any).__cityopsMap
-            .getLayers()
-            .getArray()[2]
-            .getSource()
+          (window.__cityopsMap.getLayers().getArray()[2] as MapVectorLayer)
+            .getSource()!
             .getFeatures()
-            .filter((f: any) => f.get('cls') === i).length,
+            .filter((f) => f.get('cls') === i).length,
         idx,
       );
     expect(await countCls(treeIdx)).toBeGreaterThan(0);
@@ -209,7 +190,7 @@ describe('the map over the full sample city', () => {
   it('sets an optional base layer in settings, and refuses a malformed Tianditu key with a clear message', async () => {
     const base = () =>
       page.evaluate(() => {
-        const l = (window as any).__cityopsMap.getLayers().getArray()[0];
+        const l = window.__cityopsMap.getLayers().getArray()[0] as MapTileLayer;
         return { visible: l.getVisible(), urls: l.getSource()?.getUrls?.() ?? null };
       });
     expect((await base()).visible).toBe(false); // off by default: fully usable offline
@@ -234,7 +215,7 @@ describe('the map over the full sample city', () => {
     await page.waitForSelector('[data-testid=settings]', { state: 'detached' });
     const labels = () =>
       page.evaluate(() => {
-        const l = (window as any).__cityopsMap.getLayers().getArray()[6];
+        const l = window.__cityopsMap.getLayers().getArray()[6] as MapTileLayer;
         return { visible: l.getVisible(), url: l.getSource()?.getUrls?.()?.[0] ?? '' };
       });
     await expect.poll(async () => (await base()).urls?.[0] ?? '').toContain('LAYER=vec&');

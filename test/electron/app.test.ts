@@ -4,13 +4,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron } from 'playwright-core';
+import { _electron, type Page } from 'playwright-core';
 // @ts-expect-error plain ESM helper without types
 import { electronBinary } from '../../scripts/electron-binary.mjs';
 // @ts-expect-error plain ESM helper without types
 import { electronSqliteBinding } from '../../scripts/electron-native.mjs';
 import { ROOT } from '../paths.ts';
-import { smallDbCopy } from '../helpers.ts';
+import { client, smallDbCopy, type TestClient } from '../helpers.ts';
+import type { ApiResult } from '../../shared/errors.ts';
+
+/** The window as the renderer sees it: the preload's bridge, and whatever else might leak into it. */
+type AppWindow = Window & { cityops: { call(method: string, input: unknown): Promise<ApiResult<unknown>> } } & Record<string, unknown>;
+/** The typed client over the window's bridge (window.cityops, exposed by the preload). */
+const bridge = (win: Page): TestClient =>
+  client((method, input) => win.evaluate(([m, i]) => (window as unknown as AppWindow).cityops.call(m, i), [method, input] as const));
 
 const bin: string | null = electronBinary();
 if (!bin) console.log('skipped: no Electron binary (test/electron/app.test.ts)');
@@ -27,9 +34,9 @@ describe.skipIf(!bin)('desktop app (Electron)', () => {
     try {
       const win = await app.firstWindow();
       await win.waitForFunction(() => Number(document.body.dataset.mapReady ?? 0) > 0, null, { timeout: 60_000 });
-      expect(await win.evaluate(() => typeof (window as any).require)).toBe('undefined');
-      expect(await win.evaluate(() => typeof (window as any).process)).toBe('undefined');
-      const info = await win.evaluate(() => (window as any).cityops.call('app.info', {}));
+      expect(await win.evaluate(() => typeof (window as unknown as AppWindow).require)).toBe('undefined');
+      expect(await win.evaluate(() => typeof (window as unknown as AppWindow).process)).toBe('undefined');
+      const info = await bridge(win).call('app.info', {});
       expect(info.ok).toBe(true);
       // Navigation away from the app page is blocked.
       await win.evaluate(() => {
@@ -48,8 +55,8 @@ describe.skipIf(!bin)('desktop app (Electron)', () => {
     try {
       const win = await app.firstWindow();
       await win.waitForFunction(() => Number(document.body.dataset.mapReady ?? 0) > 0, null, { timeout: 120_000 });
-      const info = await win.evaluate(() => (window as any).cityops.call('app.info', {}));
-      expect(info.result.gridCells).toBeGreaterThanOrEqual(6000);
+      const info = await bridge(win).ok('app.info', {});
+      expect(info.gridCells).toBeGreaterThanOrEqual(6000);
     } finally {
       await app.close();
     }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkerCore } from '../../electron/core/host/workerCore.ts';
 import { ROOT } from '../paths.ts';
+import { coreClient } from '../helpers.ts';
 
 const bundle = path.join(ROOT, 'dist-electron', 'core-worker.mjs');
 
@@ -32,10 +33,8 @@ describe('desktop core worker bundle', () => {
       expect(info.gridCells).toBeGreaterThanOrEqual(6000);
       expect(phases).toContain('components');
       expect(first.firstAdmin?.name).toBe('admin');
-      const login = await first.invoke('auth.login', { name: 'admin', password: first.firstAdmin!.password }, { actor: 't', via: 'test' });
-      expect(login.ok).toBe(true);
-      const token = login.ok ? (login.result as { token: string }).token : '';
-      const r = await first.invoke('grid.locate', { lon: 119.92, lat: 32.46 }, { actor: 't', via: 'test', token });
+      const { token } = await coreClient(first, { actor: 't', via: 'test' }).ok('auth.login', { name: 'admin', password: first.firstAdmin!.password });
+      const r = await coreClient(first, { actor: 't', via: 'test', token }).call('grid.locate', { lon: 119.92, lat: 32.46 });
       expect(r.ok).toBe(true);
       await first.close();
       const progress2: string[] = [];

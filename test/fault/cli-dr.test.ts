@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { ROOT } from '../paths.ts';
-import { smallDbCopy } from '../helpers.ts';
+import { coreClient, smallDbCopy } from '../helpers.ts';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
@@ -18,13 +18,8 @@ describe('cityops verify / restore', () => {
     const core = new Core({ dbPath: smallDbCopy() });
     const rep = core.startReplication({ target: replica, mode: 'sync' });
     while (rep.status().state !== 'ok') await new Promise((r) => setTimeout(r, 20));
-    for (let i = 0; i < 5; i++) {
-      await core.invoke(
-        'cases.intake',
-        { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `cli ${i}` },
-        { actor: 't', via: 'test', user: SYSTEM_USER },
-      );
-    }
+    const api = coreClient(core, { actor: 't', via: 'test', user: SYSTEM_USER });
+    for (let i = 0; i < 5; i++) await api.ok('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: `cli ${i}` });
     const head = core.app.changelog.head().seq;
     await core.stopReplication();
     core.close();

@@ -1,9 +1,11 @@
 // Real-process fault harness for off-site replication: a `cityops replica` process, a `cityops serve` process
 // replicating to it, concurrent writers through the HTTP API, SIGKILL at random points, a TCP proxy that can cut
-// and heal the link. Used by test/fault/*.test.ts and scripts/soak-replication.ts.
+// and heal the link. Used by test/fault/*.test.ts (and their soak run, npm run soak:replication), test/e2e/dr.test.ts
+// and scripts/bench/replication.ts.
 import net from 'node:net';
 import Database from 'better-sqlite3';
-import { passwordOf, spawnListening, startServe } from '../helpers.ts';
+import { httpClient, passwordOf, spawnListening, startServe, type TestClient } from '../helpers.ts';
+import type { ReplicationStatus } from '../../shared/model.ts';
 import { HttpReplicaClient } from '../../electron/core/replication/client.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
 
@@ -22,43 +24,27 @@ export async function startReplicaProc(dir: string, port = 0, extra: string[] = 
   };
 }
 
-/** Starts `cityops serve` replicating to `target`; logs in the writer account. */
+/** Starts `cityops serve` replicating to `target`; logs in the writer account. `api` is the typed client as the writer. */
 export async function startCentre(db: string, target: string, mode: 'sync' | 'async') {
   const srv = await startServe(db, ['--replica', target, '--replica-token', TOKEN, '--replication', mode]);
-  const login = await fetch(`${srv.url}/api/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'writer', password: passwordOf('writer') }),
-  });
-  const token = ((await login.json()) as { result: { token: string } }).result.token;
-  const api = async (method: string, input: unknown) => {
-    const r = await fetch(`${srv.url}/api/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(input),
-    });
-    return (await r.json()) as { ok: boolean; result?: any; error?: { code: string; message: string } };
-  };
+  const { token } = await httpClient(srv.url).ok('auth.login', { name: 'writer', password: passwordOf('writer') });
+  const api: TestClient = httpClient(srv.url, () => token);
   return { ...srv, api };
 }
 
 /** Waits until the centre reports the given replication state. */
-export async function waitReplication(
-  api: (m: string, i: unknown) => Promise<{ ok: boolean; result?: any }>,
-  pred: (s: any) => boolean,
-  ms = 20_000,
-): Promise<any> {
+export async function waitReplication(api: TestClient, pred: (s: ReplicationStatus) => boolean, ms = 20_000): Promise<ReplicationStatus> {
   const end = Date.now() + ms;
   for (;;) {
-    const r = await api('replication.status', {});
+    const r = await api.call('replication.status', {});
     if (r.ok && pred(r.result)) return r.result;
-    if (Date.now() > end) throw new Error(`replication did not reach the expected state: ${JSON.stringify(r.result ?? r)}`);
+    if (Date.now() > end) throw new Error(`replication did not reach the expected state: ${JSON.stringify(r.ok ? r.result : r)}`);
     await new Promise((res) => setTimeout(res, 50));
   }
 }
 
 /** Concurrent writers taking in cases until stopped or the centre dies; records attempted and acknowledged ids. */
-export function writeLoad(api: (m: string, i: unknown) => Promise<{ ok: boolean }>, tag: string, writers = 4) {
+export function writeLoad(api: TestClient, tag: string, writers = 4) {
   const attempted = new Set<string>();
   const acked = new Set<string>();
   let running = true;
@@ -67,7 +53,7 @@ export function writeLoad(api: (m: string, i: unknown) => Promise<{ ok: boolean 
       const id = `${tag}-${w}-${i}`;
       attempted.add(id);
       try {
-        const r = await api('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: id });
+        const r = await api.call('cases.intake', { channel: 'hotline', classCode: '0102', lon: 119.92, lat: 32.46, description: id });
         if (r.ok) acked.add(id);
       } catch {
         return; // the centre is gone

@@ -15,11 +15,15 @@ import {
 } from '../../shared/calendar.ts';
 
 // The shipped calendar file, as the core loads it.
-const file = JSON.parse(readFileSync(new URL('../../data/calendar.json', import.meta.url), 'utf8'));
+interface CalendarFile {
+  workHours: [string, string][];
+  years: Record<string, { holidays: Record<string, [string, string?]>; workdays: string[] }>;
+}
+const file = JSON.parse(readFileSync(new URL('../../data/calendar.json', import.meta.url), 'utf8')) as CalendarFile;
 const holidays: string[] = [];
 const workdays: string[] = [];
-for (const y of Object.values(file.years) as any[]) {
-  for (const [a, b] of Object.values(y.holidays) as [string, string][]) {
+for (const y of Object.values(file.years)) {
+  for (const [a, b = a] of Object.values(y.holidays)) {
     for (let t = Date.parse(a); t <= Date.parse(b); t += 86_400_000) holidays.push(new Date(t).toISOString().slice(0, 10));
   }
   workdays.push(...y.workdays);
@@ -38,6 +42,7 @@ describe('working days', () => {
     ['2026-02-14', true, 'a Saturday worked before 春节'],
     ['2026-02-16', false, '春节 Monday'],
     ['2025-01-26', true, 'a Sunday worked (调休) in 2025'],
+    ['2025-01-01', false, '元旦 2025, a one-day holiday'],
     ['2025-10-08', false, '2025 National Day / Mid-Autumn'],
   ])('%s is a working day: %s (%s)', (d, want) => {
     expect(isWorkingDay(cal, dayOf(t(`${d}T12:00:00`)))).toBe(want);

@@ -4,7 +4,6 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const handlers = new Map();
