@@ -73,8 +73,8 @@ export class Core implements CoreLike {
     return this.writes.submit(method, raw, ctx);
   }
 
-  /** Synchronous form of invoke, outside the group commit (the worker host and benchmarks use it for reads). */
-  invokeSync(method: string, raw: unknown, ctx: CallContext): ApiResult<unknown> {
+  /** One call run synchronously: reads from invoke, writes from inside the group commit's transaction. */
+  private invokeSync(method: string, raw: unknown, ctx: CallContext): ApiResult<unknown> {
     return invokeSync(this.app, this.handlers, method, raw, ctx);
   }
 

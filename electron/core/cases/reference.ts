@@ -6,7 +6,7 @@ import type { Db } from '../db/connection.ts';
 import { dataDir } from '../seed/seed.ts';
 
 interface CalendarFile {
-  years: Record<string, { holidays: Record<string, [string, string]>; workdays: string[] }>;
+  years: Record<string, { holidays: Record<string, [string, string?]>; workdays: string[] }>;
 }
 interface RulesFile {
   stageLimits: { stage: string; kind?: string; class?: string; value: number; unit: string }[];
@@ -39,7 +39,8 @@ export function loadReferenceData(db: Db): void {
       const cal = read<CalendarFile>('calendar.json');
       const ins = db.prepare('INSERT OR REPLACE INTO calendar_days (date, kind, name) VALUES (?, ?, ?)');
       for (const y of Object.values(cal.years)) {
-        for (const [name, [a, b]] of Object.entries(y.holidays)) for (const d of dates(a, b)) ins.run(d, 'holiday', name);
+        // A one-day holiday may be written [day] or [day, day].
+        for (const [name, [a, b = a]] of Object.entries(y.holidays)) for (const d of dates(a, b)) ins.run(d, 'holiday', name);
         for (const d of y.workdays) ins.run(d, 'workday', '调休上班');
       }
     }
