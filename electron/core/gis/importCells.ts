@@ -6,12 +6,10 @@ import Flatbush from 'flatbush';
 import { parseGridCode } from '../../../shared/codes.ts';
 import { ringBBox } from '../../../shared/geo.ts';
 import type { CellRecord } from '../../../shared/editing.ts';
-import type { ImportReport, ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import { ringAreaM2, type GridEditor } from '../editing/grid.ts';
 import { CellLocator } from '../grid/locator.ts';
-import type { SourceLayer } from './read.ts';
-import { apply, SAME_PLACE, type ImportContext, type ImportOptions, type RowTools } from './importRows.ts';
+import { apply, SAME_PLACE, type LayerImport } from './importRows.ts';
 
 /** True when two rings have the same vertices within SAME_PLACE (in either direction). */
 function sameRing(a: LonLat[], b: LonLat[]): boolean {
@@ -22,14 +20,7 @@ function sameRing(a: LonLat[], b: LonLat[]): boolean {
 }
 
 /** Checks every row of a grid layer and the grid it would make, and applies the valid cells (see apply). */
-export function importCells(
-  ctx: ImportContext,
-  src: SourceLayer,
-  report: ImportReport,
-  problems: ImportRowProblem[],
-  t: RowTools,
-  opts: ImportOptions,
-): ImportReport {
+export const importCells: LayerImport = (ctx, src, report, problems, t, opts) => {
   const communities = new Map(
     (ctx.db.prepare('SELECT code, ring FROM communities').all() as { code: string; ring: string }[]).map((c) => [c.code, JSON.parse(c.ring) as LonLat[]]),
   );
@@ -133,4 +124,4 @@ export function importCells(
       },
     );
   });
-}
+};

@@ -1,21 +1,12 @@
 // Import of the component layer (部件): each row checked as an editor's commit would be (code, class, district, cell
 // from the location, departments, dates, class attributes); a row that would change nothing counts as unchanged.
 import { differingFields, type ComponentChange, type ComponentFields, type ComponentRecord, type ShapeGeometry } from '../../../shared/editing.ts';
-import type { ImportReport, ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import type { Plan } from '../editing/service.ts';
-import type { SourceLayer } from './read.ts';
-import { apply, SAME_PLACE, type ImportContext, type ImportOptions, type RowTools } from './importRows.ts';
+import { apply, SAME_PLACE, type LayerImport } from './importRows.ts';
 
 /** Checks every row of a component layer and applies the valid ones (see apply). */
-export function importComponents(
-  ctx: ImportContext,
-  src: SourceLayer,
-  report: ImportReport,
-  problems: ImportRowProblem[],
-  t: RowTools,
-  opts: ImportOptions,
-): ImportReport {
+export const importComponents: LayerImport = (ctx, src, report, problems, t, opts) => {
   const classesByName = new Map(ctx.catalog.componentClasses().map((k) => [k.name, k.code]));
   const depts = ctx.catalog.departments();
   const deptCodes = new Set(depts.map((d) => d.code));
@@ -129,7 +120,7 @@ export function importComponents(
   return apply(ctx, report, problems, opts, valid.length, () =>
     valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid) : null,
   );
-}
+};
 
 /** True when an import row would not change a component (its change date aside). */
 function sameRecord(a: ComponentRecord, b: ComponentRecord): boolean {

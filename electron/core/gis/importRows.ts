@@ -10,6 +10,7 @@ import type { CatalogService } from '../catalog/service.ts';
 import type { ChangeLog } from '../replication/changelog.ts';
 import type { EditService } from '../editing/service.ts';
 import type { GridEditor } from '../editing/grid.ts';
+import type { SourceLayer } from './read.ts';
 
 /** Problems listed in a report; the counts cover all of them. */
 export const MAX_REPORTED = 2000;
@@ -49,6 +50,16 @@ export interface RowTools {
   geometryOf: (props: Record<string, unknown>, g: Geometry | null) => Geometry | string;
   rowErr: (row: number, code: string | null, field: string, message: string) => void;
 }
+
+/** The import of one layer: checks every row of the source, then applies the valid ones (see apply). */
+export type LayerImport = (
+  ctx: ImportContext,
+  src: SourceLayer,
+  report: ImportReport,
+  problems: ImportRowProblem[],
+  t: RowTools,
+  opts: ImportOptions,
+) => ImportReport;
 
 /** Sorts the problems and fills the report's counts (the report lists at most MAX_REPORTED problems). */
 export function finish(report: ImportReport, problems: ImportRowProblem[]): void {
