@@ -11,6 +11,8 @@ export interface Caller {
   role: Role;
   department: string | null;
   departmentLevel: number | null;
+  /** A supervisor's street (their area); null: the whole district. */
+  streetCode?: string | null;
 }
 
 /** Why a call is refused: not logged in, or logged in without the role. */
@@ -37,7 +39,12 @@ export interface CaseHolder {
   assigneeDept: string | null;
   /** The supervisor a 核实/核查 task is assigned to (null: anyone's). */
   supervisorId: number | null;
+  /** The street the case is in. */
+  streetCode: string;
 }
+
+/** Actions a supervisor takes in the street: only inside their own area (their street, when they have one). */
+const FIELD_ACTIONS: readonly CaseAction[] = ['verify', 'check', 'selfHandle'];
 
 /** The answer to "may this user take this action on this case now": the workflow's decision, refused with reason
  * 'holder' when the case is with another department or the task with another supervisor. */
@@ -57,12 +64,26 @@ export function mayAct(user: Caller, facts: CaseFacts & CaseHolder, action: Case
   if (user.role === 'supervisor' && (action === 'verify' || action === 'check') && facts.supervisorId != null && facts.supervisorId !== user.id) {
     return { ok: false, reason: 'holder', message: `the ${ACTION_NAMES[action]} task of case ${facts.caseNo} is assigned to another supervisor` };
   }
+  if (user.role === 'supervisor' && FIELD_ACTIONS.includes(action) && !inArea(user, facts.streetCode)) {
+    return { ok: false, reason: 'holder', message: `case ${facts.caseNo} is in street ${facts.streetCode}, outside your area (street ${user.streetCode})` };
+  }
   return d;
 }
 
 /** The actions a user may take on a case now (any input the action needs assumed given). */
 export function actionsFor(user: Caller, facts: CaseFacts & CaseHolder): CaseAction[] {
   return CASE_ACTIONS.filter((a) => mayAct(user, facts, a, { reason: 'x', passed: true }).ok);
+}
+
+/** True when a place in `streetCode` is inside the user's area (a user without a street covers the district). */
+export function inArea(user: Pick<Caller, 'streetCode'>, streetCode: string): boolean {
+  return !user.streetCode || user.streetCode === streetCode;
+}
+
+/** Who may read a reporter's name, phone and e-mail: the hall that takes calls, registers, dispatches and calls
+ * back, and the supervisor who verifies on the spot; not departments, leaders, GIS editors or DR operators. */
+export function maySeeReporter(user: Pick<Caller, 'role'>): boolean {
+  return ['operator', 'shift_leader', 'dispatcher', 'supervisor', 'admin'].includes(user.role);
 }
 
 /** 自行处置 (a problem fixed on the spot and recorded closed) is a supervisor's. */

@@ -300,6 +300,8 @@ export interface CaseDetail extends CaseSummary {
   mergedInto: number | null;
   history: CaseHistoryEntry[];
   photoIds: number[];
+  /** The photos of a 自行处置 by id: taken before or after the fix. */
+  photoRoles: Record<number, 'before' | 'after'>;
   /** Actions the calling user may take now. */
   actions: import('./workflow.ts').CaseAction[];
   /** The department the routing table suggests (pending dispatch). */

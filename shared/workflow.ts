@@ -162,7 +162,7 @@ export const RULES: Record<CaseAction, Rule> = {
   register: { from: ['pending_register'], roles: ['shift_leader'], to: 'pending_dispatch' },
   void: { from: ['pending_accept', 'pending_verify', 'pending_register'], roles: ['shift_leader', 'operator'], to: 'voided', needsReason: true },
   merge: { from: ['pending_accept', 'pending_verify', 'pending_register'], roles: ['operator', 'shift_leader'], to: 'voided' },
-  selfHandle: { from: ['pending_accept'], roles: ['supervisor'], to: 'closed' },
+  selfHandle: { from: ['pending_accept'], roles: ['supervisor'], to: 'closed', needsReason: true },
   dispatch: { from: ['pending_dispatch'], roles: ['dispatcher'], to: 'handling' },
   subDispatch: {
     from: ['handling'],

@@ -22,6 +22,7 @@ import { EditService } from './editing/service.ts';
 import { GridEditor } from './editing/grid.ts';
 import { AsOfViews } from './editing/asOf.ts';
 import { UploadStore } from './gis/uploads.ts';
+import { SessionFeeds } from './auth/feeds.ts';
 
 /** Options for opening a centre. */
 export interface CoreOptions {
@@ -59,6 +60,8 @@ export interface App {
   readonly gridEditor: GridEditor;
   readonly asOf: AsOfViews;
   readonly uploads: UploadStore;
+  /** Push events per session, scoped to what each user may see. */
+  readonly feeds: SessionFeeds;
 }
 
 /** Opens a centre's database and builds its services. */
@@ -88,7 +91,7 @@ export function openApp(opts: CoreOptions): App {
   const cases = new CaseService(db, catalog, grid, components, settings);
   const edits = new EditService(db, catalog, grid, components, { adminCode: meta.adminCode, bounds: meta.bounds, now });
   const gridEditor = new GridEditor(db, grid, edits, meta.adminCode, now);
-  return {
+  const app: Omit<App, 'feeds'> & { feeds?: SessionFeeds } = {
     db,
     file,
     now,
@@ -112,6 +115,8 @@ export function openApp(opts: CoreOptions): App {
     asOf: new AsOfViews(db, edits, gridEditor, components, grid),
     uploads: new UploadStore(),
   };
+  app.feeds = new SessionFeeds(app as App);
+  return app as App;
 }
 
 /** Forgets every in-memory copy of database state (after a commit that failed and rolled back). */

@@ -34,12 +34,19 @@ export { CITYOPS_VERSION } from './meta/service.ts';
 /** What a transport needs from a core, wherever it runs (in-process or in a worker). */
 export interface CoreLike {
   invoke(method: string, raw: unknown, ctx: CallContext): Promise<ApiResult<unknown>>;
+  /** Every event (the desktop window, which shows only what its user's calls return). */
   subscribe(listener: (ev: PushEvent) => void): () => void;
   close(): Promise<void> | void;
 }
 
+/** A core that also serves per-session feeds (the hall server's WebSockets). */
+export interface SessionCore extends CoreLike {
+  /** The events a session's user may see; `onEnd` when the session ends (logout, expiry, a disabled account). */
+  subscribeAs(token: string, listener: (ev: PushEvent) => void, onEnd: () => void): () => void;
+}
+
 /** The in-process core. */
-export class Core implements CoreLike {
+export class Core implements SessionCore {
   /** Every service of the open centre. */
   readonly app: App;
   private readonly handlers: Handlers;
@@ -82,6 +89,10 @@ export class Core implements CoreLike {
     return this.app.bus.subscribe(listener);
   }
 
+  subscribeAs(token: string, listener: (ev: PushEvent) => void, onEnd: () => void): () => void {
+    return this.app.feeds.add(token, listener, onEnd);
+  }
+
   /** Counts and facts of the open centre. */
   info(): AppInfo {
     return this.app.meta.info();
@@ -122,6 +133,7 @@ export class Core implements CoreLike {
     void this.app.replication.stop();
     this.stopTimers?.();
     this.stopTimers = null;
+    this.app.feeds.close();
     this.app.bus.clear();
     this.app.uploads.close();
     this.app.db.close();

@@ -1,5 +1,6 @@
 // One call through the core: who is calling (the session, then the method's access list), what they sent (parsed by
 // the contract's schema), then the handler. Errors come back as data, never thrown across a transport.
+import { randomBytes } from 'node:crypto';
 import { callRefusal } from '../../shared/access.ts';
 import { contract, type MethodName } from '../../shared/contract/index.ts';
 import { ApiError, type ApiResult } from '../../shared/errors.ts';
@@ -23,9 +24,16 @@ export function invokeSync(app: App, handlers: Handlers, method: string, raw: un
     return { ok: true, result: (handlers[method as MethodName] as AnyHandler)(input, hctx) };
   } catch (e) {
     if (e instanceof ApiError) return { ok: false, error: e.toData() };
-    console.error(`cityops core: ${method} failed:`, e);
-    return { ok: false, error: { code: 'INTERNAL', message: `${method}: internal error: ${(e as Error).message}` } };
+    return internalError(method, e);
   }
+}
+
+/** An unexpected failure: logged in full with a reference; the caller gets the reference only, never the internal
+ * message (it can name code, tables or data the caller may not see). */
+export function internalError(method: string, e: unknown): ApiResult<never> {
+  const ref = randomBytes(4).toString('hex');
+  console.error(`cityops core: ${method} failed (ref ${ref}):`, e);
+  return { ok: false, error: { code: 'INTERNAL', message: `internal error (ref ${ref}); the server log has the details` } };
 }
 
 /** Waits for a handler's promised result and turns a rejection into an error result. */

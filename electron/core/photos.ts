@@ -12,6 +12,8 @@ export interface DecodedPhoto {
   mime: string;
   bytes: Buffer;
   sha256: string;
+  /** Of a 自行处置: the problem before the fix, or the place after it. */
+  role?: 'before' | 'after';
 }
 
 const MAX_PHOTO_BYTES = 2_000_000;
@@ -31,4 +33,9 @@ export function decodePhotos(photos: PhotoInput[] | undefined): DecodedPhoto[] {
     if (!MAGIC[p.mime](bytes)) throw new ApiError('BAD_INPUT', `photo ${i + 1} is not a ${p.mime} image`, { field: `photos.${i}` });
     return { mime: p.mime, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
+}
+
+/** The photos of a 自行处置, before and after the fix, decoded with their roles. */
+export function decodeFixPhotos(p: { before: PhotoInput[]; after: PhotoInput[] }): DecodedPhoto[] {
+  return [...decodePhotos(p.before).map((d) => ({ ...d, role: 'before' as const })), ...decodePhotos(p.after).map((d) => ({ ...d, role: 'after' as const }))];
 }

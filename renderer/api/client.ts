@@ -88,15 +88,19 @@ function openSocket(): void {
   const url = new URL('ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('token', token);
+  const openedWith = token;
   socket = new WebSocket(url);
   socket.onopen = () => setConnected(true);
   socket.onmessage = (m) => {
     const ev = JSON.parse(String(m.data)) as PushEvent;
     for (const l of listeners) l(ev);
   };
-  socket.onclose = () => {
+  socket.onclose = (e) => {
     setConnected(false);
     socket = null;
+    // 4401: the session this socket was opened with ended (logout elsewhere, expiry, a disabled account): back to
+    // the login screen — unless the tab has logged in again meanwhile.
+    if (e.code === 4401 && token && token === openedWith) return setSessionToken(null);
     setTimeout(() => listeners.size && !socket && openSocket(), 1000); // reconnect while anyone listens
   };
 }

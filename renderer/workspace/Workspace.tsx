@@ -53,6 +53,7 @@ export function Workspace({ user }: { user: User }) {
     };
   }, [canEdit]);
   const { data, error, online, replication, alertCount, setAlertCount, toast, setToast, refreshKey, setRefreshKey, componentsKey } = useWorkspaceData(
+    user,
     ctl,
     setSelection,
   );
@@ -188,9 +189,11 @@ export function Workspace({ user }: { user: User }) {
               : t('dr.status', { state: t(`dr.states.${replication.state}`) })}
           </span>
         )}
-        <button className={alertCount ? 'alarm' : ''} data-testid="alerts-button" onClick={() => showDialog('alerts', true)}>
-          {t('alerts.count', { n: alertCount })}
-        </button>
+        {mayCall(user, 'alerts.list') && (
+          <button className={alertCount ? 'alarm' : ''} data-testid="alerts-button" onClick={() => showDialog('alerts', true)}>
+            {t('alerts.count', { n: alertCount })}
+          </button>
+        )}
       </StatusBar>
       <WorkspaceDialogs
         open={dialogs}

@@ -1,6 +1,7 @@
 // The workspace's dialogs: settings, the DR console, the commit log, import/export and the alerts. Each opens
 // from its button (the header, the status bar, a toast) and several may be open at once.
 import { call } from '../api/client.ts';
+import { mayCall } from '../../shared/access.ts';
 import { SettingsDialog } from '../features/settings/SettingsDialog.tsx';
 import { DrConsole } from '../features/dr/DrConsole.tsx';
 import { CommitLog } from '../features/editing/History.tsx';
@@ -43,7 +44,7 @@ export function WorkspaceDialogs(p: WorkspaceDialogsProps) {
           onOpenCase={p.onOpenCase}
           onClose={() => {
             onClose('alerts');
-            void call('alerts.list', {}).then((a) => p.onAlertCount(a.length));
+            if (mayCall(user, 'alerts.list')) void call('alerts.list', {}).then((a) => p.onAlertCount(a.length));
           }}
         />
       )}

@@ -5,7 +5,19 @@ import { useEffect, useRef, useState, type Dispatch, type RefObject, type SetSta
 import { useTranslation } from 'react-i18next';
 import { call, onConnection, subscribe } from '../api/client.ts';
 import type { MapController, Selection } from '../map/controller.ts';
-import type { AppInfo, ChannelInfo, ClassCount, ComponentClass, Department, EventClass, ReplicationStatus, Settings, Street } from '../../shared/model.ts';
+import type {
+  AppInfo,
+  ChannelInfo,
+  ClassCount,
+  ComponentClass,
+  Department,
+  EventClass,
+  ReplicationStatus,
+  Settings,
+  Street,
+  User,
+} from '../../shared/model.ts';
+import { mayCall } from '../../shared/access.ts';
 
 export interface Loaded {
   info: AppInfo;
@@ -36,7 +48,7 @@ export interface WorkspaceData {
 }
 
 /** Loads the workspace's data and wires the push events; `ctl` is the map (once ready), `setSelection` its selection. */
-export function useWorkspaceData(ctl: RefObject<MapController | null>, setSelection: Dispatch<SetStateAction<Selection>>): WorkspaceData {
+export function useWorkspaceData(user: User, ctl: RefObject<MapController | null>, setSelection: Dispatch<SetStateAction<Selection>>): WorkspaceData {
   const { t } = useTranslation();
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +74,7 @@ export function useWorkspaceData(ctl: RefObject<MapController | null>, setSelect
       setData({ info, classes, counts: [], settings, eventClasses, departments, channels, streets });
       const counts = await call('components.stats', {});
       setData((d) => (d ? { ...d, counts } : d));
-      setAlertCount((await call('alerts.list', {})).length);
+      if (mayCall(user, 'alerts.list')) setAlertCount((await call('alerts.list', {})).length);
     })().catch((e) => setError(String(e?.message ?? e)));
   }, []);
   useEffect(() => onConnection(setOnline), []);

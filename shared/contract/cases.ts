@@ -4,9 +4,13 @@ import { CASE_STATES, type CaseAction } from '../workflow.ts';
 import { QUEUES, type QueueName } from '../queues.ts';
 import type { CaseDetail, CaseMarker, CasePage, ChannelInfo, DuplicateHit } from '../model.ts';
 import { method } from './define.ts';
-import { bboxSchema, caseKind, classCode, componentCode, deptCode, empty, id, lat, limitUnit, lon, phone, photos, streetCode, text } from './schemas.ts';
+import { bboxSchema, caseKind, classCode, componentCode, deptCode, empty, id, lat, limitUnit, lon, phone, photo, photos, streetCode, text } from './schemas.ts';
 
 const channelCode = z.string().regex(/^[a-z0-9_]{1,32}$/, 'a channel code is lower-case letters, digits or _');
+/** One or two photos. */
+const photoPair = z.array(photo).min(1, 'a photo is required').max(2);
+/** 自行处置 is proven by photos of the problem before the fix and of the place after it. */
+const fixPhotos = { before: photoPair, after: photoPair };
 
 /** Intake of a new case from any channel. */
 export const intakeSchema = z
@@ -25,10 +29,13 @@ export const intakeSchema = z
     callback: z.boolean().optional(),
     attributes: z.record(z.string().max(50), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
     photos,
-    /** 自行处置: a supervisor fixed it on the spot; recorded and closed at once. */
+    /** 自行处置: a supervisor fixed it on the spot; recorded and closed at once, with photos before and after. */
     selfHandled: z.boolean().optional(),
+    fixPhotos: z.strictObject(fixPhotos).optional(),
   })
-  .refine((i) => (i.lon === undefined) === (i.lat === undefined), { message: 'give both lon and lat, or neither', path: ['lat'] });
+  .refine((i) => (i.lon === undefined) === (i.lat === undefined), { message: 'give both lon and lat, or neither', path: ['lat'] })
+  .refine((i) => !i.selfHandled || !!i.fixPhotos, { message: '自行处置 needs photos before and after the fix', path: ['fixPhotos'] })
+  .refine((i) => !i.fixPhotos || !!i.selfHandled, { message: 'fixPhotos go with selfHandled', path: ['fixPhotos'] });
 
 /** Filters of a case list. */
 export const caseFilterSchema = z.strictObject({
@@ -62,7 +69,8 @@ export const caseActionSchema = z.discriminatedUnion('action', [
   act('register', {}),
   act('void', {}),
   act('merge', { mergeInto: id }),
-  act('selfHandle', { photos }),
+  // The reason says what was done (the workflow's table requires it); the photos prove it.
+  act('selfHandle', fixPhotos),
   // Without dept the routing table chooses.
   act('dispatch', { dept: deptCode.optional() }),
   act('subDispatch', { dept: deptCode }),

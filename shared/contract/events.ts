@@ -16,6 +16,8 @@ export interface EventMap {
     action: string;
     deptCode: string | null;
     assigneeDept: string | null;
+    /** The department that held the case before this change (the same when it did not move). */
+    previousAssigneeDept: string | null;
     at: number;
   };
   'alerts.raised': AlertInfo[];

@@ -62,6 +62,7 @@ async function someCases({ as, place, newCase, step }: CaseCentre): Promise<void
     lat: p.lat,
     description: '路面有垃圾，已自行清理',
     selfHandled: true,
+    fixPhotos: { before: [{ mime: 'image/png', data: PNG }], after: [{ mime: 'image/png', data: PNG }] },
   });
 }
 
@@ -119,6 +120,7 @@ describe('permissions are checked in the core for every method', () => {
       handle: { result: '已处理' },
       requestExtension: { extension: { value: 1, unit: 'work_day' } },
       check: { passed: true },
+      selfHandle: { before: [{ mime: 'image/png', data: PNG }], after: [{ mime: 'image/png', data: PNG }] },
     };
     for (const action of CASE_ACTIONS) {
       for (const role of ROLES as readonly Role[]) {

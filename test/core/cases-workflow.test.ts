@@ -230,6 +230,7 @@ describe('the seven-step workflow', () => {
       lat: p.lat,
       description: '路面有垃圾，已自行清理',
       selfHandled: true,
+      fixPhotos: { before: [{ mime: 'image/png', data: PNG }], after: [{ mime: 'image/png', data: PNG }] },
     });
     expect(s).toMatchObject({ status: 'closed', closeType: 'self' });
     expect(s.history.map((h) => h.action)).toEqual(['intake', 'selfHandle']);
@@ -240,6 +241,7 @@ describe('the seven-step workflow', () => {
       lat: p.lat,
       description: 'x',
       selfHandled: true,
+      fixPhotos: { before: [{ mime: 'image/png', data: PNG }], after: [{ mime: 'image/png', data: PNG }] },
     });
     expect(notSup.code).toBe('FORBIDDEN');
   });

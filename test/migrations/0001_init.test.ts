@@ -11,7 +11,7 @@ const tmp = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'cityops-mig-')),
 describe('migration 0001_init', () => {
   it('creates the foundation tables from an empty database', () => {
     const db = openDatabase(tmp());
-    expect(migrate(db)).toEqual([1, 2, 3, 4]);
+    expect(migrate(db, undefined, 1)).toEqual([1]);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     for (const t of [
       'components',
@@ -29,7 +29,7 @@ describe('migration 0001_init', () => {
     ]) {
       expect(tables).toContain(t);
     }
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(1);
   });
 
   it('opens with WAL, synchronous=FULL and foreign keys', () => {

@@ -19,7 +19,7 @@ describe('migration 0004_editing', () => {
       INSERT INTO grid_cells (id, code, community_code, ring, area_m2, min_lon, min_lat, max_lon, max_lat) VALUES (1, '321202001001001', '001001', '[]', 1, 0, 0, 1, 1);
       INSERT INTO components (id, code, class_code, grid_code, state, or_date, data_source, lon, lat)
         VALUES (1, '3212020101000001', '0101', '321202001001001', '完好', '2024-01-01', '实测', 0.5, 0.5);`);
-    expect(migrate(db)).toEqual([4]);
+    expect(migrate(db, undefined, 4)).toEqual([4]);
     expect(schemaVersion(db)).toBe(4);
     expect(db.prepare('SELECT code, attrs FROM components').all()).toEqual([{ code: '3212020101000001', attrs: null }]);
     expect(db.prepare('SELECT version, retired_at FROM grid_cells').all()).toEqual([{ version: 1, retired_at: null }]);

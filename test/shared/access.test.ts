@@ -52,6 +52,7 @@ describe('mayAct', () => {
     caseNo: '2026112400001',
     assigneeDept: 'D03',
     supervisorId: null,
+    streetCode: '001',
     ...holder,
   });
   const dept = (code: string, level: number) => user('department', { department: code, departmentLevel: level });

@@ -9,7 +9,10 @@ export function authHandlers(app: App): HandlersOf<typeof authContract> {
   return {
     'auth.login': (i, ctx) => auth.login(i.name, i.password, app.now(), ctx.via),
     'auth.logout': (_i, ctx) => {
-      if (ctx.token) auth.logout(ctx.token);
+      if (ctx.token) {
+        auth.logout(ctx.token);
+        app.feeds.ended(ctx.token); // its push connections close now
+      }
       return null;
     },
     'auth.me': (_i, ctx) => ctx.user,

@@ -10,6 +10,8 @@ import { audit } from '../context.ts';
 import type { ApiKeyInfo, User } from '../../../shared/model.ts';
 
 const SCRYPT = { N: 16384, r: 8, p: 1 };
+/** A session lasts at most this long from its login, however busy (a shift, with room to spare). */
+export const SESSION_MAX_MS = 24 * 3600_000;
 /** Sessions end after 12 hours without use. */
 export const SESSION_IDLE_MS = 12 * 3600_000;
 
@@ -147,13 +149,18 @@ export class AuthService {
     const hit = this.sessionCache.get(h);
     if (hit && now - hit.readAt < 10_000 && hit.readAt <= now && hit.expiresAt > now) return hit.user;
     this.sessionCache.delete(h);
-    const s = this.db.prepare('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?').get(h) as { user_id: number; expires_at: number } | undefined;
+    const s = this.db.prepare('SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?').get(h) as
+      | { user_id: number; created_at: string; expires_at: number }
+      | undefined;
     if (!s || s.expires_at < now) return null;
+    // Use keeps a session alive, up to an absolute end: a stolen token does not work forever.
+    const end = Date.parse(s.created_at) + SESSION_MAX_MS;
+    if (now >= end) return null;
     const r = this.db.prepare(`${USER_SQL} WHERE u.id = ?`).get(s.user_id) as UserRow | undefined;
     if (!r || r.disabled) return null;
     let expiresAt = s.expires_at;
-    if (s.expires_at - now < SESSION_IDLE_MS - 60_000) {
-      expiresAt = now + SESSION_IDLE_MS;
+    if (s.expires_at - now < SESSION_IDLE_MS - 60_000 && s.expires_at < end) {
+      expiresAt = Math.min(now + SESSION_IDLE_MS, end);
       this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, h);
     }
     const user = toUser(r);

@@ -21,7 +21,7 @@ export function caseHandlers(app: App): HandlersOf<typeof casesContract> {
     'cases.get': (i, ctx) => cases.reads.detail(i.id, ctx.user, app.now()),
     'cases.list': (i, ctx) => cases.queues.list(i, ctx.user, app.now()),
     'cases.counts': (_i, ctx) => cases.queues.counts(ctx.user, app.now()),
-    'cases.duplicates': (i) => cases.duplicates.find(i, app.now()),
+    'cases.duplicates': (i, ctx) => cases.duplicates.find(i, app.now(), cases.scope.filter(ctx.user)),
     'cases.map': (i, ctx) => cases.reads.markers(i.bbox, i.limit ?? 5000, app.now(), ctx.user),
     'cases.photo': (i, ctx) => cases.reads.photo(i.id, ctx.user),
   };

@@ -2,13 +2,13 @@
 // 自行处置 (fixed on the spot) is taken in and closed in the same transaction.
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import { maySelfHandle } from '../../../shared/access.ts';
+import { inArea, maySelfHandle } from '../../../shared/access.ts';
 import type { ParsedInputOf } from '../../../shared/contract/index.ts';
 import type { CaseDetail, CaseKind, User } from '../../../shared/model.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { ComponentService } from '../components/service.ts';
 import type { GridService } from '../grid/service.ts';
-import { decodePhotos } from '../photos.ts';
+import { decodeFixPhotos, decodePhotos } from '../photos.ts';
 import type { Channels } from './channels.ts';
 import type { CaseClocks } from './clocks.ts';
 import type { CaseCounts } from './counts.ts';
@@ -91,7 +91,11 @@ export class CaseIntake {
     if (i.selfHandled && i.channel !== 'supervisor') throw new ApiError('BAD_INPUT', '自行处置 cases come from the supervisor channel', { field: 'channel' });
     const loc = this.place(i);
     const cell = this.deps.grid.locate(loc.lon, loc.lat); // OUTSIDE_CITY when the point is in no cell
+    if (i.selfHandled && !inArea(u, cell.streetCode)) {
+      throw new ApiError('FORBIDDEN', `the place is in street ${cell.streetCode}, outside your area (street ${u.streetCode}): 自行处置 is for your own area`);
+    }
     const photos = decodePhotos(i.photos);
+    const fixPhotos = i.fixPhotos ? decodeFixPhotos(i.fixPhotos) : [];
     const id = this.db.transaction(() => {
       const clock = this.deps.clocks.enter('pending_accept', loc.kind, loc.classCode, now);
       const r = this.q.insert.run(
@@ -125,7 +129,11 @@ export class CaseIntake {
       const caseId = Number(r.lastInsertRowid);
       this.store.record(caseId, now, u, 'intake', null, 'pending_accept', null, { channel: i.channel, approximate: loc.approximate || undefined }, photos);
       this.deps.counts.bump(null, { status: 'pending_accept', dept: null, assignee: null });
-      if (i.selfHandled) this.deps.workflow.apply(this.store.row(caseId), { id: caseId, action: 'selfHandle', version: 1 }, u, now, []);
+      if (i.selfHandled) {
+        // What was done is the report's description; the photos (decoded above) are the report's before and after.
+        const step = { id: caseId, version: 1, action: 'selfHandle' as const, reason: i.description, ...i.fixPhotos! };
+        this.deps.workflow.apply(this.store.row(caseId), step, u, now, fixPhotos);
+      }
       return caseId;
     })();
     const detail = this.deps.reads.detail(id, u, now, true);

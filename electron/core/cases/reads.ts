@@ -1,6 +1,6 @@
 // Reading cases: list rows, the detail panel (with the actions the caller may take), photos, the map's markers.
 import { ApiError } from '../../../shared/errors.ts';
-import { actionsFor } from '../../../shared/access.ts';
+import { actionsFor, maySeeReporter } from '../../../shared/access.ts';
 import { OPEN_STATES, type CaseFacts } from '../../../shared/workflow.ts';
 import type { CaseDetail, CaseHistoryEntry, CaseKind, CaseMarker, CaseSummary, User } from '../../../shared/model.ts';
 import type { BBox } from '../../../shared/model.ts';
@@ -70,6 +70,7 @@ export class CaseReads {
       caseNo: r.case_no,
       assigneeDept: r.assignee_dept,
       supervisorId: r.supervisor_id,
+      streetCode: r.street_code,
     };
   }
 
@@ -99,9 +100,10 @@ export class CaseReads {
     return {
       ...this.summary(r, now),
       componentCode: r.component_code,
-      reporterName: r.reporter_name,
-      reporterPhone: r.reporter_phone,
-      reporterEmail: r.reporter_email,
+      // Personal data only for those who call back or verify (shared/access.ts maySeeReporter).
+      ...(maySeeReporter(u)
+        ? { reporterName: r.reporter_name, reporterPhone: r.reporter_phone, reporterEmail: r.reporter_email }
+        : { reporterName: null, reporterPhone: null, reporterEmail: null }),
       callback: !!r.callback,
       attributes: r.attributes ? (JSON.parse(r.attributes) as Record<string, unknown>) : null,
       supervisorId: r.supervisor_id,
@@ -113,6 +115,7 @@ export class CaseReads {
       mergedInto: r.merged_into,
       history,
       photoIds: photos.map((p) => p.id),
+      photoRoles: Object.fromEntries(photos.filter((p) => p.role).map((p) => [p.id, p.role!])),
       actions: actionsFor(u, this.facts(r)),
       suggestedDept:
         r.status === 'pending_dispatch' || r.status === 'return_requested' ? this.routing.route(r.kind, r.class_code, r.street_code, r.component_code) : null,
@@ -120,8 +123,8 @@ export class CaseReads {
   }
 
   /** The change a write made, for the cases.changed push. */
-  change(c: CaseSummary, action: string): CaseChange {
-    return { id: c.id, caseNo: c.caseNo, status: c.status, version: c.version, action, deptCode: c.deptCode, assigneeDept: c.assigneeDept };
+  change(c: CaseSummary, action: string, previousAssigneeDept: string | null = c.assigneeDept): CaseChange {
+    return { id: c.id, caseNo: c.caseNo, status: c.status, version: c.version, action, deptCode: c.deptCode, assigneeDept: c.assigneeDept, previousAssigneeDept };
   }
 
   /** One photo's bytes, for a user who may see its case. */

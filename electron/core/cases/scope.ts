@@ -3,7 +3,7 @@
 import { departmentScoped } from '../../../shared/access.ts';
 import type { User } from '../../../shared/model.ts';
 import type { Routing } from './routing.ts';
-import type { CaseRow } from './store.ts';
+import type { CaseChange, CaseRow } from './store.ts';
 
 /** The column and department a scoped user's lists, counts and map are limited to. */
 export interface DeptFilter {
@@ -19,6 +19,14 @@ export class CaseScope {
   filter(u: User): DeptFilter | null {
     if (!departmentScoped(u)) return null;
     return { col: u.departmentLevel === 2 ? 'dept_code' : 'assignee_dept', dept: u.department! };
+  }
+
+  /** True when a change of a case concerns the user: any case for the hall; for a department, a case it holds or
+   * held until this change (so a unit that reports upwards sees its case leave its list). */
+  changeVisible(u: User, c: Pick<CaseChange, 'deptCode' | 'assigneeDept' | 'previousAssigneeDept'>): boolean {
+    if (!departmentScoped(u)) return true;
+    if (u.departmentLevel === 2) return c.deptCode === u.department;
+    return [c.assigneeDept, c.previousAssigneeDept].some((d) => d === u.department || this.routing.isAncestor(u.department!, d ?? null));
   }
 
   /** True when the user may open the case. */

@@ -89,11 +89,11 @@ export class CaseStore {
     this.q = {
       byId: db.prepare('SELECT * FROM cases WHERE id = ?'),
       history: db.prepare('SELECT * FROM case_history WHERE case_id = ? ORDER BY id'),
-      photosOf: db.prepare('SELECT id, history_id FROM case_photos WHERE case_id = ? ORDER BY id'),
+      photosOf: db.prepare('SELECT id, history_id, role FROM case_photos WHERE case_id = ? ORDER BY id'),
       photo: db.prepare('SELECT case_id, bytes FROM case_photos WHERE id = ?'),
       insertHistory: db.prepare(`INSERT INTO case_history (case_id, at, actor_id, actor_name, role, action, from_status, to_status, reason, data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertPhoto: db.prepare('INSERT INTO case_photos (case_id, history_id, mime, bytes, sha256, at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertPhoto: db.prepare('INSERT INTO case_photos (case_id, history_id, mime, bytes, sha256, at, role) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       serial: db.prepare(`INSERT INTO case_serials (day, n) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n`),
       dept: db.prepare('SELECT code, name, level, parent, street_code FROM departments WHERE code = ?'),
       lastHandle: db.prepare("SELECT data FROM case_history WHERE case_id = ? AND action = 'handle' ORDER BY id DESC LIMIT 1"),
@@ -112,9 +112,9 @@ export class CaseStore {
     return this.q.history.all(id) as HistoryRow[];
   }
 
-  /** A case's photos: ids and the history step each came with. */
-  photos(id: number): { id: number; history_id: number | null }[] {
-    return this.q.photosOf.all(id) as { id: number; history_id: number | null }[];
+  /** A case's photos: ids, the history step each came with, and the role of a 自行处置's photos. */
+  photos(id: number): { id: number; history_id: number | null; role: 'before' | 'after' | null }[] {
+    return this.q.photosOf.all(id) as { id: number; history_id: number | null; role: 'before' | 'after' | null }[];
   }
 
   /** One photo's bytes and case. */
@@ -135,7 +135,7 @@ export class CaseStore {
     photos: DecodedPhoto[],
   ): void {
     const h = this.q.insertHistory.run(caseId, now, u.id || null, u.displayName, u.role, action, from, to, reason, data ? JSON.stringify(data) : null);
-    for (const p of photos) this.q.insertPhoto.run(caseId, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now);
+    for (const p of photos) this.q.insertPhoto.run(caseId, Number(h.lastInsertRowid), p.mime, p.bytes, p.sha256, now, p.role ?? null);
   }
 
   /** Whether the last 处置反馈 of a case came after its deadline. */

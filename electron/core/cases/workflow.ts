@@ -6,7 +6,7 @@ import { mayAct } from '../../../shared/access.ts';
 import { FINAL_STATES, type CaseAction } from '../../../shared/workflow.ts';
 import type { CaseActionInput, CaseActionInputOf } from '../../../shared/contract/cases.ts';
 import type { CaseDetail, User } from '../../../shared/model.ts';
-import { decodePhotos, type DecodedPhoto } from '../photos.ts';
+import { decodeFixPhotos, decodePhotos, type DecodedPhoto } from '../photos.ts';
 import type { CaseClocks } from './clocks.ts';
 import type { CaseCounts } from './counts.ts';
 import { caseEffects, type Effects, type Step } from './effects.ts';
@@ -42,9 +42,11 @@ export class CaseWorkflow {
   /** Runs one action; refuses an illegal one with a message naming the states that allow it, a stale version with
    * a CONFLICT (of two concurrent actions exactly one wins). Returns the case and the change for push. */
   act(i: CaseActionInput, u: User, now: number): { detail: CaseDetail; change: CaseChange } {
-    const photos = decodePhotos('photos' in i ? i.photos : undefined);
+    const photos = i.action === 'selfHandle' ? decodeFixPhotos(i) : decodePhotos('photos' in i ? i.photos : undefined);
+    let previous: string | null = null;
     this.db.transaction(() => {
       const r = this.store.row(i.id);
+      previous = r.assignee_dept;
       this.reads.requireVisible(r, u);
       if (r.version !== i.version) {
         throw new ApiError('CONFLICT', `case ${r.case_no} was changed by someone else (version ${r.version}, you saw ${i.version}); reload it and try again`, {
@@ -54,7 +56,7 @@ export class CaseWorkflow {
       this.apply(r, i, u, now, photos);
     })();
     const detail = this.reads.detail(i.id, u, now, true);
-    return { detail, change: this.reads.change(detail, i.action) };
+    return { detail, change: this.reads.change(detail, i.action, previous) };
   }
 
   /** Applies an action to a row inside the caller's transaction: decide, write the case, record the step. */

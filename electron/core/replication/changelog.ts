@@ -20,8 +20,9 @@ export interface ChangeEntry {
   hash: string;
 }
 
-/** Tables that are not replicated: the log itself, shipper state, live session tokens, the migration record. */
-export const NOT_REPLICATED = new Set(['changelog', 'replication_state', 'sessions', 'schema_migrations']);
+/** Tables that are not replicated: the log itself, shipper state, live session tokens, the migration record, and the
+ * centre's own secrets (SMS gateway, replica token), which a replica must never hold in clear. */
+export const NOT_REPLICATED = new Set(['changelog', 'replication_state', 'sessions', 'schema_migrations', 'local_secrets']);
 
 /** The hash of an entry given the previous entry's hash ('' before the first). */
 export function entryHash(prev: string, e: Omit<ChangeEntry, 'hash'>): string {

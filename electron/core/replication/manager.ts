@@ -9,6 +9,7 @@ import type { EventBus } from '../bus.ts';
 import type { ChangeLog } from './changelog.ts';
 import { replicaClient } from './client.ts';
 import { Replicator, type ReplicatorOptions } from './replicator.ts';
+import { Secrets } from '../settings/secrets.ts';
 
 /** Where and how to replicate. */
 export type ReplicationTarget = { target: string; token?: string; mode: 'sync' | 'async' } & Partial<ReplicatorOptions>;
@@ -18,6 +19,8 @@ export class ReplicationManager {
   /** The shipper, when replication is on. */
   replicator: Replicator | null = null;
   private readonly q;
+  /** The replica's token is a secret: kept in local_secrets, never in the replicated settings or the audit. */
+  private readonly secrets: Secrets;
 
   constructor(
     private readonly db: Db,
@@ -29,6 +32,7 @@ export class ReplicationManager {
       get: db.prepare("SELECT value FROM settings WHERE key = 'replication'"),
       set: db.prepare("INSERT INTO settings (key, value) VALUES ('replication', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
     };
+    this.secrets = new Secrets(db);
   }
 
   /** Starts shipping the change log to a replica (URL of `cityops replica`, or a folder). */
@@ -54,14 +58,15 @@ export class ReplicationManager {
   /** Starts replication from the stored configuration (desktop settings), if any. */
   startFromSettings(): void {
     const row = this.q.get.get() as { value: string } | undefined;
-    const cfg = row ? (JSON.parse(row.value) as { target?: string; token?: string; mode: 'sync' | 'async' }) : null;
-    if (cfg?.target) this.start({ target: cfg.target, token: cfg.token, mode: cfg.mode });
+    const cfg = row ? (JSON.parse(row.value) as { target?: string; mode: 'sync' | 'async' }) : null;
+    if (cfg?.target) this.start({ target: cfg.target, token: this.secrets.get<{ token: string }>('replication').token, mode: cfg.mode });
   }
 
   /** Stores a new configuration (audited) and restarts the shipper on it; no target switches replication off. */
   async configure(cfg: ParsedInputOf<'replication.configure'>, ctx: CallContext): Promise<ReplicationStatus> {
     this.db.transaction(() => {
-      this.q.set.run(JSON.stringify(cfg));
+      this.q.set.run(JSON.stringify({ target: cfg.target, mode: cfg.mode }));
+      this.secrets.set('replication', { token: cfg.token });
       audit(this.db, ctx, 'replication.configure', cfg.target ?? 'off', JSON.stringify({ mode: cfg.mode }));
     })();
     await this.stop();

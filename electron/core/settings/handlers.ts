@@ -7,7 +7,7 @@ import type { HandlersOf } from '../handlers.ts';
 /** Handlers of settings.* */
 export function settingsHandlers(app: App): HandlersOf<typeof settingsContract> {
   return {
-    'settings.get': () => app.settings.get(),
+    'settings.get': () => app.settings.shown(),
     'settings.set': (i, ctx) => {
       const s = app.settings.set(i, ctx);
       app.cases.clocks.invalidate();

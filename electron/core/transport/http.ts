@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract/index.ts';
 import { httpStatusOf, type ApiErrorData } from '../../../shared/errors.ts';
-import type { CoreLike } from '../core.ts';
+import type { SessionCore } from '../core.ts';
 import { registerOpen311 } from './open311.ts';
 
 /** The Content-Security-Policy sent with the browser UI (the Electron window sets the same). */
@@ -28,7 +28,7 @@ export const CSP = [
 
 /** Options of the HTTP transport. */
 export interface HttpOptions {
-  core: CoreLike;
+  core: SessionCore;
   host?: string;
   port?: number;
   /** Folder with the built renderer (index.html); served at / when present. */
@@ -113,13 +113,18 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
       // Browsers cannot set headers on a WebSocket: the session token comes as ?token=.
       const token = typeof req.query.token === 'string' ? req.query.token : bearer(req.headers.authorization);
       const me = await opts.core.invoke('auth.me', {}, { actor: 'anonymous', via: 'http', token });
-      if (!me.ok) {
+      if (!me.ok || !token) {
         socket.close(4401, 'log in first');
         return;
       }
-      const off = opts.core.subscribe((ev) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(ev));
-      });
+      // The events this user may see, until the session ends (then the socket closes: 4401 tells the page to log in).
+      const off = opts.core.subscribeAs(
+        token,
+        (ev) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(ev));
+        },
+        () => socket.close(4401, 'session ended'),
+      );
       socket.on('close', off);
       socket.on('error', off);
       // Clients only listen; anything they send is ignored.

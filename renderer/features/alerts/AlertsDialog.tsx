@@ -54,7 +54,7 @@ export function AlertsDialog({ user, refreshKey, onOpenCase, onClose }: { user: 
                 ))}
               </ul>
             )}
-            {alerts.length > 0 && (
+            {alerts.length > 0 && mayCall(user, 'alerts.ack') && (
               <button className="primary" onClick={() => void call('alerts.ack', { ids: alerts.map((a) => a.id).slice(0, 500) }).then(load)}>
                 {t('alerts.ack')}
               </button>

@@ -6,6 +6,7 @@ import { actionFields } from '../../../shared/contract/cases.ts';
 import { LIMIT_UNITS, type LimitUnit } from '../../../shared/calendar.ts';
 import type { CaseDetail as Detail, Department, DuplicateHit } from '../../../shared/model.ts';
 import { readPhoto } from './format.ts';
+import { FixPhotosInput, fixFilesComplete, readFixPhotos, type FixFiles } from './FixPhotos.tsx';
 
 export interface ActionFormProps {
   action: CaseAction;
@@ -30,6 +31,7 @@ export function ActionForm({ action, c, departments, dups, busy, onCancel, onSub
   const [unit, setUnit] = useState<LimitUnit>(c.extensionRequest?.unit ?? 'work_day');
   const [mergeInto, setMergeInto] = useState(dups[0]?.id ?? 0);
   const [files, setFiles] = useState<File[]>([]);
+  const [fix, setFix] = useState<FixFiles>({ before: [], after: [] });
   const [err, setErr] = useState<string | null>(null);
   const first = useRef<HTMLElement | null>(null);
   useEffect(() => first.current?.focus(), []);
@@ -43,6 +45,7 @@ export function ActionForm({ action, c, departments, dups, busy, onCancel, onSub
     extension: 'extension' in fields,
     merge: 'mergeInto' in fields,
     photos: 'photos' in fields,
+    fix: 'before' in fields && 'after' in fields,
   };
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -55,6 +58,7 @@ export function ActionForm({ action, c, departments, dups, busy, onCancel, onSub
       if (needs.extension) extra.extension = { value: Number(value), unit };
       if (needs.merge) extra.mergeInto = Number(mergeInto);
       if (files.length) extra.photos = await Promise.all(files.map(readPhoto));
+      if (needs.fix) Object.assign(extra, await readFixPhotos(fix));
       onSubmit(extra);
     } catch (x) {
       setErr((x as Error).message);
@@ -166,6 +170,7 @@ export function ActionForm({ action, c, departments, dups, busy, onCancel, onSub
           <input type="file" accept="image/jpeg,image/png,image/webp" multiple onChange={(e) => setFiles([...(e.target.files ?? [])].slice(0, 4))} />
         </label>
       )}
+      {needs.fix && <FixPhotosInput value={fix} onChange={setFix} />}
       {err && <p className="error">{err}</p>}
       <div className="actions">
         <button type="button" onClick={onCancel}>
@@ -174,7 +179,9 @@ export function ActionForm({ action, c, departments, dups, busy, onCancel, onSub
         <button
           className="primary"
           data-testid="form-submit"
-          disabled={busy || (needs.reason && !reason.trim()) || (needs.result && !result.trim()) || (needs.dept && !dept)}
+          disabled={
+            busy || (needs.reason && !reason.trim()) || (needs.result && !result.trim()) || (needs.dept && !dept) || (needs.fix && !fixFilesComplete(fix))
+          }
         >
           {t('cases.submit')}
         </button>

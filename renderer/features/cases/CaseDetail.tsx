@@ -236,8 +236,9 @@ export function CaseDetail(p: CaseDetailProps) {
         <div className="photos">
           {c.photoIds.map((id) =>
             photos[id] ? (
-              <a key={id} href={photos[id]} target="_blank" rel="noreferrer">
-                <img src={photos[id]} alt="" />
+              <a key={id} href={photos[id]} target="_blank" rel="noreferrer" title={c.photoRoles[id] ? t(`cases.photo_${c.photoRoles[id]}`) : undefined}>
+                <img src={photos[id]} alt={c.photoRoles[id] ? t(`cases.photo_${c.photoRoles[id]}`) : ''} />
+                {c.photoRoles[id] && <span className="photo-role">{t(`cases.photo_${c.photoRoles[id]}`)}</span>}
               </a>
             ) : (
               <span key={id} className="ph" />

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { call, CoreError } from '../../api/client.ts';
 import type { CaseDetail, CaseKind, ChannelInfo, ComponentClass, DuplicateHit, EventClass, GridCell, User } from '../../../shared/model.ts';
 import { readPhoto } from './format.ts';
+import { FixPhotosInput, fixFilesComplete, readFixPhotos, type FixFiles } from './FixPhotos.tsx';
 import { maySelfHandle } from '../../../shared/access.ts';
 import { defaultChannel } from '../../../shared/workflow.ts';
 
@@ -33,6 +34,7 @@ export function IntakeForm(p: IntakeFormProps) {
   const [callback, setCallback] = useState(false);
   const [description, setDescription] = useState('');
   const [selfHandled, setSelfHandled] = useState(false);
+  const [fix, setFix] = useState<FixFiles>({ before: [], after: [] });
   const [files, setFiles] = useState<File[]>([]);
   const [picking, setPicking] = useState(false);
   const [dups, setDups] = useState<DuplicateHit[]>([]);
@@ -87,7 +89,7 @@ export function IntakeForm(p: IntakeFormProps) {
         ...(phone.trim() ? { reporterPhone: phone.trim() } : {}),
         callback,
         photos,
-        ...(selfHandled ? { selfHandled } : {}),
+        ...(selfHandled ? { selfHandled, fixPhotos: await readFixPhotos(fix) } : {}),
       });
       p.onDone(c);
     } catch (x) {
@@ -215,6 +217,7 @@ export function IntakeForm(p: IntakeFormProps) {
           {t('intake.selfHandled')}
         </label>
       )}
+      {selfHandled && channel === 'supervisor' && <FixPhotosInput value={fix} onChange={setFix} />}
       {dups.length > 0 && (
         <div className="dups" data-testid="intake-duplicates">
           {dups.map((d) => (
@@ -230,7 +233,7 @@ export function IntakeForm(p: IntakeFormProps) {
         </p>
       )}
       <div className="actions">
-        <button className="primary" data-testid="intake-submit" disabled={busy || !description.trim()}>
+        <button className="primary" data-testid="intake-submit" disabled={busy || !description.trim() || (selfHandled && !fixFilesComplete(fix))}>
           {t('intake.submit')}
         </button>
       </div>
