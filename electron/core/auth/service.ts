@@ -150,8 +150,7 @@ export class AuthService {
     if (hit && now - hit.readAt < 10_000 && hit.readAt <= now && hit.expiresAt > now) return hit.user;
     this.sessionCache.delete(h);
     const s = this.db.prepare('SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = ?').get(h) as
-      | { user_id: number; created_at: string; expires_at: number }
-      | undefined;
+      { user_id: number; created_at: string; expires_at: number } | undefined;
     if (!s || s.expires_at < now) return null;
     // Use keeps a session alive, up to an absolute end: a stolen token does not work forever.
     const end = Date.parse(s.created_at) + SESSION_MAX_MS;

@@ -124,7 +124,16 @@ export class CaseReads {
 
   /** The change a write made, for the cases.changed push. */
   change(c: CaseSummary, action: string, previousAssigneeDept: string | null = c.assigneeDept): CaseChange {
-    return { id: c.id, caseNo: c.caseNo, status: c.status, version: c.version, action, deptCode: c.deptCode, assigneeDept: c.assigneeDept, previousAssigneeDept };
+    return {
+      id: c.id,
+      caseNo: c.caseNo,
+      status: c.status,
+      version: c.version,
+      action,
+      deptCode: c.deptCode,
+      assigneeDept: c.assigneeDept,
+      previousAssigneeDept,
+    };
   }
 
   /** One photo's bytes, for a user who may see its case. */
