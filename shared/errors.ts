@@ -1,5 +1,6 @@
 /** Error codes that cross the API boundary as data (never thrown across a transport). */
-export type ErrorCode = 'BAD_INPUT' | 'UNKNOWN_METHOD' | 'NOT_FOUND' | 'OUTSIDE_CITY' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INTERNAL';
+export type ErrorCode =
+  'BAD_INPUT' | 'UNKNOWN_METHOD' | 'NOT_FOUND' | 'OUTSIDE_CITY' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'INTERNAL';
 
 /** The error shape every transport returns: `{ ok: false, error }`. */
 export interface ApiErrorData {
@@ -35,6 +36,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   UNKNOWN_METHOD: 404,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   OUTSIDE_CITY: 422,
   INTERNAL: 500,
 };

@@ -178,6 +178,9 @@ export interface Settings {
   workHours: [string, string][];
   duplicates: DuplicateSettings;
   sms: SmsSettings;
+  /** What the public Open311 reads list: requests that came in through Open311, and cases of public classes taken
+   * in on these other channels (shown as a public summary: class, place, status; never their text or reporter). */
+  open311: { publicChannels: string[] };
 }
 
 /** Counts and facts about the open centre. */

@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { ROOT, SMALL_DB } from './paths.ts';
 import { tableDigests } from '../electron/core/replication/dr.ts';
+import { Core, type CoreOptions } from '../electron/core/core.ts';
 import type { Role } from '../shared/roles.ts';
 import type { InputOf, MethodName, ResultOf } from '../shared/contract/index.ts';
 import type { ApiErrorData, ApiResult } from '../shared/errors.ts';
-import type { CoreLike } from '../electron/core/core.ts';
 import type { CallContext } from '../electron/core/context.ts';
 
 /** A fresh copy of the small template in its own temp folder. */
@@ -76,6 +76,14 @@ export function fileDigests(file: string): Record<string, { n: number; hash: str
   }
 }
 
+/** A cheap password hashing cost for tests (the production cost takes about a second per hash on purpose). */
+export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
+
+/** A core for a test: the given options, with the cheap password cost (every account a test makes uses it). */
+export function testCore(opts: CoreOptions): Core {
+  return new Core({ passwordCost: TEST_PASSWORD_COST, ...opts });
+}
+
 /** An account a test adds. */
 export interface TestUser {
   name: string;
@@ -87,9 +95,8 @@ export interface TestUser {
 
 /** Adds accounts to a database file through the contract (password = name + "-pass-1"). */
 export async function addUsers(file: string, users: TestUser[]): Promise<void> {
-  const { Core } = await import('../electron/core/core.ts');
   const { systemContext } = await import('../electron/core/context.ts');
-  const core = new Core({ dbPath: file });
+  const core = testCore({ dbPath: file });
   try {
     for (const u of users) {
       const input = { name: u.name, role: u.role, department: u.department, streetCode: u.street, phone: u.phone, password: passwordOf(u.name) };
@@ -144,7 +151,7 @@ export function client(send: Send): TestClient {
 }
 
 /** A client of an in-process (or worker) core, calling as the given context. */
-export function coreClient(core: Pick<CoreLike, 'invoke'>, ctx: CallContext | (() => CallContext)): TestClient {
+export function coreClient(core: Pick<Core, 'invoke'>, ctx: CallContext | (() => CallContext)): TestClient {
   return client((method, input) => core.invoke(method, input, typeof ctx === 'function' ? ctx() : ctx));
 }
 

@@ -8,7 +8,7 @@ import type { InputOf, MethodName, ResultOf } from '../../shared/contract/index.
 import type { ApiErrorData } from '../../shared/errors.ts';
 
 /** Option values as parseArgs returns them. */
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** One subcommand. */
 export interface Command {

@@ -14,9 +14,11 @@ export function packageRoot(): string {
 export const serve: Command = {
   name: 'serve',
   summary: 'run the hall server (API + browser UI + Open311)',
-  usage: `--db FILE [--host 127.0.0.1] [--port 8731] [--replica URL|DIR [--replica-token TOKEN] [--replication sync|async]]
+  usage: `--db FILE [--host 127.0.0.1] [--port 8731] [--allowed-host NAME[:PORT] …] [--replica URL|DIR [--replica-token TOKEN] [--replication sync|async]]
 
   prints "listening on http://HOST:PORT"; binds 127.0.0.1 unless told otherwise
+  --allowed-host  a host name users (or a reverse proxy) reach the server by, besides the address it listens on;
+                  any other Host header is refused (421), which stops DNS rebinding. Repeat for several names.
   --replica   ship every change to the off-site replica (cityops replica) or a folder; default async.
               The token may also come from CITYOPS_REPLICA_TOKEN. Without --replica, the centre's stored
               replication settings apply.`,
@@ -27,6 +29,7 @@ export const serve: Command = {
     replica: { type: 'string' },
     'replica-token': { type: 'string' },
     replication: { type: 'string' },
+    'allowed-host': { type: 'string', multiple: true },
   },
   async run(v) {
     const file = need(this, v, 'db');
@@ -62,6 +65,7 @@ export const serve: Command = {
       port,
       staticDir,
       health: () => ({ db: path.basename(file), components: core.info().components }),
+      allowedHosts: (v['allowed-host'] as string[] | undefined) ?? [],
     });
     process.stdout.write(`listening on ${server.url}\n`);
     const stop = async () => {

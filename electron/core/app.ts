@@ -11,6 +11,7 @@ import { ComponentService } from './components/service.ts';
 import { SearchService } from './search/service.ts';
 import { SettingsService } from './settings/service.ts';
 import { AuthService } from './auth/service.ts';
+import type { PasswordCost } from './auth/passwords.ts';
 import { CaseService } from './cases/service.ts';
 import { loadReferenceData } from './cases/reference.ts';
 import { AlertService } from './alerts/service.ts';
@@ -31,6 +32,8 @@ export interface CoreOptions {
   requireSeeded?: boolean;
   /** The clock (epoch ms); tests move it to make deadlines pass. */
   clock?: () => number;
+  /** The password hashing cost; tests take a cheap one (in process only: no option or variable sets it). */
+  passwordCost?: PasswordCost;
 }
 
 /** Every service of an open centre. */
@@ -87,7 +90,7 @@ export function openApp(opts: CoreOptions): App {
   const grid = new GridService(db);
   const components = new ComponentService(db, catalog);
   const settings = new SettingsService(db);
-  const auth = new AuthService(db);
+  const auth = new AuthService(db, opts.passwordCost);
   const cases = new CaseService(db, catalog, grid, components, settings);
   const edits = new EditService(db, catalog, grid, components, { adminCode: meta.adminCode, bounds: meta.bounds, now });
   const gridEditor = new GridEditor(db, grid, edits, meta.adminCode, now);
@@ -106,14 +109,14 @@ export function openApp(opts: CoreOptions): App {
     auth,
     cases,
     alerts: new AlertService(db),
-    open311: new Open311Facade(db, cases, auth, catalog),
+    open311: new Open311Facade(db, cases, auth, catalog, settings),
     changelog,
     replication: new ReplicationManager(db, changelog, bus, now),
     dr: new DrService(db, file, now),
     edits,
     gridEditor,
     asOf: new AsOfViews(db, edits, gridEditor, components, grid),
-    uploads: new UploadStore(),
+    uploads: new UploadStore({ now }),
   };
   app.feeds = new SessionFeeds(app as App);
   return app as App;

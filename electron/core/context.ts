@@ -11,6 +11,8 @@ export interface CallContext {
   token?: string;
   /** The user, once the core has resolved the token (or set directly by trusted in-process callers). */
   user?: User | null;
+  /** The caller's network address (HTTP), for login throttling and the audit. */
+  address?: string;
 }
 
 /** The built-in account of command-line tools and in-process callers (administrator rights). */

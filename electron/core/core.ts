@@ -76,8 +76,16 @@ export class Core implements SessionCore {
 
   /** Runs a call: reads at once, writes through the group commit. Errors come back as data. */
   async invoke(method: string, raw: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
-    if (!contract[method as MethodName]?.write) return settle(this.invokeSync(method, raw, ctx));
-    return this.writes.submit(method, raw, ctx);
+    const def = contract[method as MethodName];
+    if (def?.write) return this.writes.submit(method, raw, ctx);
+    const r = await settle(this.invokeSync(method, raw, ctx));
+    // A write in its own transaction is acknowledged, like the group commit's, after sync replication has it.
+    const rep = this.app.replication.replicator;
+    if (def?.ownTransaction && rep) {
+      rep.notify();
+      if (rep.mode === 'sync' && r.ok) await rep.waitFor(this.app.changelog.head().seq);
+    }
+    return r;
   }
 
   /** One call run synchronously: reads from invoke, writes from inside the group commit's transaction. */

@@ -80,6 +80,8 @@ export const en: typeof zhCN = {
     submit: 'Log in',
     logout: 'Log out',
     failed: 'Login failed: {{msg}}',
+    wrong: 'Wrong user name or password',
+    throttled: 'Too many failed logins: try again in {{minutes}} min',
     hint: 'On its first start the desktop app creates the administrator (admin); the password is shown once and saved as first-admin.txt in the data folder.',
   },
   role: {

@@ -85,6 +85,8 @@ export const zhCN = {
     submit: '登录',
     logout: '退出登录',
     failed: '登录失败：{{msg}}',
+    wrong: '用户名或密码错误',
+    throttled: '登录失败次数过多，请 {{minutes}} 分钟后再试',
     hint: '桌面版首次启动时会创建管理员账号（admin），密码显示在首次启动的提示框中，并保存在数据目录的 first-admin.txt。',
   },
   role: ROLE_NAMES,

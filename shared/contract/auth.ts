@@ -12,8 +12,8 @@ export const userName = z.string().regex(/^[A-Za-z0-9_.\-\u4e00-\u9fa5]{1,64}$/,
 export const authContract = {
   'auth.login': method<Session>()(
     z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
-    'Log in; returns a session token for the Authorization header (Bearer) or the desktop bridge.',
-    { access: 'public', write: true },
+    'Log in; returns a session token for the Authorization header (Bearer) or the desktop bridge. Throttled per name and address (RATE_LIMITED).',
+    { access: 'public', ownTransaction: true },
   ),
   'auth.logout': method<null>()(empty, 'End this session.', { write: true }),
   'auth.me': method<User>()(empty, 'The logged-in user.'),
@@ -29,7 +29,7 @@ export const authContract = {
       password: z.string().min(8, 'a password needs at least 8 characters').max(200),
     }),
     'Create an account (administrators).',
-    { write: true, access: ['admin'] },
+    { ownTransaction: true, access: ['admin'] },
   ),
   'apikeys.list': method<ApiKeyInfo[]>()(empty, 'Open311 API keys (never the key itself).', { access: ['admin'] }),
   'apikeys.create': method<{ id: number; key: string }>()(

@@ -14,6 +14,9 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, R = unknown> {
   binary?: boolean;
   /** Writes change the database (they share the group commit); reads never do. */
   write?: boolean;
+  /** Writes in a transaction of its own after asynchronous work (password hashing off the event loop), outside the
+   * group commit; acknowledged, like every write, only after sync replication has the change. */
+  ownTransaction?: boolean;
   /** Who may call (default 'user'). */
   access?: Access;
   readonly __result?: R;
@@ -22,6 +25,7 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, R = unknown> {
 interface MethodOpts {
   binary?: boolean;
   write?: boolean;
+  ownTransaction?: boolean;
   access?: Access;
 }
 

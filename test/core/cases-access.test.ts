@@ -2,8 +2,7 @@
 // search and counts, through the core's invoke. The suite's centre holds cases in most states, taken there through
 // the API after the queue counts were cached (so the counts test checks that every write kept them up to date).
 import { describe, expect, it } from 'vitest';
-import { Core } from '../../electron/core/core.ts';
-import { coreClient, fingerprint } from '../helpers.ts';
+import { coreClient, fingerprint, testCore } from '../helpers.ts';
 import { RULES, CASE_ACTIONS, type CaseAction } from '../../shared/workflow.ts';
 import { ROLES, type Role } from '../../shared/roles.ts';
 import { contract, type InputOf } from '../../shared/contract/index.ts';
@@ -159,7 +158,7 @@ describe('queues, search and counts', () => {
       }
     }
     // A fresh core computes the same counts from scratch.
-    const fresh = new Core({ dbPath: file, clock: () => now });
+    const fresh = testCore({ dbPath: file, clock: () => now });
     try {
       for (const who of ['adm', 'env']) {
         const u = core.app.auth.resolve(tokens[who], now)!;

@@ -2,7 +2,7 @@
 // account of every role, a core on a clock the tests move, and the typed client as each account.
 import { afterAll, beforeAll } from 'vitest';
 import { Core } from '../../electron/core/core.ts';
-import { addUsers, coreClient, passwordOf, smallDbCopy, type TestClient, type TestUser } from '../helpers.ts';
+import { addUsers, coreClient, passwordOf, smallDbCopy, type TestClient, type TestUser, testCore } from '../helpers.ts';
 import type { InputOf, PushEvent } from '../../shared/contract/index.ts';
 import type { CaseAction } from '../../shared/workflow.ts';
 import type { CaseDetail } from '../../shared/model.ts';
@@ -109,7 +109,7 @@ export function caseCentre(prepare?: (centre: CaseCentre) => Promise<void>): Cas
   beforeAll(async () => {
     file = smallDbCopy();
     await addUsers(file, USERS);
-    core = new Core({ dbPath: file, clock: () => now });
+    core = testCore({ dbPath: file, clock: () => now });
     core.subscribe((e) => events.push(e));
     await centre.relogin();
     // Counts cached now are kept up to date by every later write (the queue suite checks them against a fresh core).

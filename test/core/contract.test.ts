@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { Core } from '../../electron/core/core.ts';
 import { startHttpServer, type HttpServer } from '../../electron/core/transport/http.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL, registerIpcTransport, type IpcEventLike, type IpcMainLike } from '../../electron/core/transport/ipc.ts';
 import { WorkerCore } from '../../electron/core/host/workerCore.ts';
@@ -10,7 +9,7 @@ import { contract, type PushEvent } from '../../shared/contract/index.ts';
 import type { ApiResult } from '../../shared/errors.ts';
 import type { Settings } from '../../shared/model.ts';
 import { decodePacked } from '../../shared/packed.ts';
-import { addUsers, client, fingerprint, passwordOf, smallDbCopy, type Send, type TestClient } from '../helpers.ts';
+import { addUsers, client, fingerprint, passwordOf, smallDbCopy, type Send, type TestClient, testCore } from '../helpers.ts';
 
 /** One transport under test: the typed client over its send function, and the events it pushed. */
 interface Client {
@@ -26,7 +25,7 @@ async function login(send: Send): Promise<string> {
 
 async function httpTransport(file: string): Promise<Client & { server: HttpServer; token: string }> {
   await addUsers(file, [{ name: 'boss', role: 'admin' }]);
-  const core = new Core({ dbPath: file });
+  const core = testCore({ dbPath: file });
   const server = await startHttpServer({ core, port: 0 });
   const events: PushEvent[] = [];
   let token = '';

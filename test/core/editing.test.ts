@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Core } from '../../electron/core/core.ts';
-import { addUsers, coreClient, fingerprint, passwordOf, smallDbCopy, type TestClient, type TestUser } from '../helpers.ts';
+import { addUsers, coreClient, fingerprint, passwordOf, smallDbCopy, type TestClient, type TestUser, testCore } from '../helpers.ts';
 import type { PushEvent } from '../../shared/contract/index.ts';
 import { decodePacked } from '../../shared/packed.ts';
 import type { CommitResult, ComponentChange, EditConflict, EditProblem } from '../../shared/editing.ts';
@@ -38,7 +38,7 @@ let sample: { code: string; version: number; lon: number; lat: number; gridCode:
 beforeAll(async () => {
   file = smallDbCopy();
   await addUsers(file, USERS);
-  core = new Core({ dbPath: file, clock: () => now });
+  core = testCore({ dbPath: file, clock: () => now });
   core.subscribe((e) => events.push(e));
   for (const u of USERS) tokens[u.name] = (await as(u.name).ok('auth.login', { name: u.name, password: passwordOf(u.name) })).token;
   admin = core.app.adminCode;

@@ -1,14 +1,13 @@
 // The history generator: closed and void cases in bulk (searchable, not logged row by row, a snapshot requested for
 // the replica) plus an open workload taken through the real workflow service (logged like any write).
 import { describe, expect, it } from 'vitest';
-import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { generateCases } from '../../electron/core/cases/generate.ts';
-import { coreClient, smallDbCopy } from '../helpers.ts';
+import { coreClient, smallDbCopy, testCore } from '../helpers.ts';
 
 describe('cases generate', () => {
   it('adds searchable history as a bulk load and an open workload through the service', async () => {
-    const core = new Core({ dbPath: smallDbCopy() });
+    const core = testCore({ dbPath: smallDbCopy() });
     try {
       const head0 = core.app.changelog.head().seq;
       generateCases(core.app, { count: 3000, openShare: 0.01 });

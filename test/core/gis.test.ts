@@ -16,7 +16,7 @@ import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { crsConverter } from '../../shared/crs.ts';
 import { distanceM } from '../../shared/geo.ts';
 import { ROOT } from '../paths.ts';
-import { coreClient, fingerprint, smallDbCopy, type TestClient } from '../helpers.ts';
+import { coreClient, fingerprint, smallDbCopy, type TestClient, testCore } from '../helpers.ts';
 import type { ImportReport } from '../../shared/gis.ts';
 
 const hasGdal = spawnSync('ogrinfo', ['--version']).status === 0;
@@ -57,7 +57,7 @@ function refused(file: string, o: Partial<ImportOptions> = {}): ApiError {
 
 beforeAll(() => {
   db = smallDbCopy();
-  core = new Core({ dbPath: db });
+  core = testCore({ dbPath: db });
   total = core.info().components;
   cells = core.info().gridCells;
 });
@@ -147,7 +147,7 @@ describe.skipIf(!hasGdal)('files made by ogr2ogr', () => {
   ] as const) {
     it(`${file}: the CRS from the file, GBK/UTF-8 names, department filled, coordinates within 0.1 m`, async () => {
       const copy = smallDbCopy();
-      const c = new Core({ dbPath: copy });
+      const c = testCore({ dbPath: copy });
       try {
         const r = runImport(c.app, f(file), file, { layer: 'components', actor: 'test', message: `导入 ${file}` });
         expect(r).toMatchObject({ crs, crsFrom: 'file', counts: { add: 3, error: 0 } });
@@ -268,7 +268,7 @@ describe('bad input changes nothing', () => {
 describe('grid import', () => {
   it('replaces a cell by two pieces from a file: one updated, one added, components re-assigned; an overlapping cell is refused', async () => {
     const copy = smallDbCopy();
-    const c = new Core({ dbPath: copy });
+    const c = testCore({ dbPath: copy });
     try {
       // The cell with the most components, cut in two along its middle meridian.
       const top = c.app.db.prepare('SELECT grid_code AS code, count(*) AS n FROM components GROUP BY grid_code ORDER BY n DESC LIMIT 1').get() as {

@@ -2,8 +2,7 @@
 // holds every statutory holiday of the shipped years, one-day holidays included, and every 调休 working day.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Core } from '../../electron/core/core.ts';
-import { smallDbCopy } from '../helpers.ts';
+import { smallDbCopy, testCore } from '../helpers.ts';
 
 interface CalendarFile {
   years: Record<string, { holidays: Record<string, string[]>; workdays: string[] }>;
@@ -12,7 +11,7 @@ interface CalendarFile {
 describe('the working calendar a centre starts with', () => {
   it('holds every holiday and make-up working day of data/calendar.json, 2025 元旦 (one day) among them', () => {
     const file = JSON.parse(readFileSync(new URL('../../data/calendar.json', import.meta.url), 'utf8')) as CalendarFile;
-    const core = new Core({ dbPath: smallDbCopy() });
+    const core = testCore({ dbPath: smallDbCopy() });
     try {
       const days = new Map(
         (core.app.db.prepare('SELECT date, kind FROM calendar_days').all() as { date: string; kind: string }[]).map((r) => [r.date, r.kind]),

@@ -13,7 +13,7 @@ import { startReplicaServer } from '../../electron/core/replication/server.ts';
 import { restore } from '../../electron/core/replication/restore.ts';
 import { verifyReplica } from '../../electron/core/replication/verify.ts';
 import type { PushEvent } from '../../shared/contract/index.ts';
-import { addUsers, coreClient, fileDigests, passwordOf, smallDbCopy, type TestClient } from '../helpers.ts';
+import { addUsers, coreClient, fileDigests, passwordOf, smallDbCopy, type TestClient, testCore } from '../helpers.ts';
 
 const TOKEN = 'replication-test-token-0123';
 const ctx: CallContext = { actor: 't', via: 'test', user: SYSTEM_USER };
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 function centre(file = smallDbCopy()): Core {
-  const c = new Core({ dbPath: file });
+  const c = testCore({ dbPath: file });
   cores.push(c);
   return c;
 }

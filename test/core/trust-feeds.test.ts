@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { Core } from '../../electron/core/core.ts';
 import { startHttpServer, type HttpServer } from '../../electron/core/transport/http.ts';
 import { SESSION_MAX_MS } from '../../electron/core/auth/service.ts';
-import { addUsers, httpClient, passwordOf, smallDbCopy, type TestUser } from '../helpers.ts';
+import { addUsers, httpClient, passwordOf, smallDbCopy, type TestUser, testCore } from '../helpers.ts';
 import type { PushEvent } from '../../shared/contract/index.ts';
 
 const USERS: TestUser[] = [
@@ -37,7 +37,7 @@ const settle = () => new Promise((r) => setTimeout(r, 150));
 beforeAll(async () => {
   const file = smallDbCopy();
   await addUsers(file, USERS);
-  core = new Core({ dbPath: file, clock: () => now });
+  core = testCore({ dbPath: file, clock: () => now });
   server = await startHttpServer({ core, port: 0 });
   for (const u of USERS) tokens[u.name] = (await as(u.name).ok('auth.login', { name: u.name, password: passwordOf(u.name) })).token;
 });

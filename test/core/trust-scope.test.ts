@@ -7,7 +7,7 @@ import { Core } from '../../electron/core/core.ts';
 import { invokeSync } from '../../electron/core/invoke.ts';
 import type { Handlers } from '../../electron/core/handlers.ts';
 import { systemContext } from '../../electron/core/context.ts';
-import { addUsers, coreClient, fingerprint, passwordOf, smallDbCopy, type TestClient, type TestUser } from '../helpers.ts';
+import { addUsers, coreClient, fingerprint, passwordOf, smallDbCopy, type TestClient, type TestUser, testCore } from '../helpers.ts';
 import type { CaseDetail, LonLat } from '../../shared/model.ts';
 
 const T0 = Date.parse('2026-11-24T09:00:00+08:00');
@@ -52,7 +52,7 @@ const act = (name: string, c: CaseDetail, input: object) => as(name).ok('cases.a
 beforeAll(async () => {
   file = smallDbCopy();
   await addUsers(file, USERS);
-  core = new Core({ dbPath: file, clock: () => T0 });
+  core = testCore({ dbPath: file, clock: () => T0 });
   for (const u of USERS) tokens[u.name] = (await as(u.name).ok('auth.login', { name: u.name, password: passwordOf(u.name) })).token;
 });
 afterAll(() => core?.close());

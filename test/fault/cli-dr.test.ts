@@ -4,10 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Core } from '../../electron/core/core.ts';
 import { SYSTEM_USER } from '../../electron/core/context.ts';
 import { ROOT } from '../paths.ts';
-import { coreClient, smallDbCopy } from '../helpers.ts';
+import { coreClient, smallDbCopy, testCore } from '../helpers.ts';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cityops.mjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
@@ -15,7 +14,7 @@ describe('cityops verify / restore', () => {
   it('verify passes on a sound replica and names the first bad file after a flipped byte; restore reports what it restored', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'cityops-clidr-'));
     const replica = path.join(tmp, 'replica');
-    const core = new Core({ dbPath: smallDbCopy() });
+    const core = testCore({ dbPath: smallDbCopy() });
     const rep = core.startReplication({ target: replica, mode: 'sync' });
     while (rep.status().state !== 'ok') await new Promise((r) => setTimeout(r, 20));
     const api = coreClient(core, { actor: 't', via: 'test', user: SYSTEM_USER });

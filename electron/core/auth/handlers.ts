@@ -7,7 +7,7 @@ import type { HandlersOf } from '../handlers.ts';
 export function authHandlers(app: App): HandlersOf<typeof authContract> {
   const { auth } = app;
   return {
-    'auth.login': (i, ctx) => auth.login(i.name, i.password, app.now(), ctx.via),
+    'auth.login': (i, ctx) => auth.login(i.name, i.password, app.now(), { via: ctx.via, address: ctx.address }),
     'auth.logout': (_i, ctx) => {
       if (ctx.token) {
         auth.logout(ctx.token);

@@ -1,6 +1,9 @@
-// Local accounts, sessions and API keys. Passwords are hashed with scrypt (node:crypto); session tokens and API keys
-// are random 32-byte values of which only a SHA-256 is stored.
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+// Local accounts, sessions and API keys. Passwords are hashed with scrypt off the event loop (auth/passwords.ts);
+// session tokens and API keys are random 32-byte values of which only a SHA-256 is stored. Logins are throttled per
+// user name and per address (auth/throttle.ts), and every failure is audited.
+import { createHash, randomBytes } from 'node:crypto';
+import { hashPassword, PASSWORD_COST, verifyPassword, weakerThan, type PasswordCost } from './passwords.ts';
+import { LoginThrottle } from './throttle.ts';
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import type { ParsedInputOf } from '../../../shared/contract/index.ts';
@@ -9,27 +12,10 @@ import type { CallContext } from '../context.ts';
 import { audit } from '../context.ts';
 import type { ApiKeyInfo, User } from '../../../shared/model.ts';
 
-const SCRYPT = { N: 16384, r: 8, p: 1 };
 /** A session lasts at most this long from its login, however busy (a shift, with room to spare). */
 export const SESSION_MAX_MS = 24 * 3600_000;
 /** Sessions end after 12 hours without use. */
 export const SESSION_IDLE_MS = 12 * 3600_000;
-
-/** Hashes a password as scrypt$N$r$p$salt$hash (base64). */
-export function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-/** Checks a password against a stored hash in constant time. */
-export function verifyPassword(password: string, stored: string): boolean {
-  const [alg, n, r, p, salt, hash] = stored.split('$');
-  if (alg !== 'scrypt' || !hash) return false;
-  const want = Buffer.from(hash, 'base64');
-  const got = scryptSync(password, Buffer.from(salt, 'base64'), want.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return timingSafeEqual(want, got);
-}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -64,12 +50,28 @@ function toUser(r: UserRow): User {
 /** Input of a new account, as the contract parses it. */
 export type NewUser = ParsedInputOf<'users.add'>;
 
+/** Who is logging in, and from where. */
+export interface LoginFrom {
+  via: CallContext['via'];
+  /** The network address (HTTP), for throttling and the audit. */
+  address?: string;
+}
+
+/** Accounts, sessions and API keys over one database. */
 export class AuthService {
-  constructor(private readonly db: Db) {}
+  private readonly throttle = new LoginThrottle();
+  /** A hash that matches no password: an unknown name costs a login as much time as a known one (made on first use). */
+  private decoy: Promise<string> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    /** The password hashing cost (the production cost unless a test asks for a cheaper one). */
+    private readonly cost: PasswordCost = PASSWORD_COST,
+  ) {}
 
   /** Creates an account (the contract has checked the name, role and password); refuses a taken name, an unknown
    * department or street, and a department bound to a user of another role. */
-  addUser(u: NewUser, ctx: CallContext): User {
+  async addUser(u: NewUser, ctx: CallContext): Promise<User> {
     if (u.role === 'department' && !u.department) throw new ApiError('BAD_INPUT', 'a department user needs a department', { field: 'department' });
     if (u.role !== 'department' && u.department) throw new ApiError('BAD_INPUT', 'only department users are bound to a department', { field: 'department' });
     if (u.department && !this.db.prepare('SELECT 1 FROM departments WHERE code = ?').get(u.department)) {
@@ -81,8 +83,12 @@ export class AuthService {
     if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
       throw new ApiError('CONFLICT', `a user named ${u.name} already exists`, { field: 'name' });
     }
-    const hash = hashPassword(u.password);
+    const hash = await hashPassword(u.password, this.cost);
     const id = this.db.transaction(() => {
+      // Checked again after the hash: another call may have taken the name meanwhile.
+      if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
+        throw new ApiError('CONFLICT', `a user named ${u.name} already exists`, { field: 'name' });
+      }
       const r = this.db
         .prepare('INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, new Date().toISOString());
@@ -109,19 +115,33 @@ export class AuthService {
   }
 
   /** Creates the first administrator with a random password when there is no account yet (desktop first start). */
-  ensureFirstAdmin(ctx: CallContext): { name: string; password: string } | null {
+  async ensureFirstAdmin(ctx: CallContext): Promise<{ name: string; password: string } | null> {
     if (this.count() > 0) return null;
     const password = randomBytes(9).toString('base64url');
-    this.addUser({ name: 'admin', displayName: '系统管理员', role: 'admin', password }, ctx);
+    await this.addUser({ name: 'admin', displayName: '系统管理员', role: 'admin', password }, ctx);
     return { name: 'admin', password };
   }
 
-  /** Logs in; the same message for an unknown name and a wrong password. */
-  login(name: string, password: string, now = Date.now(), via: CallContext['via'] = 'http'): { token: string; user: User; expiresAt: number } {
+  /** Logs in. An unknown name, a disabled account and a wrong password get the same answer after the same work; a
+   * name or address with too many recent failures waits (RATE_LIMITED) without its password being tried. */
+  async login(name: string, password: string, now: number, from: LoginFrom): Promise<{ token: string; user: User; expiresAt: number }> {
+    const keys = [`name:${name}`, ...(from.address ? [`addr:${from.address}`] : [])];
+    const until = this.throttle.blockedUntil(keys, now);
+    if (until) {
+      this.auditLogin(name, from, 'auth.fail', 'throttled', now);
+      throw new ApiError('RATE_LIMITED', `too many failed logins: try again after ${new Date(until).toISOString()}`, { retryAfterMs: until - now });
+    }
     const r = this.db.prepare(`${USER_SQL} WHERE u.name = ?`).get(name) as UserRow | undefined;
-    if (!r || r.disabled || !verifyPassword(password, r.password_hash)) {
+    this.decoy ??= hashPassword(randomBytes(16).toString('hex'), this.cost);
+    const ok = await verifyPassword(password, r?.password_hash ?? (await this.decoy));
+    if (!r || r.disabled || !ok) {
+      this.throttle.failed(keys, now);
+      this.auditLogin(name, from, 'auth.fail', !r ? 'unknown name' : r.disabled ? 'disabled' : 'wrong password', now);
       throw new ApiError('UNAUTHENTICATED', 'wrong user name or password');
     }
+    this.throttle.succeeded(keys[0]);
+    // A hash made at a lower cost is upgraded now that the password is known.
+    const upgraded = weakerThan(r.password_hash, this.cost) ? await hashPassword(password, this.cost) : null;
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + SESSION_IDLE_MS;
     this.db.transaction(() => {
@@ -129,11 +149,19 @@ export class AuthService {
       this.db
         .prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(sha256(token), r.id, new Date(now).toISOString(), expiresAt);
-      audit(this.db, { actor: r.name, via }, 'auth.login', r.name, null);
+      if (upgraded) this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(upgraded, r.id, r.password_hash);
+      audit(this.db, { actor: r.name, via: from.via }, 'auth.login', r.name, from.address ? JSON.stringify({ address: from.address }) : null);
     })();
     return { token, user: toUser(r), expiresAt };
   }
 
+  /** Records a failed login (its own transaction: the login itself writes nothing). */
+  private auditLogin(name: string, from: LoginFrom, action: string, reason: string, now: number): void {
+    const detail = JSON.stringify({ reason, ...(from.address ? { address: from.address } : {}), at: now });
+    this.db.transaction(() => audit(this.db, { actor: 'anonymous', via: from.via }, action, name.slice(0, 64), detail))();
+  }
+
+  /** Ends a session. */
   logout(token: string): void {
     this.sessionCache.delete(sha256(token));
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token));

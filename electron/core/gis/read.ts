@@ -1,37 +1,20 @@
 // Readers of the import formats: GeoJSON, Shapefile (a zip with .shp/.shx/.dbf, .prj and .cpg), GeoPackage and
 // CSV. Each returns the features with their attributes and geometry in the file's own CRS, the CRS the file
 // declares (when it does), the attribute encoding, and the column names. A file that cannot be read whole
-// (truncated, damaged, not the format its name says) is refused with a FileError naming the problem.
+// (truncated, damaged, not the format its name says, or built to make the server work: sizes that lie, SQL of its
+// own) is refused with a FileError naming the problem. Zipped Shapefiles are read in shapefile.ts and zip.ts.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { unzipSync } from 'fflate';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { parseDbf, parseShp } from 'shpjs';
 import type { Geometry } from 'geojson';
 import type { GisFormat } from '../../../shared/gis.ts';
 import { readGpkgGeometry } from './wkb.ts';
 import { crsFromName, crsFromWkt } from './prj.ts';
+import { decodeText, FileError, type SourceFeature, type SourceLayer } from './source.ts';
+import { readShapefileZip } from './shapefile.ts';
 
-/** One feature as the file holds it. */
-export interface SourceFeature {
-  props: Record<string, unknown>;
-  geometry: Geometry | null;
-}
-/** A whole layer read from a file. */
-export interface SourceLayer {
-  format: GisFormat;
-  features: SourceFeature[];
-  columns: string[];
-  /** The supported CRS the file declares, or null when it declares none (CSV, a .shp without .prj). */
-  crs: string | null;
-  /** What the file said about its CRS when it is not one CityOps supports. */
-  unknownCrs: string | null;
-  encoding: string | null;
-}
-
-/** A file that cannot be read: nothing is imported from it. */
-export class FileError extends Error {}
+export { decodeText, FileError, type SourceFeature, type SourceLayer } from './source.ts';
 
 /** Largest file read whole into memory (GeoJSON, CSV, zipped Shapefile). GeoPackages are read in place. */
 export const MAX_TEXT_FILE_BYTES = 512 * 1024 * 1024;
@@ -64,15 +47,6 @@ export function readGisFile(file: string, name = file): SourceLayer {
   if (format === 'geojson') return readGeoJson(bytes, name);
   if (format === 'shp') return readShapefileZip(bytes, name);
   return readCsv(bytes, name);
-}
-
-/** Decodes text: UTF-8 (with or without BOM) when it is valid UTF-8, else GBK (GB 2312 / CP936). */
-export function decodeText(bytes: Uint8Array): { text: string; encoding: string } {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''), encoding: 'UTF-8' };
-  } catch {
-    return { text: new TextDecoder('gbk').decode(bytes), encoding: 'GBK' };
-  }
 }
 
 /** What of a GeoJSON document the reader looks at (anything may be missing or of the wrong type). */
@@ -108,87 +82,6 @@ function readGeoJson(bytes: Buffer, name: string): SourceLayer {
   return { format: 'geojson', features, columns: [...columns], crs, unknownCrs: crs ? null : String(crsName), encoding: null };
 }
 
-/** Code page of a .cpg (or a dBASE language driver byte) as a TextDecoder label. */
-function encodingOf(cpg: string | undefined, dbf: Uint8Array): string {
-  const c = cpg?.trim().toUpperCase();
-  if (c) {
-    if (/^(UTF-?8|65001)$/.test(c)) return 'UTF-8';
-    if (/^(GBK|CP936|936|GB2312|GB18030|ANSI 936)$/.test(c)) return 'GBK';
-    try {
-      new TextDecoder(c);
-      return c;
-    } catch {
-      /* fall through to detection */
-    }
-  }
-  if (dbf[29] === 0x4d || dbf[29] === 0x7a) return 'GBK'; // dBASE LDID 936
-  return decodeText(dbf.subarray(32)).encoding;
-}
-
-function readShapefileZip(bytes: Buffer, name: string): SourceLayer {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    throw new FileError(`${name} is not a readable zip (truncated or damaged?): ${(e as Error).message}`);
-  }
-  const byExt = (base: string, ext: string) => {
-    const k = Object.keys(files).find((f) => f.toLowerCase() === `${base}.${ext}`.toLowerCase());
-    return k ? files[k] : undefined;
-  };
-  const bases = Object.keys(files)
-    .filter((f) => /\.shp$/i.test(f) && !f.includes('__MACOSX'))
-    .map((f) => f.slice(0, -4));
-  if (!bases.length) throw new FileError(`${name} holds no .shp file`);
-  const out: SourceLayer = { format: 'shp', features: [], columns: [], crs: null, unknownCrs: null, encoding: null };
-  const columns = new Set<string>();
-  for (const base of bases) {
-    const shp = files[`${base}.shp`] ?? byExt(base, 'shp')!;
-    const dbf = byExt(base, 'dbf');
-    if (!dbf) throw new FileError(`${name}: ${base}.shp has no .dbf (attributes) beside it`);
-    const prj = byExt(base, 'prj');
-    if (prj) {
-      const wkt = new TextDecoder().decode(prj);
-      const crs = crsFromWkt(wkt);
-      if (!crs) out.unknownCrs = wkt.slice(0, 120);
-      else if (out.crs && out.crs !== crs) throw new FileError(`${name}: its layers are in different CRSs (${out.crs}, ${crs})`);
-      else out.crs = crs;
-    }
-    const cpg = byExt(base, 'cpg');
-    const encoding = encodingOf(cpg ? new TextDecoder().decode(cpg) : undefined, dbf);
-    out.encoding = encoding;
-    const view = (u: Uint8Array) => new DataView(u.buffer, u.byteOffset, u.byteLength);
-    checkShpLength(view(shp), `${base}.shp`, name);
-    let shapes: Geometry[], rows: Record<string, unknown>[];
-    try {
-      shapes = parseShp(view(shp));
-      rows = parseDbf(view(dbf), encoding === 'UTF-8' ? 'utf-8' : encoding.toLowerCase());
-    } catch (e) {
-      throw new FileError(`${name}: ${base} cannot be read (truncated or damaged?): ${(e as Error).message}`);
-    }
-    const dv = view(dbf);
-    const declared = dv.byteLength >= 12 ? dv.getUint32(4, true) : -1;
-    const headerLen = dv.byteLength >= 12 ? dv.getUint16(8, true) : 0;
-    const recLen = dv.byteLength >= 12 ? dv.getUint16(10, true) : 0;
-    if (declared < 0 || headerLen + declared * recLen > dv.byteLength)
-      throw new FileError(`${name}: ${base}.dbf is truncated (${declared} records declared, ${dv.byteLength} bytes)`);
-    if (shapes.length !== rows.length) throw new FileError(`${name}: ${base}.shp has ${shapes.length} shapes but ${base}.dbf has ${rows.length} rows`);
-    rows.forEach((r, i) => {
-      for (const k of Object.keys(r)) columns.add(k);
-      out.features.push({ props: r, geometry: shapes[i] });
-    });
-  }
-  out.columns = [...columns];
-  return out;
-}
-
-/** The .shp header records the file length in 16-bit words: a shorter file is truncated. */
-function checkShpLength(dv: DataView, file: string, name: string): void {
-  if (dv.byteLength < 100 || dv.getInt32(0, false) !== 9994) throw new FileError(`${name}: ${file} is not a shapefile (bad header)`);
-  const words = dv.getInt32(24, false);
-  if (words * 2 > dv.byteLength) throw new FileError(`${name}: ${file} is truncated (${dv.byteLength} of ${words * 2} bytes)`);
-}
-
 function readGpkg(file: string, name: string): SourceLayer {
   let db: Database.Database;
   try {
@@ -199,6 +92,7 @@ function readGpkg(file: string, name: string): SourceLayer {
   try {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new FileError(`${name} is damaged or truncated (SQLite quick_check: ${String(check).slice(0, 120)})`);
+    checkGpkgSchema(db, name);
     const gc = db.prepare('SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns ORDER BY table_name').all() as {
       table_name: string;
       column_name: string;
@@ -211,9 +105,7 @@ function readGpkg(file: string, name: string): SourceLayer {
     let crs: string | null = null;
     if (srs && /^epsg$/i.test(srs.organization)) crs = crsFromName(`EPSG:${srs.id}`);
     if (!crs && srs) crs = crsFromWkt(srs.definition);
-    const cols = (db.prepare('SELECT name, pk FROM pragma_table_info(?)').all(table) as { name: string; pk: number }[])
-      .filter((c) => c.name !== geom && !c.pk)
-      .map((c) => c.name);
+    const cols = featureTableColumns(db, table, geom, name);
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
     const features: SourceFeature[] = [];
     const stmt = db.prepare(`SELECT ${[q(geom), ...cols.map(q)].join(', ')} FROM ${q(table)}`).raw();
@@ -238,6 +130,46 @@ function readGpkg(file: string, name: string): SourceLayer {
   }
 }
 
+/** Triggers GeoPackage writers create: the R*Tree spatial index's upkeep, the spec's checks on tile matrices and
+ * metadata, GDAL's feature counts. */
+const STANDARD_TRIGGER =
+  /^(rtree_.+_(insert|update\d*|delete)|trigger_(insert|delete)_feature_count_.+|gpkg_(tile_matrix|metadata|metadata_reference)_\w+_(insert|update))$/;
+
+/** Refuses a GeoPackage that holds SQL which could run while it is read. A view runs its query whenever it is read
+ * (a recursive one can keep the server busy for hours, and better-sqlite3 offers no progress handler to stop it), so
+ * any view is refused before anything else is read. Triggers run only on writes, which this read-only connection
+ * never makes; the standard ones are allowed (every GeoPackage GDAL or QGIS writes has them), any other is refused
+ * as a file no GIS wrote. */
+function checkGpkgSchema(db: Database.Database, name: string): void {
+  const code = db.prepare("SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY type DESC, name").all() as {
+    type: 'view' | 'trigger';
+    name: string;
+  }[];
+  const view = code.find((c) => c.type === 'view');
+  if (view) throw new FileError(`${name} contains a view (${view.name}); a view runs its own SQL when read, so GeoPackages with views are not imported`);
+  const trigger = code.find((c) => c.type === 'trigger' && !STANDARD_TRIGGER.test(c.name));
+  if (trigger) throw new FileError(`${name} contains a trigger (${trigger.name}) that GeoPackage writers do not make; it is not imported`);
+}
+
+/** The attribute columns of the feature table, once it is shown to be a plain table that gpkg_contents lists as
+ * features, with no computed column (whose expression would run on every row read) and with its geometry column. */
+function featureTableColumns(db: Database.Database, table: string, geom: string, name: string): string[] {
+  if (!db.prepare("SELECT 1 FROM gpkg_contents WHERE table_name = ? COLLATE NOCASE AND lower(data_type) = 'features'").get(table))
+    throw new FileError(`${name}: the feature table ${table} is not listed in gpkg_contents as features`);
+  const def = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE").get(table) as { sql: string } | undefined;
+  if (!def || /^\s*CREATE\s+VIRTUAL\b/i.test(def.sql)) throw new FileError(`${name}: the feature table ${table} is not a plain table`);
+  const cols = db.prepare('SELECT name, pk, hidden FROM pragma_table_xinfo(?)').all(table) as { name: string; pk: number; hidden: number }[];
+  const computed = cols.find((c) => c.hidden !== 0);
+  if (computed) throw new FileError(`${name}: the feature table ${table} has a computed column (${computed.name}); it is not imported`);
+  if (!cols.some((c) => c.name === geom)) throw new FileError(`${name}: the feature table ${table} has no column ${geom}`);
+  return cols.filter((c) => c.name !== geom && !c.pk).map((c) => c.name);
+}
+
+/** Spreadsheets, and our own CSV export (csvCell in write.ts), put a ' before a text cell that starts like a formula
+ * (= + - @, TAB, CR) so that it is shown, not run. The reader takes one such ' off again: re-importing our export gives
+ * back the values exported (the export adds one ' to a value that already starts with ' and such a character). */
+const QUOTED_FORMULA = /^'+[=+\-@\t\r]/;
+
 function readCsv(bytes: Buffer, name: string): SourceLayer {
   const { text, encoding } = decodeText(bytes);
   let rows: Record<string, string>[];
@@ -246,6 +178,7 @@ function readCsv(bytes: Buffer, name: string): SourceLayer {
   } catch (e) {
     throw new FileError(`${name} is not a well-formed CSV (truncated?): ${(e as Error).message}`);
   }
+  for (const row of rows) for (const k of Object.keys(row)) if (QUOTED_FORMULA.test(row[k])) row[k] = row[k].slice(1);
   const header = text.split(/\r?\n/, 1)[0];
   const columns = rows.length ? Object.keys(rows[0]) : header.split(',').map((s) => s.trim());
   return { format: 'csv', features: rows.map((props) => ({ props, geometry: null })), columns, crs: null, unknownCrs: null, encoding };

@@ -1,5 +1,6 @@
 // Writers of the export formats: GeoPackage (the OGC spec written with better-sqlite3), zipped Shapefile with
-// .prj and .cpg (UTF-8 attributes), GeoJSON (RFC 7946 when in WGS 84) and CSV (UTF-8 with BOM, WKT geometry).
+// .prj and .cpg (UTF-8 attributes), GeoJSON (RFC 7946 when in WGS 84) and CSV (UTF-8 with BOM, WKT geometry; text
+// that a spreadsheet would run as a formula is written with a leading ').
 // Every writer writes to a temporary name and renames when complete.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -67,18 +68,28 @@ function geoJson(l: OutLayer): string {
   return `${s.slice(0, -1)},"features":[\n${parts.join(',\n')}\n]}\n`;
 }
 
+/** A text cell a spreadsheet would run as a formula starts with = + - @, TAB or CR; one that starts with ' before such
+ * a character is quoted too, so that the importer, which takes one ' off (read.ts), gives back every value exactly. */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+/** A number, even written as text (AreaM2, coordinates) or negative: a spreadsheet reads it as a number, never runs it. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** One CSV cell: text that starts like a formula gets a leading ' (CSV only: the other formats carry the value as it
+ * is, typed), then the cell is quoted when it holds a quote, comma or line break. */
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 function csv(l: OutLayer): string {
-  const esc = (v: string | number | null) => {
-    if (v === null) return '';
-    const s = String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const geo = isGeographic(l.crs);
   const digits = geo ? 8 : 3;
   const lines = [[...l.columns, geo ? 'lon' : 'x', geo ? 'lat' : 'y', 'WKT'].join(',')];
   for (const f of l.features) {
     const p = f.geometry.type === 'Point' ? f.geometry.coordinates : null;
-    lines.push([...f.values.map(esc), p ? p[0].toFixed(digits) : '', p ? p[1].toFixed(digits) : '', esc(toWkt(f.geometry, digits))].join(','));
+    lines.push([...f.values.map(csvCell), p ? p[0].toFixed(digits) : '', p ? p[1].toFixed(digits) : '', csvCell(toWkt(f.geometry, digits))].join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -17,7 +17,7 @@ try {
   core = new Core({ dbPath: init.dbPath });
   core.subscribe((event) => post({ kind: 'event', event }));
   // Desktop first start: the first administrator, with a random password the host shows once.
-  const firstAdmin = core.app.auth.ensureFirstAdmin({ actor: 'first-start', via: 'ipc' });
+  const firstAdmin = await core.app.auth.ensureFirstAdmin({ actor: 'first-start', via: 'ipc' });
   post({ kind: 'ready', info: core.info(), firstAdmin });
   core.startTimers();
   core.startReplicationFromSettings();

@@ -12,6 +12,8 @@ import type { CaseService } from '../cases/service.ts';
 import type { CaseChange } from '../cases/store.ts';
 import type { ParsedInputOf } from '../../../shared/contract/index.ts';
 import type { CatalogService } from '../catalog/service.ts';
+import type { SettingsService } from '../settings/service.ts';
+import { maskPersonal, PUBLIC_CASE_SQL } from './public.ts';
 
 /** The account Open311 intake is recorded under. */
 const OPEN311_USER = (keyId: number): User => ({
@@ -49,6 +51,9 @@ interface ReqRow {
   lat: number;
   attributes: string | null;
   close_type: string | null;
+  channel: string;
+  /** Street and community names: the place a non-Open311 case is shown at. */
+  place: string;
 }
 
 export class Open311Facade {
@@ -57,7 +62,13 @@ export class Open311Facade {
     private readonly cases: CaseService,
     private readonly auth: AuthService,
     private readonly catalog: CatalogService,
+    private readonly settings: SettingsService,
   ) {}
+
+  /** The extra channels whose public-class cases the public may read (JSON, the SQL parameter). */
+  private publicChannels(): string {
+    return JSON.stringify(this.settings.get().open311.publicChannels);
+  }
 
   services(): Open311Service[] {
     const rows = this.db
@@ -165,20 +176,25 @@ export class Open311Facade {
 
   private toRequest(r: ReqRow): Open311Request {
     const closed = r.status === 'closed' || r.status === 'voided';
-    const attrs = r.attributes ? (JSON.parse(r.attributes) as Record<string, string>) : {};
+    // A request that came in through Open311 shows its own words and place (personal data masked); any other case a
+    // public summary only: the class, the street and community, the status.
+    const own = r.channel === 'open311';
+    const attrs = own && r.attributes ? (JSON.parse(r.attributes) as Record<string, string>) : {};
+    const serviceName =
+      (this.db.prepare('SELECT name FROM event_classes WHERE code = ?').get(r.class_code) as { name: string } | undefined)?.name ?? r.class_code;
     return {
       service_request_id: r.case_no,
       status: closed ? 'closed' : 'open',
       status_notes: r.status === 'closed' ? (r.close_type === 'self' ? '已结案（现场自行处置）' : '已结案') : STATE_NAMES[r.status],
-      service_name: (this.db.prepare('SELECT name FROM event_classes WHERE code = ?').get(r.class_code) as { name: string } | undefined)?.name ?? r.class_code,
+      service_name: serviceName,
       service_code: r.class_code,
-      description: r.description,
+      description: own ? maskPersonal(r.description) : serviceName,
       agency_responsible: r.dept_code ? this.catalog.departmentName(r.dept_code) : null,
       service_notice: null,
       requested_datetime: isoCst(r.created_at),
       updated_datetime: isoCst(r.updated_at),
       expected_datetime: r.stage === 'handle' && r.stage_due ? isoCst(r.stage_due) : null,
-      address: r.address,
+      address: own ? (r.address ? maskPersonal(r.address) : null) : r.place,
       address_id: null,
       zipcode: null,
       lat: r.lat,
@@ -187,13 +203,14 @@ export class Open311Facade {
     };
   }
 
-  private static readonly COLS =
-    'case_no, status, class_code, description, dept_code, stage, stage_due, created_at, updated_at, address, lon, lat, attributes, close_type';
+  private static readonly COLS = `case_no, status, class_code, description, dept_code, stage, stage_due, created_at, updated_at, address, lon, lat,
+    attributes, close_type, channel,
+    (SELECT s.name || m.name FROM communities m JOIN streets s ON s.code = m.street_code WHERE m.code = cases.community_code) AS place`;
 
   /** GET requests: by id list, or by service/status/date (default: the last 90 days, at most 1000). Event cases only. */
   requests(f: ParsedInputOf<'open311.requests'>, now: number): Open311Request[] {
-    const w: string[] = ["kind = 'event'"];
-    const a: unknown[] = [];
+    const w: string[] = [PUBLIC_CASE_SQL];
+    const a: unknown[] = [this.publicChannels()];
     if (f.service_request_id) {
       const ids = f.service_request_id
         .split(',')
@@ -222,13 +239,15 @@ export class Open311Facade {
   }
 
   request(id: string): Open311Request[] {
-    const r = this.db.prepare(`SELECT ${Open311Facade.COLS} FROM cases WHERE case_no = ? AND kind = 'event'`).get(id) as ReqRow | undefined;
+    const r = this.db.prepare(`SELECT ${Open311Facade.COLS} FROM cases WHERE case_no = ? AND ${PUBLIC_CASE_SQL}`).get(id, this.publicChannels()) as
+      ReqRow | undefined;
     if (!r) throw new ApiError('NOT_FOUND', `no service request ${id}`, { field: 'service_request_id' });
     return [this.toRequest(r)];
   }
 
   token(token: string): { service_request_id: string; token: string }[] {
-    const r = this.db.prepare('SELECT case_no FROM cases WHERE open311_token = ?').get(token) as { case_no: string } | undefined;
+    const r = this.db.prepare(`SELECT case_no FROM cases WHERE open311_token = ? AND ${PUBLIC_CASE_SQL}`).get(token, this.publicChannels()) as
+      { case_no: string } | undefined;
     if (!r) throw new ApiError('NOT_FOUND', `no request for token ${token}`, { field: 'token' });
     return [{ service_request_id: r.case_no, token }];
   }

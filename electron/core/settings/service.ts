@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ],
   duplicates: { radiusM: 50, hours: 24 },
   sms: { kind: 'log' },
+  open311: { publicChannels: [] },
 };
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
 

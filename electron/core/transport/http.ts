@@ -35,6 +35,10 @@ export interface HttpOptions {
   staticDir?: string;
   /** Extra facts for GET /health. */
   health?: () => Record<string, unknown>;
+  /** Host names (with or without :port) the server answers to besides the address it listens on — the names users
+   * type, or a reverse proxy's. Any other Host header is refused (421): a page of another site that rebinds its own
+   * name to this address (DNS rebinding) cannot reach the API. */
+  allowedHosts?: string[];
 }
 
 /** A running HTTP server. */
@@ -84,6 +88,15 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
     return payload;
   });
 
+  // The Host header must name this server. Bound to a loopback address, the server answers to its loopback names.
+  let allowed = new Set<string>();
+  app.addHook('onRequest', async (req, reply) => {
+    const h = (req.headers.host ?? '').toLowerCase();
+    if (!allowed.has(h)) {
+      return reply.status(421).send(fail({ code: 'FORBIDDEN', message: `this server does not answer to the host name ${h.slice(0, 100) || '(none)'}` }));
+    }
+  });
+
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   app.get('/health', async () => ({ ok: true, status: 'ready', ...(opts.health?.() ?? {}) }));
@@ -94,7 +107,7 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const method = req.params.method;
     if (!isMethod(method)) return reply.status(404).send(fail({ code: 'UNKNOWN_METHOD', message: `unknown method: ${method.slice(0, 80)}` }));
-    const res = await opts.core.invoke(method, req.body ?? {}, { actor: 'anonymous', via: 'http', token: bearer(req.headers.authorization) });
+    const res = await opts.core.invoke(method, req.body ?? {}, { actor: 'anonymous', via: 'http', token: bearer(req.headers.authorization), address: req.ip });
     if (!res.ok) return reply.status(httpStatusOf[res.error.code] ?? 500).send(res);
     if (contract[method].binary) {
       const u8 = res.result as Uint8Array;
@@ -140,5 +153,28 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   baseUrl = `http://${shownHost}:${port}`;
+  allowed = allowedHostNames(host, Number(port), opts.allowedHosts ?? []);
   return { url: baseUrl, app, close: () => app.close() };
+}
+
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/** The Host header values a server listening on host:port answers to: its own address, the loopback names when it
+ * listens on loopback (or everywhere), and the configured names (`name`, `name:port`, `[v6]`, `[v6]:port`) — a name
+ * without a port takes the server's, and on port 80 also stands alone. */
+export function allowedHostNames(host: string, port: number, extra: string[]): Set<string> {
+  const names = [host, ...extra.map((e) => e.trim().toLowerCase()).filter(Boolean)];
+  if (LOOPBACK.includes(host) || host === '0.0.0.0' || host === '::') names.push(...LOOPBACK);
+  const out = new Set<string>();
+  for (const n of names) {
+    const v6 = !n.startsWith('[') && n.split(':').length > 2;
+    const bare = v6 ? `[${n}]` : n;
+    if (/^\[.*\]:\d+$/.test(bare) || (!bare.startsWith('[') && /:\d+$/.test(bare))) {
+      out.add(bare);
+      continue;
+    }
+    out.add(`${bare}:${port}`);
+    if (port === 80) out.add(bare);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // Login: user name and password; Enter submits. The session token is kept for this tab only.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, setSessionToken } from '../../api/client.ts';
+import { call, CoreError, setSessionToken } from '../../api/client.ts';
 import type { User } from '../../../shared/model.ts';
 
 export function LoginScreen({ onLogin }: { onLogin(u: User): void }) {
@@ -19,7 +19,10 @@ export function LoginScreen({ onLogin }: { onLogin(u: User): void }) {
       setSessionToken(s.token);
       onLogin(s.user);
     } catch (err) {
-      setError(t('auth.failed', { msg: (err as Error).message }));
+      const e = err instanceof CoreError ? err.data : null;
+      if (e?.code === 'RATE_LIMITED') setError(t('auth.throttled', { minutes: Math.ceil(Number(e.details?.retryAfterMs ?? 60_000) / 60_000) }));
+      else if (e?.code === 'UNAUTHENTICATED') setError(t('auth.wrong'));
+      else setError(t('auth.failed', { msg: (err as Error).message }));
     } finally {
       setBusy(false);
     }
