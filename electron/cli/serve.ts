@@ -19,6 +19,8 @@ export const serve: Command = {
   prints "listening on http://HOST:PORT"; binds 127.0.0.1 unless told otherwise
   --allowed-host  a host name users (or a reverse proxy) reach the server by, besides the address it listens on;
                   any other Host header is refused (421), which stops DNS rebinding. Repeat for several names.
+  --replica-allow a replica URL or folder administrators may point the centre at in the app (replication.configure);
+                  repeatable; CITYOPS_REPLICA_ALLOW adds more. --replica's own target is always allowed.
   --replica   ship every change to the off-site replica (cityops replica) or a folder; default async.
               The token may also come from CITYOPS_REPLICA_TOKEN. Without --replica, the centre's stored
               replication settings apply.`,
@@ -30,6 +32,7 @@ export const serve: Command = {
     'replica-token': { type: 'string' },
     replication: { type: 'string' },
     'allowed-host': { type: 'string', multiple: true },
+    'replica-allow': { type: 'string', multiple: true },
   },
   async run(v) {
     const file = need(this, v, 'db');
@@ -39,7 +42,8 @@ export const serve: Command = {
     if (mode !== 'sync' && mode !== 'async') die(`--replication must be sync or async, got ${mode}`);
     let core: Core;
     try {
-      core = new Core({ dbPath: file });
+      const replicaAllow = [...((v['replica-allow'] as string[] | undefined) ?? []), ...(str(v, 'replica') ? [str(v, 'replica')!] : [])];
+      core = new Core({ dbPath: file, replicaAllow });
       core.warmUp();
       core.startTimers();
       const target = str(v, 'replica');

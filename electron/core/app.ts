@@ -34,6 +34,9 @@ export interface CoreOptions {
   clock?: () => number;
   /** The password hashing cost; tests take a cheap one (in process only: no option or variable sets it). */
   passwordCost?: PasswordCost;
+  /** Replica targets (URLs, folders) replication.configure may point at; set on the server, never through the API.
+   * CITYOPS_REPLICA_ALLOW (comma-separated) adds to it. */
+  replicaAllow?: string[];
 }
 
 /** Every service of an open centre. */
@@ -111,7 +114,10 @@ export function openApp(opts: CoreOptions): App {
     alerts: new AlertService(db),
     open311: new Open311Facade(db, cases, auth, catalog, settings),
     changelog,
-    replication: new ReplicationManager(db, changelog, bus, now),
+    replication: new ReplicationManager(db, changelog, bus, now, [
+      ...(opts.replicaAllow ?? []),
+      ...(process.env.CITYOPS_REPLICA_ALLOW ?? '').split(',').filter((t) => t.trim()),
+    ]),
     dr: new DrService(db, file, now),
     edits,
     gridEditor,

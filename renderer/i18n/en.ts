@@ -290,6 +290,7 @@ export const en: typeof zhCN = {
     status: 'DR: {{state}}',
     statusLag: 'DR: {{state}}, lag {{n}}',
     configTitle: 'Off-site replica',
+    confirmTarget: 'Type the replica target again to confirm (a full copy of the centre’s data goes there)',
     target: 'Replica (URL or shared folder)',
     token: 'Replica token',
     saveReplication: 'Save replication',

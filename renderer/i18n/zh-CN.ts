@@ -235,6 +235,7 @@ export const zhCN = {
     status: '容灾：{{state}}',
     statusLag: '容灾：{{state}} 滞后 {{n}}',
     configTitle: '异地容灾副本',
+    confirmTarget: '再次输入副本地址以确认（本中心的全部数据将复制到该地址）',
     target: '副本地址（URL 或共享目录）',
     token: '副本令牌',
     saveReplication: '保存容灾配置',

@@ -18,11 +18,14 @@ export const replicationContract = {
     z
       .strictObject({
         target: z.string().max(500).optional(),
+        /** The target typed a second time: a full copy of the centre's data goes there. */
+        confirm: z.string().max(500).optional(),
         token: z.string().min(16).max(200).optional(),
         mode: z.enum(['sync', 'async']),
       })
-      .refine((c) => !c.target || !/^https?:/.test(c.target) || !!c.token, { message: 'a replica URL needs its token', path: ['token'] }),
-    'Point this centre at a replica (URL of cityops replica, or a folder), or switch replication off (no target).',
+      .refine((c) => !c.target || !/^https?:/.test(c.target) || !!c.token, { message: 'a replica URL needs its token', path: ['token'] })
+      .refine((c) => !c.target || c.confirm === c.target, { message: 'type the replica target a second time to confirm it', path: ['confirm'] }),
+    'Point this centre at a replica (URL of cityops replica, or a folder) on the server’s allow-list, confirmed, or switch replication off (no target).',
     { write: true, access: ['admin'] },
   ),
 };

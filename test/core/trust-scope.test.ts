@@ -52,7 +52,7 @@ const act = (name: string, c: CaseDetail, input: object) => as(name).ok('cases.a
 beforeAll(async () => {
   file = smallDbCopy();
   await addUsers(file, USERS);
-  core = testCore({ dbPath: file, clock: () => T0 });
+  core = testCore({ dbPath: file, clock: () => T0, replicaAllow: [`${file}.replica-folder`] });
   for (const u of USERS) tokens[u.name] = (await as(u.name).ok('auth.login', { name: u.name, password: passwordOf(u.name) })).token;
 });
 afterAll(() => core?.close());
@@ -195,9 +195,20 @@ describe('failures and secrets', () => {
     expect(core.app.settings.get().sms.url).toBe(secret);
   });
 
-  it('the replica token is kept out of the replicated settings too', async () => {
+  it('points the centre only at a replica the server allows, typed twice; the token is kept out of the replicated settings', async () => {
     const dir = `${file}.replica-folder`;
-    await as('adm').ok('replication.configure', { target: dir, mode: 'async', token: 'T0KEN-0123456789abcdef' });
+    const before = fingerprint(file);
+    const elsewhere = `${file}.somewhere-else`;
+    expect(await as('adm').refused('replication.configure', { target: elsewhere, confirm: elsewhere, mode: 'async' })).toMatchObject({
+      code: 'FORBIDDEN',
+      details: { field: 'target' },
+    });
+    expect(await as('adm').refused('replication.configure', { target: dir, mode: 'async' })).toMatchObject({
+      code: 'BAD_INPUT',
+      details: { field: 'confirm' },
+    });
+    expect(fingerprint(file)).toBe(before);
+    await as('adm').ok('replication.configure', { target: dir, confirm: dir, mode: 'async', token: 'T0KEN-0123456789abcdef' });
     await core.stopReplication();
     const db = new Database(file, { readonly: true });
     try {

@@ -1,5 +1,6 @@
 // Off-site replication of this centre: starts and stops the shipper, keeps its configuration (the desktop's
 // settings), and reports its state when it is off.
+import path from 'node:path';
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import type { ReplicationStatus } from '../../../shared/model.ts';
@@ -21,13 +22,17 @@ export class ReplicationManager {
   private readonly q;
   /** The replica's token is a secret: kept in local_secrets, never in the replicated settings or the audit. */
   private readonly secrets: Secrets;
+  private readonly allowed: Set<string>;
 
   constructor(
     private readonly db: Db,
     private readonly changelog: ChangeLog,
     private readonly bus: EventBus,
     private readonly now: () => number,
+    /** The targets an administrator may point the centre at through the API. */
+    allowed: string[] = [],
   ) {
+    this.allowed = new Set(allowed.map(normalTarget));
     this.q = {
       get: db.prepare("SELECT value FROM settings WHERE key = 'replication'"),
       set: db.prepare("INSERT INTO settings (key, value) VALUES ('replication', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
@@ -64,6 +69,16 @@ export class ReplicationManager {
 
   /** Stores a new configuration (audited) and restarts the shipper on it; no target switches replication off. */
   async configure(cfg: ParsedInputOf<'replication.configure'>, ctx: CallContext): Promise<ReplicationStatus> {
+    // A replica receives a full copy of the centre's data: only a target the server itself allows.
+    if (cfg.target && !this.allowed.has(normalTarget(cfg.target))) {
+      throw new ApiError(
+        'FORBIDDEN',
+        `${cfg.target} is not an allowed replica target: allow it on the server (cityops serve --replica-allow, or CITYOPS_REPLICA_ALLOW)`,
+        {
+          field: 'target',
+        },
+      );
+    }
     this.db.transaction(() => {
       this.q.set.run(JSON.stringify({ target: cfg.target, mode: cfg.mode }));
       this.secrets.set('replication', { token: cfg.token });
@@ -99,4 +114,10 @@ export class ReplicationManager {
     if (!this.replicator) throw new ApiError('CONFLICT', 'off-site replication is not configured on this centre');
     return this.replicator;
   }
+}
+
+/** A target as the allow-list compares it: a URL without its trailing slash, a folder as an absolute path. */
+export function normalTarget(t: string): string {
+  const s = t.trim();
+  return /^https?:\/\//i.test(s) ? s.replace(/\/+$/, '') : path.resolve(s);
 }

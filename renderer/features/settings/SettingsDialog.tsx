@@ -12,11 +12,18 @@ export function SettingsDialog({ settings, replication, onClose }: { settings: S
   // Off-site replica: the same setting as `cityops serve --replica`, kept in the centre's database (token never shown).
   const [target, setTarget] = useState(replication?.target ?? '');
   const [token, setToken] = useState('');
+  // A full copy of the centre's data goes to the target: it is typed twice.
+  const [confirmTarget, setConfirmTarget] = useState('');
   const [mode, setMode] = useState<'sync' | 'async'>(replication?.mode ?? 'async');
   const [repMsg, setRepMsg] = useState<string | null>(null);
   const saveReplication = async () => {
     try {
-      const st = await call('replication.configure', { mode, ...(target.trim() ? { target: target.trim() } : {}), ...(token ? { token } : {}) });
+      const st = await call('replication.configure', {
+        mode,
+        // The current target was confirmed when it was set; a new one must be typed again.
+        ...(target.trim() ? { target: target.trim(), confirm: target.trim() === replication?.target ? target.trim() : confirmTarget.trim() } : {}),
+        ...(token ? { token } : {}),
+      });
       setRepMsg(`${t('settings.saved')} · ${t(`dr.states.${st.state}`)}`);
     } catch (e) {
       setRepMsg(e instanceof CoreError ? e.message : String(e));
@@ -82,6 +89,12 @@ export function SettingsDialog({ settings, replication, onClose }: { settings: S
             {t('dr.target')}
             <input value={target} placeholder="http://dr-host:8732 或 /mnt/dr-share/cityops" onChange={(e) => setTarget(e.target.value)} />
           </label>
+          {target.trim() && target.trim() !== (replication?.target ?? '') && (
+            <label className="stack">
+              {t('dr.confirmTarget')}
+              <input data-testid="replica-confirm" value={confirmTarget} onChange={(e) => setConfirmTarget(e.target.value)} />
+            </label>
+          )}
           <label className="stack">
             {t('dr.token')}
             <input type="password" value={token} onChange={(e) => setToken(e.target.value)} />
