@@ -3,13 +3,16 @@
 import { replicaClient, type ReplicaClient } from '../core/replication/client.ts';
 import { restore as restoreFrom } from '../core/replication/restore.ts';
 import { verifyReplica } from '../core/replication/verify.ts';
-import { die, need, str, type Command, type Values } from './command.ts';
+import { die, need, type Command, type Values } from './command.ts';
+import { replicaToken, TOKEN_HELP, TOKEN_OPTIONS } from './replica.ts';
 
-/** Opens the replica named by --from (URL or folder) with the token of --token or CITYOPS_REPLICA_TOKEN. */
+/** Opens the replica named by --from (URL or folder; a folder read-only, as another process may be writing it) with
+ * the token of --token-file, --token or CITYOPS_REPLICA_TOKEN. */
 function client(c: Command, v: Values): ReplicaClient {
   const from = need(c, v, 'from');
+  const token = replicaToken(v);
   try {
-    return replicaClient(from, str(v, 'token') ?? process.env.CITYOPS_REPLICA_TOKEN);
+    return replicaClient(from, token, { readOnly: true });
   } catch (e) {
     return die((e as Error).message, 1);
   }
@@ -18,12 +21,13 @@ function client(c: Command, v: Values): ReplicaClient {
 export const restore: Command = {
   name: 'restore',
   summary: 'build a database from the replica; never overwrites',
-  usage: `--from URL|DIR [--token TOKEN] --to FILE [--at ISO-8601 | --seq N] [--dry-run]
+  usage: `--from URL|DIR [--token-file FILE | --token TOKEN] --to FILE [--at ISO-8601 | --seq N] [--dry-run]
 
-  prints the sequence, time and counts it restored`,
+  prints the sequence, time and counts it restored; a URL needs the replica's token:
+  ${TOKEN_HELP}`,
   options: {
     from: { type: 'string' },
-    token: { type: 'string' },
+    ...TOKEN_OPTIONS,
     to: { type: 'string' },
     at: { type: 'string' },
     seq: { type: 'string' },
@@ -59,8 +63,11 @@ export const restore: Command = {
 export const verify: Command = {
   name: 'verify',
   summary: 'check every snapshot and segment on the replica; exits 1 naming the first bad file and sequence',
-  usage: '--from URL|DIR [--token TOKEN]',
-  options: { from: { type: 'string' }, token: { type: 'string' } },
+  usage: `--from URL|DIR [--token-file FILE | --token TOKEN]
+
+  also checks that the warm standby stands at the log's last sequence; a URL needs the replica's token:
+  ${TOKEN_HELP}`,
+  options: { from: { type: 'string' }, ...TOKEN_OPTIONS },
   async run(v) {
     const c = client(this, v);
     try {

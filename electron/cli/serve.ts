@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Core } from '../core/core.ts';
 import { startHttpServer } from '../core/transport/http.ts';
 import { die, need, str, type Command } from './command.ts';
+import { replicaToken } from './replica.ts';
 
 /** Root of the installed package (holds dist/renderer). */
 export function packageRoot(): string {
@@ -14,22 +15,23 @@ export function packageRoot(): string {
 export const serve: Command = {
   name: 'serve',
   summary: 'run the hall server (API + browser UI + Open311)',
-  usage: `--db FILE [--host 127.0.0.1] [--port 8731] [--allowed-host NAME[:PORT] …] [--replica URL|DIR [--replica-token TOKEN] [--replication sync|async]]
+  usage: `--db FILE [--host 127.0.0.1] [--port 8731] [--allowed-host NAME[:PORT] …] [--replica URL|DIR [--replica-token-file FILE] [--replication sync|async]]
 
   prints "listening on http://HOST:PORT"; binds 127.0.0.1 unless told otherwise
   --allowed-host  a host name users (or a reverse proxy) reach the server by, besides the address it listens on;
                   any other Host header is refused (421), which stops DNS rebinding. Repeat for several names.
   --replica-allow a replica URL or folder administrators may point the centre at in the app (replication.configure);
                   repeatable; CITYOPS_REPLICA_ALLOW adds more. --replica's own target is always allowed.
-  --replica   ship every change to the off-site replica (cityops replica) or a folder; default async.
-              The token may also come from CITYOPS_REPLICA_TOKEN. Without --replica, the centre's stored
-              replication settings apply.`,
+  --replica   ship every change to the off-site replica (cityops replica) or a folder; default async. The token
+              comes from --replica-token-file FILE (chmod 600) or CITYOPS_REPLICA_TOKEN; --replica-token TOKEN
+              works but shows in the process list. Without --replica, the centre's stored settings apply.`,
   options: {
     db: { type: 'string' },
     host: { type: 'string' },
     port: { type: 'string' },
     replica: { type: 'string' },
     'replica-token': { type: 'string' },
+    'replica-token-file': { type: 'string' },
     replication: { type: 'string' },
     'allowed-host': { type: 'string', multiple: true },
     'replica-allow': { type: 'string', multiple: true },
@@ -48,7 +50,7 @@ export const serve: Command = {
       core.startTimers();
       const target = str(v, 'replica');
       if (target) {
-        core.startReplication({ target, token: str(v, 'replica-token') ?? process.env.CITYOPS_REPLICA_TOKEN, mode });
+        core.startReplication({ target, token: replicaToken(v, 'replica-token'), mode });
         process.stderr.write(`cityops: replicating to ${target} (${mode})\n`);
       } else {
         core.startReplicationFromSettings();

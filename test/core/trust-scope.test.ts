@@ -3,6 +3,8 @@
 // failures reach the caller without internal detail; secrets are write-only and never replicated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Core } from '../../electron/core/core.ts';
 import { invokeSync } from '../../electron/core/invoke.ts';
 import type { Handlers } from '../../electron/core/handlers.ts';
@@ -209,7 +211,12 @@ describe('failures and secrets', () => {
     });
     expect(fingerprint(file)).toBe(before);
     await as('adm').ok('replication.configure', { target: dir, confirm: dir, mode: 'async', token: 'T0KEN-0123456789abcdef' });
+    await as('adm').ok('replication.snapshot', {});
     await core.stopReplication();
+    // Nothing the replica holds carries a secret, not even in a snapshot's free pages.
+    const stored = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    expect(stored.some((d) => d.name.endsWith('.db'))).toBe(true);
+    for (const d of stored) expect(readFileSync(path.join(d.parentPath, d.name)).toString('latin1'), d.name).not.toMatch(/T0KEN|S3CR3T/);
     const db = new Database(file, { readonly: true });
     try {
       expect(JSON.stringify(db.prepare('SELECT * FROM settings').all())).not.toContain('T0KEN');

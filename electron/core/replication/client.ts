@@ -1,14 +1,13 @@
 // ReplicaClient: what the centre (shipper), restore and verify need from a replica, whatever its backend.
 // Two backends pass the same contract suite: the HTTP replica server (`cityops replica`) and a plain folder (an
 // off-site share mounted on the centre).
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { ChangeEntry } from './changelog.ts';
 import type { StandbySummary } from '../../../shared/model.ts';
-import { ReplicaError, ReplicaStore, type ReplicaStatus, type SegmentInfo, type SnapshotMeta } from './store.ts';
+import { ReplicaError, ReplicaStore, type ReplicaStatus, type SegmentInfo, type SnapshotMeta, type StoreOptions } from './store.ts';
 
 export interface ReplicaClient {
   /** Where it is (for messages). */
@@ -38,12 +37,15 @@ async function hashingCopy(from: Readable, toFile: string): Promise<{ sha256: st
   return { sha256: h.digest('hex'), bytes };
 }
 
-/** The folder backend: the store itself, on a path the centre can write. */
+/** The folder backend: the store itself, on a path the centre can write (or, readOnly, one verify and restore read). */
 export class DirReplicaClient implements ReplicaClient {
   readonly where: string;
   private readonly store: ReplicaStore;
-  constructor(dir: string, opts: { create?: boolean; maxBytes?: number } = {}) {
-    this.store = new ReplicaStore(dir, opts);
+  /** Closed with the client, unless it was handed an open store (the replica server's own). */
+  private readonly owned: boolean;
+  constructor(dir: string | ReplicaStore, opts: StoreOptions = {}) {
+    this.owned = typeof dir === 'string';
+    this.store = typeof dir === 'string' ? new ReplicaStore(dir, opts) : dir;
     this.where = this.store.dir;
   }
   async status() {
@@ -53,7 +55,7 @@ export class DirReplicaClient implements ReplicaClient {
     return this.store.append(entries);
   }
   async putSnapshot(meta: SnapshotMeta, file: string) {
-    this.store.putSnapshot(meta, file);
+    await this.store.putSnapshot(meta, file);
   }
   async listSegments() {
     return this.store.segments();
@@ -62,14 +64,15 @@ export class DirReplicaClient implements ReplicaClient {
     return readFileSync(this.store.segmentPath(name));
   }
   async fetchSnapshot(seq: number, toFile: string) {
+    const file = this.store.snapshotPath(seq);
     if (!this.store.snapshots().some((s) => s.seq === seq)) throw new ReplicaError(404, `no snapshot ${seq}`);
-    return hashingCopy(createReadStream(this.store.snapshotPath(seq)), toFile);
+    return hashingCopy(createReadStream(file), toFile);
   }
   async standbySummary() {
     return this.store.standbySummary();
   }
   close() {
-    this.store.close();
+    if (this.owned) this.store.close();
   }
 }
 
@@ -149,8 +152,9 @@ export class HttpReplicaClient implements ReplicaClient {
   close() {}
 }
 
-/** A client for `--replica URL|DIR`: http(s) URLs go to the server, anything else is a folder. */
-export function replicaClient(target: string, token?: string, opts: { create?: boolean } = {}): ReplicaClient {
+/** A client for `--replica URL|DIR`: http(s) URLs go to the server, anything else is a folder (readOnly: for verify
+ * and restore, which must not change a replica another process may be writing). */
+export function replicaClient(target: string, token?: string, opts: { create?: boolean; readOnly?: boolean } = {}): ReplicaClient {
   if (/^https?:\/\//.test(target)) {
     if (!token) throw new Error('a replica URL needs its token (--token / --replica-token)');
     return new HttpReplicaClient(target, token);

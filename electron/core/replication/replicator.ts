@@ -202,7 +202,12 @@ export class Replicator {
     this.lastSnapshot = st.snapshots.at(-1) ?? null;
     this.lastSnapshotAt = this.lastSnapshot?.createdAt ?? 0;
     const canContinue = st.snapshots.length > 0 && (st.lastSeq === head.seq || (oldest != null && oldest <= st.lastSeq + 1));
-    if (!canContinue) {
+    // The replica's standby applies entries to the schema of the snapshot it started from (DDL is not in the log),
+    // and refuses batches it cannot apply: after a migration, or with a standby that fell behind, it starts again
+    // from a new snapshot before any entry that needs it.
+    const schema = (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    const standbyStale = this.lastSnapshot != null && (this.lastSnapshot.schemaVersion !== schema || st.standbySeq !== st.lastSeq);
+    if (!canContinue || standbyStale) {
       await this.snapshot();
     } else {
       this.setAcked(st.lastSeq);
@@ -211,7 +216,7 @@ export class Replicator {
     this.onConnected();
   }
 
-  /** Takes an online backup, strips sessions and shipper state, and stores it on the replica. */
+  /** Takes an online backup, strips sessions, shipper state and the centre's secrets, and stores it on the replica. */
   snapshot(): Promise<SnapshotMeta> {
     if (!this.snapshotting)
       this.snapshotting = this.doSnapshot().finally(() => {
@@ -226,7 +231,10 @@ export class Replicator {
     try {
       await this.db.backup(file);
       const copy = new Database(file);
-      copy.exec('DELETE FROM sessions; DELETE FROM replication_state;');
+      // Sessions, shipper state and the centre's secrets stay here; secure_delete zeroes their pages, so no trace of
+      // a token or gateway key travels in the file's free space either.
+      copy.pragma('secure_delete = ON');
+      copy.exec('DELETE FROM sessions; DELETE FROM replication_state; DELETE FROM local_secrets;');
       const head = (copy.prepare('SELECT seq, hash, at FROM changelog ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string; at: number } | undefined) ?? { seq: 0, hash: '', at: this.clock() };
       const schemaVersion = (copy.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v;

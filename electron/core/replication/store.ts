@@ -4,46 +4,37 @@
 //   DIR/REPLICA.json                     marks the folder as a CityOps replica (anything else is refused)
 //   DIR/snapshots/<seq>.db + <seq>.json  SQLite online backups of the centre; the .json holds seq, hash, sha256
 //   DIR/segments/<from>-<to>.seg         JSON lines: a header {from, prevHash}, the entries, a trailer {sha256}
-//   DIR/standby.db                       the latest snapshot with every later segment applied
+//   DIR/standby.db                       the latest snapshot with every later segment applied (standby.ts)
 //
-// A batch is stored only if it continues the chain exactly (no gap, no reordering, every hash right); a batch that
-// was stored before is acknowledged again without being stored twice.
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createHash } from 'node:crypto';
+// A batch is stored only if it continues the chain exactly (no gap, no reordering, every hash right) and the warm
+// standby applies it; a batch that was stored before is acknowledged again without being stored twice. Every name and
+// number from the network or the folder is validated first (names.ts); paths are built from validated numbers only.
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { checkChain, EntryApplier, type ChangeEntry } from './changelog.ts';
+import type { Readable } from 'node:stream';
+import { checkChain, type ChangeEntry } from './changelog.ts';
+import { decodeSegment, encodeSegment, syncDir, writeDurably } from './files.ts';
+import {
+  inside,
+  parseBatch,
+  parseSegmentName,
+  parseSnapshotMeta,
+  parseSnapshotMetaName,
+  ReplicaError,
+  segmentName,
+  seqFrom,
+  snapshotMetaName,
+  snapshotName,
+  type SnapshotMeta,
+} from './names.ts';
+import { Standby } from './standby.ts';
+import { receiveInto } from './upload.ts';
 import type { StandbySummary } from '../../../shared/model.ts';
 
+export { ReplicaError, snapshotName, type SnapshotMeta } from './names.ts';
+export { decodeSegment, encodeSegment, fileSha256 } from './files.ts';
 export const REPLICA_FORMAT = 'cityops-replica';
-
-/** What a snapshot file holds. */
-export interface SnapshotMeta {
-  /** Last change-log sequence included. */
-  seq: number;
-  /** Chain hash of that entry ('' when the log was empty). */
-  hash: string;
-  /** Start time of the last transaction included (epoch ms; the snapshot time when none). */
-  at: number;
-  sha256: string;
-  bytes: number;
-  createdAt: number;
-  schemaVersion: number;
-}
 
 /** A stored segment. */
 export interface SegmentInfo {
@@ -62,90 +53,18 @@ export interface ReplicaStatus {
   snapshots: SnapshotMeta[];
   segments: number;
   bytes: number;
-}
-
-/** An error with the HTTP status the replica server answers with. */
-export class ReplicaError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly seq?: number,
-  ) {
-    super(message);
-  }
-}
-
-const pad = (n: number) => String(n).padStart(12, '0');
-/** File name of the snapshot that ends at `seq`. */
-export const snapshotName = (seq: number) => `${pad(seq)}.db`;
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-
-/** Writes a file durably: temporary name, fsync, rename, fsync of the folder. */
-function writeDurably(file: string, data: Buffer | string): void {
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r+');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, file);
-  syncDir(path.dirname(file));
-}
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** SHA-256 and size of a file, read in 8 MB chunks (snapshots can be gigabytes). */
-export function fileSha256(file: string): { sha256: string; bytes: number } {
-  const h = createHash('sha256');
-  const buf = Buffer.alloc(8 << 20);
-  const fd = openSync(file, 'r');
-  let bytes = 0;
-  try {
-    for (let n; (n = readSync(fd, buf)) > 0; bytes += n) h.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return { sha256: h.digest('hex'), bytes };
-}
-
-/** Encodes a segment file. */
-export function encodeSegment(prevHash: string, entries: ChangeEntry[]): Buffer {
-  const body = [JSON.stringify({ from: entries[0].seq, prevHash }), ...entries.map((e) => JSON.stringify(e))].join('\n') + '\n';
-  return Buffer.from(`${body}${JSON.stringify({ sha256: sha256(body) })}\n`);
-}
-
-/** Decodes and checks a segment file (checksum, then chain from its own header); throws naming the problem. */
-export function decodeSegment(name: string, data: Buffer): { from: number; prevHash: string; entries: ChangeEntry[] } {
-  const text = data.toString('utf8');
-  const cut = text.lastIndexOf('\n', text.length - 2);
-  const body = text.slice(0, cut + 1);
-  let trailer: { sha256?: string };
-  try {
-    trailer = JSON.parse(text.slice(cut + 1));
-  } catch {
-    throw new ReplicaError(422, `segment ${name} is truncated or its trailer is damaged`);
-  }
-  if (trailer.sha256 !== sha256(body)) throw new ReplicaError(422, `segment ${name}: checksum mismatch (the file was changed or damaged)`);
-  const lines = body
-    .trimEnd()
-    .split('\n')
-    .map((l) => JSON.parse(l));
-  const head = lines[0] as { from: number; prevHash: string };
-  const entries = lines.slice(1) as ChangeEntry[];
-  const bad = checkChain(head.from - 1, head.prevHash, entries);
-  if (bad) throw new ReplicaError(422, `segment ${name}: ${bad.problem}`, bad.seq);
-  return { from: head.from, prevHash: head.prevHash, entries };
+  /** Files in the folder the store does not trust (tampered or damaged metadata); verify reports them. */
+  unreadable?: { file: string; problem: string }[];
 }
 
 /** Options of a store. */
 export interface StoreOptions {
   /** Refuse writes that would grow the store beyond this many bytes (a full disk, for tests and quotas). */
   maxBytes?: number;
+  /** Initialise an empty folder as a replica. */
+  create?: boolean;
+  /** A reader (verify, restore): removes nothing, never touches the standby. */
+  readOnly?: boolean;
 }
 
 export class ReplicaStore {
@@ -153,13 +72,12 @@ export class ReplicaStore {
   private lastSeq = 0;
   private lastHash = '';
   private lastAt: number | null = null;
-  private standby: Database.Database | null = null;
-  private applier: EntryApplier | null = null;
+  private readonly standby: Standby;
 
   /** Opens (or, with create, initialises) a replica folder; refuses a folder that is not a replica. */
   constructor(
     dir: string,
-    private readonly opts: StoreOptions & { create?: boolean } = {},
+    private readonly opts: StoreOptions = {},
   ) {
     this.dir = path.resolve(dir);
     const marker = path.join(this.dir, 'REPLICA.json');
@@ -172,45 +90,71 @@ export class ReplicaStore {
       mkdirSync(path.join(this.dir, 'snapshots'), { recursive: true });
       writeDurably(marker, JSON.stringify({ format: REPLICA_FORMAT, version: 1, created: new Date().toISOString() }));
     } else {
-      const m = JSON.parse(readFileSync(marker, 'utf8'));
-      if (m.format !== REPLICA_FORMAT) throw new ReplicaError(400, `${this.dir} is not a CityOps replica (REPLICA.json says ${m.format})`);
+      let format: unknown;
+      try {
+        format = (JSON.parse(readFileSync(marker, 'utf8')) as { format?: unknown } | null)?.format;
+      } catch {
+        format = 'something unreadable';
+      }
+      if (format !== REPLICA_FORMAT) throw new ReplicaError(400, `${this.dir} is not a CityOps replica (REPLICA.json says ${String(format)})`);
     }
+    this.standby = new Standby(path.join(this.dir, 'standby.db'), !!opts.readOnly);
     this.recover();
   }
 
   private segDir = () => path.join(this.dir, 'segments');
   private snapDir = () => path.join(this.dir, 'snapshots');
 
-  /** Segments in sequence order. */
+  /** Segments in sequence order (files whose names are not exactly the store's own are not segments). */
   segments(): SegmentInfo[] {
-    return readdirSync(this.segDir())
-      .map((n) => /^(\d{12})-(\d{12})\.seg$/.exec(n))
-      .filter((m): m is RegExpExecArray => !!m)
-      .map((m) => ({ name: m[0], from: Number(m[1]), to: Number(m[2]), bytes: statSync(path.join(this.segDir(), m[0])).size }))
-      .sort((a, b) => a.from - b.from);
+    const out: SegmentInfo[] = [];
+    for (const name of readdirSync(this.segDir())) {
+      const r = parseSegmentName(name);
+      if (r) out.push({ name, ...r, bytes: statSync(inside(this.segDir(), name)).size });
+    }
+    return out.sort((a, b) => a.from - b.from);
+  }
+
+  /** Snapshot metadata that reads back as valid and names its own file; the rest is set aside for verify. */
+  private readSnapshots(): { snapshots: SnapshotMeta[]; unreadable: { file: string; problem: string }[] } {
+    const snapshots: SnapshotMeta[] = [];
+    const unreadable: { file: string; problem: string }[] = [];
+    for (const name of readdirSync(this.snapDir())) {
+      const seq = parseSnapshotMetaName(name);
+      if (seq == null) continue;
+      try {
+        const m = parseSnapshotMeta(JSON.parse(readFileSync(inside(this.snapDir(), name), 'utf8')), 422);
+        if (m.seq !== seq) throw new Error(`it describes snapshot ${m.seq}`);
+        snapshots.push(m);
+      } catch (e) {
+        unreadable.push({ file: `snapshots/${name}`, problem: `snapshot metadata not trusted: ${(e as Error).message}` });
+      }
+    }
+    return { snapshots: snapshots.sort((a, b) => a.seq - b.seq), unreadable };
   }
 
   snapshots(): SnapshotMeta[] {
-    return readdirSync(this.snapDir())
-      .filter((n) => /^\d{12}\.json$/.test(n))
-      .map((n) => JSON.parse(readFileSync(path.join(this.snapDir(), n), 'utf8')) as SnapshotMeta)
-      .sort((a, b) => a.seq - b.seq);
+    return this.readSnapshots().snapshots;
   }
 
   segmentPath(name: string): string {
-    if (!/^\d{12}-\d{12}\.seg$/.test(name)) throw new ReplicaError(400, `not a segment name: ${name}`);
-    return path.join(this.segDir(), name);
+    if (!parseSegmentName(name)) throw new ReplicaError(400, `not a segment name: ${JSON.stringify(name).slice(0, 80)}`);
+    return inside(this.segDir(), name);
   }
   snapshotPath(seq: number): string {
-    return path.join(this.snapDir(), snapshotName(seq));
+    return inside(this.snapDir(), snapshotName(seqFrom(seq, 'snapshot sequence')));
   }
 
-  /** Rebuilds the in-memory head from the files (after a restart or a crash: temporary files are dropped). */
+  /** Rebuilds the in-memory head from the files (after a restart or a crash: temporary files are dropped, and the
+   * standby is brought up to the log). */
   private recover(): void {
-    for (const d of [this.segDir(), this.snapDir()]) for (const n of readdirSync(d)) if (n.endsWith('.tmp')) rmSync(path.join(d, n));
+    if (!this.opts.readOnly) {
+      for (const d of [this.segDir(), this.snapDir(), this.dir]) {
+        for (const n of readdirSync(d)) if (/\.tmp(-journal|-wal|-shm)?$/.test(n)) rmSync(path.join(d, n), { force: true });
+      }
+    }
     const segs = this.segments();
-    const snaps = this.snapshots();
-    const lastSnap = snaps.at(-1);
+    const lastSnap = this.snapshots().at(-1);
     // The head is the newest segment that decodes. A damaged newest one stays on disk (verify names it) until the
     // centre sends those changes again, which replaces it.
     for (let i = segs.length - 1; i >= 0; i--) {
@@ -229,13 +173,24 @@ export class ReplicaStore {
       this.lastHash = lastSnap.hash;
       this.lastAt = lastSnap.at;
     }
+    if (this.opts.readOnly) return;
+    try {
+      const problem = this.syncStandby();
+      if (problem) console.error(`cityops replica: the warm standby cannot follow the log: ${problem}`);
+    } catch (e) {
+      console.error(`cityops replica: the warm standby cannot follow the log: ${(e as Error).message}`);
+    }
   }
 
   bytes(): number {
     let n = 0;
     for (const d of [this.segDir(), this.snapDir()]) for (const f of readdirSync(d)) n += statSync(path.join(d, f)).size;
-    const sb = path.join(this.dir, 'standby.db');
-    return existsSync(sb) ? n + statSync(sb).size : n;
+    return n + this.standby.size();
+  }
+
+  /** Bytes left under the quota (Infinity without one). */
+  roomLeft(): number {
+    return this.opts.maxBytes == null ? Infinity : Math.max(0, this.opts.maxBytes - this.bytes());
   }
 
   private room(extra: number): void {
@@ -245,25 +200,24 @@ export class ReplicaStore {
   }
 
   status(): ReplicaStatus {
+    const { snapshots, unreadable } = this.readSnapshots();
     return {
       lastSeq: this.lastSeq,
       lastHash: this.lastHash,
       lastAt: this.lastAt,
-      standbySeq: this.standbySeq(),
-      snapshots: this.snapshots(),
+      standbySeq: this.standby.seq(),
+      snapshots,
       segments: this.segments().length,
       bytes: this.bytes(),
+      ...(unreadable.length ? { unreadable } : {}),
     };
   }
 
-  /** Stores a batch that continues the chain; acknowledges a re-sent one; refuses gaps, reordering and bad hashes. */
-  append(entries: ChangeEntry[]): { ackSeq: number } {
-    if (!Array.isArray(entries) || entries.length === 0) throw new ReplicaError(400, 'a batch needs at least one entry');
-    for (const e of entries) {
-      if (!e || typeof e.seq !== 'number' || typeof e.hash !== 'string' || typeof e.tbl !== 'string' || !['I', 'U', 'D'].includes(e.op)) {
-        throw new ReplicaError(400, 'malformed entry in batch');
-      }
-    }
+  /** Stores a batch that continues the chain and that the standby applies; acknowledges a re-sent one; refuses gaps,
+   * reordering, bad hashes and entries the standby cannot apply, storing nothing of them. */
+  append(raw: unknown): { ackSeq: number } {
+    const entries = parseBatch(raw);
+    if (this.opts.readOnly) throw new ReplicaError(500, `${this.dir} was opened read-only`);
     if (this.snapshots().length === 0) throw new ReplicaError(409, 'the replica has no snapshot yet: send one first');
     const first = entries[0].seq;
     const last = entries.at(-1)!.seq;
@@ -285,111 +239,150 @@ export class ReplicaStore {
     if (bad) throw new ReplicaError(409, `batch refused: ${bad.problem}`, bad.seq);
     const data = encodeSegment(this.lastHash, fresh);
     this.room(data.length);
-    // Files beyond the head are damaged leftovers (see recover): the changes now arriving replace them.
-    for (const old of this.segments()) if (old.from > this.lastSeq) rmSync(this.segmentPath(old.name));
-    writeDurably(path.join(this.segDir(), `${pad(fresh[0].seq)}-${pad(fresh.at(-1)!.seq)}.seg`), data);
+    this.readyStandby(fresh);
+    const file = inside(this.segDir(), segmentName(fresh[0].seq, fresh.at(-1)!.seq));
+    let written = false;
+    try {
+      // The segment is written inside the standby's transaction: both are stored, or neither.
+      this.standby.apply(fresh, () => {
+        // Files beyond the head are damaged leftovers (see recover): the changes now arriving replace them.
+        for (const old of this.segments()) if (old.from > this.lastSeq) rmSync(this.segmentPath(old.name), { force: true });
+        writeDurably(file, data);
+        written = true;
+      });
+    } catch (e) {
+      if (written) rmSync(file, { force: true }); // the standby's commit failed after the segment was written
+      if (e instanceof ReplicaError && e.status === 422) throw new ReplicaError(422, `batch refused: ${e.message}; nothing of it was stored`, e.seq);
+      throw e;
+    }
     const e = fresh.at(-1)!;
     this.lastSeq = e.seq;
     this.lastHash = e.hash;
     this.lastAt = e.at;
-    this.applyToStandby(fresh);
     return { ackSeq: this.lastSeq };
   }
 
-  /** Stores a snapshot (already written to `file`); checks its checksum first. */
-  putSnapshot(meta: SnapshotMeta, file: string): void {
-    const got = fileSha256(file);
-    if (got.sha256 !== meta.sha256 || got.bytes !== meta.bytes) throw new ReplicaError(422, 'snapshot checksum or size does not match its metadata');
-    this.room(got.bytes);
+  /** Before a batch is applied: the standby must stand at the log's head and hold the same history. */
+  private readyStandby(fresh: ChangeEntry[]): void {
+    const at = this.standby.seq();
+    // Ahead of the head (its newest segment was damaged and is arriving again): fine while it holds the same entries.
+    const diverged = at > this.lastSeq && fresh.some((e) => e.seq <= at && this.standby.hashAt(e.seq) !== e.hash);
+    if (at === this.lastSeq && !diverged) return;
+    const problem = this.syncStandby(diverged);
+    if (problem) {
+      throw new ReplicaError(
+        409,
+        `batch refused: the warm standby is at sequence ${this.standby.seq()} and cannot follow the log at ${this.lastSeq} (${problem}); a new snapshot starts it again`,
+        this.lastSeq + 1,
+      );
+    }
+  }
+
+  /**
+   * Brings the standby to the log's head: restarted from the newest snapshot when it is missing, older than that
+   * snapshot, holds another history, or `restart` says so; then the stored segments after it are applied. Returns
+   * why it cannot (a damaged segment, an entry it cannot apply), or null.
+   */
+  private syncStandby(restart = false): string | null {
+    const snap = this.snapshots().at(-1);
+    if (!snap) return null;
+    let at = this.standby.exists() ? this.standby.seq() : -1;
+    if (at > this.lastSeq && this.standby.hashAt(this.lastSeq) !== this.lastHash) restart = true;
+    if (restart || at < snap.seq) {
+      this.standby.reset(this.snapshotPath(snap.seq), snap.seq);
+      at = snap.seq;
+    }
+    let hash = this.standby.hashAt(at) ?? (at === snap.seq ? snap.hash : null);
+    for (const s of this.segments()) {
+      if (at >= this.lastSeq) break;
+      if (s.to <= at || s.from > this.lastSeq) continue;
+      let entries: ChangeEntry[];
+      try {
+        entries = decodeSegment(s.name, readFileSync(this.segmentPath(s.name))).entries.filter((e) => e.seq > at && e.seq <= this.lastSeq);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      const bad = hash == null ? null : checkChain(at, hash, entries);
+      // Another history than the standby's: start it again from the snapshot, once.
+      if (bad) return restart || at === snap.seq ? `segments/${s.name}: ${bad.problem}` : this.syncStandby(true);
+      try {
+        this.standby.apply(entries);
+      } catch (e) {
+        return `segments/${s.name}: ${(e as Error).message}`;
+      }
+      at = entries.at(-1)!.seq;
+      hash = entries.at(-1)!.hash;
+    }
+    return at >= this.lastSeq ? null : `the stored segments end at ${at}, before ${this.lastSeq}`;
+  }
+
+  /** The most bytes a snapshot may have: the room left — or, when the standby will restart from it and so copy it
+   * (replacing the old standby), half of that room plus the old standby's size. */
+  private snapshotBudget(meta: SnapshotMeta): number {
+    if (this.opts.maxBytes == null) return Number.MAX_SAFE_INTEGER;
+    const free = this.opts.maxBytes - this.bytes();
+    return this.standby.seq() <= meta.seq ? Math.floor((free + this.standby.size()) / 2) : free;
+  }
+
+  /** Stores a snapshot from a file (the folder backend). */
+  async putSnapshot(meta: SnapshotMeta, file: string): Promise<void> {
+    const from = createReadStream(file);
+    try {
+      await this.receiveSnapshot(meta, from);
+    } finally {
+      from.destroy();
+    }
+  }
+
+  /**
+   * Receives a snapshot as a stream: into a partial file inside snapshots/, counted and hashed as it arrives, refused
+   * (413, the partial file removed) as soon as it outgrows its declared size or the quota; checked against its
+   * metadata, given to the standby when it is at least as new, and only then renamed into place.
+   */
+  async receiveSnapshot(raw: unknown, body: Readable): Promise<void> {
+    const meta = parseSnapshotMeta(raw);
+    if (this.opts.readOnly) throw new ReplicaError(500, `${this.dir} was opened read-only`);
+    const budget = this.snapshotBudget(meta);
+    const full = (n: number) =>
+      new ReplicaError(
+        413,
+        `replica store is full: snapshot ${meta.seq} (${n} bytes) does not fit in the ${budget} bytes left under its quota of ${this.opts.maxBytes}`,
+      );
+    if (meta.bytes > budget) throw full(meta.bytes);
     const dest = this.snapshotPath(meta.seq);
-    copyFileSync(file, `${dest}.tmp`);
-    const fd = openSync(`${dest}.tmp`, 'r+');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(`${dest}.tmp`, dest);
-    syncDir(this.snapDir());
-    writeDurably(path.join(this.snapDir(), `${pad(meta.seq)}.json`), JSON.stringify(meta));
+    const part = inside(this.snapDir(), `${snapshotName(meta.seq)}.${randomBytes(6).toString('hex')}.upload.tmp`);
+    const got = await receiveInto(body, part, (n) =>
+      n > meta.bytes ? new ReplicaError(413, `snapshot ${meta.seq} is larger than the ${meta.bytes} bytes its metadata declares`) : n > budget ? full(n) : null,
+    );
+    const reset = this.standby.seq() <= meta.seq;
+    try {
+      if (got.sha256 !== meta.sha256 || got.bytes !== meta.bytes) throw new ReplicaError(422, 'snapshot checksum or size does not match its metadata');
+      // Batches may have arrived while it streamed (the partial file already counts).
+      if (this.opts.maxBytes != null && this.bytes() + (reset ? got.bytes - this.standby.size() : 0) > this.opts.maxBytes) throw full(got.bytes);
+      // The standby restarts from it before it is stored: a snapshot the standby cannot start from is refused.
+      if (reset) this.standby.reset(part, meta.seq);
+      renameSync(part, dest);
+      syncDir(this.snapDir());
+      writeDurably(inside(this.snapDir(), snapshotMetaName(meta.seq)), JSON.stringify(meta));
+    } finally {
+      rmSync(part, { force: true });
+    }
     if (meta.seq >= this.lastSeq) {
       this.lastSeq = meta.seq;
       this.lastHash = meta.hash;
       this.lastAt = meta.at;
     }
-    // The standby restarts from the newest snapshot when it is behind it.
-    if (this.standbySeq() < meta.seq) this.resetStandby(meta);
-  }
-
-  // ---- warm standby ---------------------------------------------------------------------------------------------
-
-  private standbyFile = () => path.join(this.dir, 'standby.db');
-
-  private openStandby(): Database.Database | null {
-    if (this.standby) return this.standby;
-    if (!existsSync(this.standbyFile())) return null;
-    this.standby = new Database(this.standbyFile());
-    this.standby.pragma('journal_mode = WAL');
-    this.standby.pragma('synchronous = NORMAL');
-    this.applier = new EntryApplier(this.standby);
-    return this.standby;
-  }
-
-  standbySeq(): number {
-    const db = this.openStandby();
-    if (!db) return 0;
-    const r = db.prepare("SELECT value FROM replication_state WHERE key = 'standby_seq'").get() as { value: string } | undefined;
-    return r ? Number(r.value) : 0;
-  }
-
-  private resetStandby(meta: SnapshotMeta): void {
-    this.standby?.close();
-    this.standby = null;
-    this.applier = null;
-    for (const s of ['', '-wal', '-shm']) rmSync(this.standbyFile() + s, { force: true });
-    copyFileSync(this.snapshotPath(meta.seq), this.standbyFile());
-    const db = this.openStandby()!;
-    db.prepare("INSERT OR REPLACE INTO replication_state (key, value) VALUES ('standby_seq', ?)").run(String(meta.seq));
     // Segments stored beyond the snapshot (sent while it was being taken) are applied at once.
-    const later: ChangeEntry[] = [];
-    for (const s of this.segments()) {
-      if (s.to <= meta.seq) continue;
-      later.push(...decodeSegment(s.name, readFileSync(this.segmentPath(s.name))).entries.filter((e) => e.seq > meta.seq));
-    }
-    if (later.length) this.applyToStandby(later);
-  }
-
-  private applyToStandby(entries: ChangeEntry[]): void {
-    const db = this.openStandby();
-    if (!db || !this.applier) return;
-    const from = this.standbySeq();
-    const todo = entries.filter((e) => e.seq > from);
-    if (!todo.length || todo[0].seq !== from + 1) return; // not contiguous with the standby: it catches up on the next snapshot
-    db.transaction(() => {
-      for (const e of todo) this.applier!.apply(e);
-      db.prepare("INSERT OR REPLACE INTO replication_state (key, value) VALUES ('standby_seq', ?)").run(String(todo.at(-1)!.seq));
-    })();
+    const problem = reset ? this.syncStandby() : null;
+    if (problem) console.error(`cityops replica: the warm standby cannot follow the log: ${problem}`);
   }
 
   /** A read-only summary of the warm standby (DR console). */
   standbySummary(): StandbySummary | null {
-    const db = this.openStandby();
-    if (!db) return null;
-    const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    return {
-      seq: this.standbySeq(),
-      counts: {
-        cases: count('cases'),
-        case_history: count('case_history'),
-        components: count('components'),
-        grid_cells: count('grid_cells'),
-        users: count('users'),
-      },
-      recentCases: db
-        .prepare('SELECT case_no AS caseNo, status, description, updated_at AS updatedAt FROM cases ORDER BY updated_at DESC LIMIT 20')
-        .all() as never[],
-    };
+    return this.standby.summary();
   }
 
   close(): void {
-    this.standby?.close();
-    this.standby = null;
+    this.standby.close();
   }
 }
