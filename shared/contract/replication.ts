@@ -13,6 +13,11 @@ export const replicationContract = {
   'replication.snapshot': method<{ seq: number; createdAt: number; bytes: number }>()(empty, 'Take a snapshot now and store it on the replica.', dr),
   'replication.drill': method<DrillResult>()(empty, 'Restore drill: restore to a temporary file and compare with the live database; recorded.', dr),
   'replication.drills': method<DrillResult[]>()(empty, 'The restore drill history.', dr),
+  'replication.signingKey': method<{ publicKey: string; fingerprint: string }>()(
+    empty,
+    'The public half of the key this centre signs its replicated history with (PEM) and its fingerprint: pin it where the replica is verified or restored.',
+    { access: ['dr_operator', 'admin'] },
+  ),
   'replication.standby': method<StandbySummary | null>()(empty, 'A read-only view of the warm standby on the replica.', dr),
   'replication.configure': method<ReplicationStatus>()(
     z

@@ -5,7 +5,10 @@ import { createReadStream, createWriteStream, readFileSync, statSync } from 'nod
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ChangeEntry } from './changelog.ts';
+import type { ChainSignature } from './signing.ts';
 import type { StandbySummary } from '../../../shared/model.ts';
 import { ReplicaError, ReplicaStore, type ReplicaStatus, type SegmentInfo, type SnapshotMeta, type StoreOptions } from './store.ts';
 
@@ -13,8 +16,8 @@ export interface ReplicaClient {
   /** Where it is (for messages). */
   readonly where: string;
   status(): Promise<ReplicaStatus>;
-  /** Sends a batch; resolves with the sequence the replica now holds. */
-  append(entries: ChangeEntry[]): Promise<{ ackSeq: number }>;
+  /** Sends a batch (with the centre's signature of its last entry); resolves with the sequence the replica now holds. */
+  append(entries: ChangeEntry[], sig?: ChainSignature): Promise<{ ackSeq: number }>;
   putSnapshot(meta: SnapshotMeta, file: string): Promise<void>;
   listSegments(): Promise<SegmentInfo[]>;
   /** The raw bytes of a segment (the caller checks them). */
@@ -51,8 +54,8 @@ export class DirReplicaClient implements ReplicaClient {
   async status() {
     return this.store.status();
   }
-  async append(entries: ChangeEntry[]) {
-    return this.store.append(entries);
+  async append(entries: ChangeEntry[], sig?: ChainSignature) {
+    return this.store.append(sig ? { entries, sig } : entries);
   }
   async putSnapshot(meta: SnapshotMeta, file: string) {
     await this.store.putSnapshot(meta, file);
@@ -76,30 +79,89 @@ export class DirReplicaClient implements ReplicaClient {
   }
 }
 
-/** The HTTP backend: talks to `cityops replica` with its token. */
+/** How the HTTP backend reaches its replica. */
+export interface HttpReplicaOptions {
+  timeoutMs?: number;
+  /** For https://: the PEM certificate(s) of the private CA that signed the replica's certificate. Without it, the
+   * process-wide one of trustReplicaCa, else the system's trusted CAs. The certificate is checked either way. */
+  ca?: string | Buffer;
+}
+
+/** The private CA serve trusts for every https:// replica it ships to (--replica-ca), whichever way the target was
+ * chosen (command line or the app's settings). */
+let defaultCa: string | Buffer | undefined;
+export function trustReplicaCa(ca: string | Buffer | undefined): void {
+  defaultCa = ca;
+}
+
+/** Node error codes of a certificate the client does not trust (wrong CA, self-signed, wrong name, expired). */
+const UNTRUSTED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
+
+/** Why a request did not get an answer, in words an operator can act on. */
+function unreachable(e: unknown, timeoutMs: number): string {
+  const err = e as Error & { code?: string };
+  if (UNTRUSTED.test(err.code ?? '')) {
+    return `refused: its TLS certificate is not trusted (${err.message}); give the CA that signed it (restore/verify --tls-ca FILE, serve --replica-ca FILE)`;
+  }
+  if (err.name === 'AbortError' || err.name === 'TimeoutError') return `unreachable: no answer within ${Math.round(timeoutMs / 1000)} s`;
+  return `unreachable: ${err.message}`;
+}
+
+/** The HTTP backend: talks to `cityops replica` with its token, over http:// or https:// (node:http(s) rather than
+ * fetch: fetch cannot take a private CA without undici's own Agent). */
 export class HttpReplicaClient implements ReplicaClient {
   readonly where: string;
+  private readonly timeoutMs: number;
+  private readonly agent: HttpAgent;
   constructor(
     url: string,
     private readonly token: string,
-    private readonly timeoutMs = 10_000,
+    opts: HttpReplicaOptions = {},
   ) {
     this.where = url.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    const ca = opts.ca ?? defaultCa;
+    // A given CA replaces the system's list: only a certificate the centre's own CA signed is accepted.
+    this.agent = this.where.startsWith('https:') ? new HttpsAgent({ keepAlive: true, ...(ca ? { ca } : {}) }) : new HttpAgent({ keepAlive: true });
+  }
+
+  /** One request; the answer as a fetch Response (streamed), whatever its status. */
+  private send(method: string, p: string, body: RequestInit['body'], headers: Record<string, string>, timeout: number): Promise<Response> {
+    const url = new URL(`${this.where}${p}`);
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers, agent: this.agent, signal: AbortSignal.timeout(timeout) });
+    const upload = body instanceof ReadableStream ? Readable.fromWeb(body as never) : null;
+    return new Promise<Response>((resolve, reject) => {
+      // Kept for the whole request: an error after the answer (a timeout while its body streams) must not go unheard.
+      request.on('error', reject);
+      request.once('response', (res: IncomingMessage) => {
+        // Refused while a snapshot still streams: stop sending, read the answer, then drop the half-sent request.
+        if (upload && !request.writableFinished && (res.statusCode ?? 500) >= 400) {
+          upload.unpipe(request);
+          upload.destroy();
+          res.once('end', () => request.destroy());
+        }
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) h.append(k, x);
+        const status = res.statusCode ?? 502;
+        const empty = status === 204 || status === 304 || method === 'HEAD';
+        if (empty) res.resume();
+        resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers: h }));
+      });
+      if (upload) {
+        upload.on('error', (e) => request.destroy(e));
+        upload.pipe(request);
+      } else {
+        request.end(typeof body === 'string' ? body : undefined);
+      }
+    });
   }
 
   private async req(method: string, p: string, body?: RequestInit['body'], headers: Record<string, string> = {}, timeout = this.timeoutMs): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.where}${p}`, {
-        method,
-        body,
-        headers: { authorization: `Bearer ${this.token}`, ...headers },
-        signal: AbortSignal.timeout(timeout),
-        // A streamed body (snapshot upload) needs half-duplex mode in Node's fetch.
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-      } as RequestInit);
+      res = await this.send(method, p, body, { authorization: `Bearer ${this.token}`, ...headers }, timeout);
     } catch (e) {
-      throw new ReplicaError(503, `replica ${this.where} unreachable: ${(e as Error).message}`);
+      throw new ReplicaError(503, `replica ${this.where} ${unreachable(e, timeout)}`);
     }
     if (!res.ok) {
       let msg = `${res.status}`;
@@ -119,8 +181,9 @@ export class HttpReplicaClient implements ReplicaClient {
   async status() {
     return (await (await this.req('GET', '/v1/status')).json()) as ReplicaStatus;
   }
-  async append(entries: ChangeEntry[]) {
-    return (await (await this.req('POST', '/v1/segments', JSON.stringify(entries), { 'content-type': 'application/json' })).json()) as { ackSeq: number };
+  async append(entries: ChangeEntry[], sig?: ChainSignature) {
+    const body = JSON.stringify(sig ? { entries, sig } : entries);
+    return (await (await this.req('POST', '/v1/segments', body, { 'content-type': 'application/json' })).json()) as { ackSeq: number };
   }
   async putSnapshot(meta: SnapshotMeta, file: string) {
     const size = statSync(file).size;
@@ -149,15 +212,17 @@ export class HttpReplicaClient implements ReplicaClient {
   async standbySummary() {
     return (await (await this.req('GET', '/v1/standby')).json()) as StandbySummary | null;
   }
-  close() {}
+  close() {
+    this.agent.destroy();
+  }
 }
 
 /** A client for `--replica URL|DIR`: http(s) URLs go to the server, anything else is a folder (readOnly: for verify
- * and restore, which must not change a replica another process may be writing). */
-export function replicaClient(target: string, token?: string, opts: { create?: boolean; readOnly?: boolean } = {}): ReplicaClient {
+ * and restore, which must not change a replica another process may be writing; ca: the private CA of an https:// one). */
+export function replicaClient(target: string, token?: string, opts: { create?: boolean; readOnly?: boolean; ca?: string | Buffer } = {}): ReplicaClient {
   if (/^https?:\/\//.test(target)) {
     if (!token) throw new Error('a replica URL needs its token (--token / --replica-token)');
-    return new HttpReplicaClient(target, token);
+    return new HttpReplicaClient(target, token, { ca: opts.ca });
   }
   return new DirReplicaClient(target, opts);
 }

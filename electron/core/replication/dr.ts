@@ -1,7 +1,7 @@
 // Disaster-recovery operations the DR console runs: restore drills (restore to a temporary file at the sequence the
 // live database has in a read transaction, then compare every replicated table: row counts and content hashes),
 // and the drill record.
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +44,7 @@ export class DrService {
   ) {}
 
   /** Runs a drill against the replica; records and returns the result (a failed drill is a result, not an error). */
-  async drill(rep: Replicator, actor: string): Promise<DrillResult> {
+  async drill(rep: Replicator, actor: string, publicKey?: KeyObject): Promise<DrillResult> {
     const t0 = performance.now();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cityops-drill-'));
     const live = new Database(this.file, { readonly: true });
@@ -62,7 +62,7 @@ export class DrService {
         if (rep.status().ackedSeq < seq) throw new Error(`the replica has not caught up to sequence ${seq} (it holds ${rep.status().ackedSeq})`);
       }
       const file = path.join(dir, 'drill.db');
-      await restore({ client: rep.client, to: file, seq });
+      await restore({ client: rep.client, to: file, seq, publicKey });
       const restored = new Database(file, { readonly: true });
       try {
         const a = tableDigests(live);

@@ -1,11 +1,13 @@
 // The replica's file formats and how they are written: durable writes (temporary name, fsync, rename, fsync of the
-// folder), checksums of files read in chunks, and the segment format — JSON lines with a header {from, prevHash},
-// the entries, and a trailer {sha256} — decoded with every field validated before the chain is checked.
+// folder), checksums of files read in chunks, and the segment format — JSON lines with a header {from, prevHash, sig?}
+// (sig: the centre's signature of the last entry's chain hash), the entries, and a trailer {sha256} — decoded with
+// every field validated before the chain is checked.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { checkChain, type ChangeEntry } from './changelog.ts';
-import { parseEntry, ReplicaError, seqFrom } from './names.ts';
+import { parseChainSignature, parseEntry, ReplicaError, seqFrom } from './names.ts';
+import type { ChainSignature } from './signing.ts';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -49,14 +51,14 @@ export function fileSha256(file: string): { sha256: string; bytes: number } {
 }
 
 /** Encodes a segment file. */
-export function encodeSegment(prevHash: string, entries: ChangeEntry[]): Buffer {
-  const body = [JSON.stringify({ from: entries[0].seq, prevHash }), ...entries.map((e) => JSON.stringify(e))].join('\n') + '\n';
+export function encodeSegment(prevHash: string, entries: ChangeEntry[], sig?: ChainSignature): Buffer {
+  const body = [JSON.stringify({ from: entries[0].seq, prevHash, ...(sig ? { sig } : {}) }), ...entries.map((e) => JSON.stringify(e))].join('\n') + '\n';
   return Buffer.from(`${body}${JSON.stringify({ sha256: sha256(body) })}\n`);
 }
 
 /** Decodes and checks a segment file (checksum, every field, then the chain from its own header); throws naming the
  * problem. */
-export function decodeSegment(name: string, data: Buffer): { from: number; prevHash: string; entries: ChangeEntry[] } {
+export function decodeSegment(name: string, data: Buffer): { from: number; prevHash: string; entries: ChangeEntry[]; sig?: ChainSignature } {
   const text = data.toString('utf8');
   const cut = text.lastIndexOf('\n', text.length - 2);
   const body = text.slice(0, cut + 1);
@@ -76,7 +78,7 @@ export function decodeSegment(name: string, data: Buffer): { from: number; prevH
   } catch {
     throw new ReplicaError(422, `segment ${name}: a line is not JSON`);
   }
-  const head = (lines[0] ?? {}) as { from?: unknown; prevHash?: unknown };
+  const head = (lines[0] ?? {}) as { from?: unknown; prevHash?: unknown; sig?: unknown };
   const from = seqFrom(head.from, `segment ${name}: from`, 422);
   const prevHash = head.prevHash;
   if (typeof prevHash !== 'string' || !(prevHash === '' || HEX64.test(prevHash)))
@@ -85,5 +87,10 @@ export function decodeSegment(name: string, data: Buffer): { from: number; prevH
   if (!entries.length) throw new ReplicaError(422, `segment ${name} holds no entries`, from);
   const bad = checkChain(from - 1, prevHash, entries);
   if (bad) throw new ReplicaError(422, `segment ${name}: ${bad.problem}`, bad.seq);
-  return { from, prevHash, entries };
+  if (head.sig === undefined) return { from, prevHash, entries };
+  const sig = parseChainSignature(head.sig, `segment ${name}: signature`, 422);
+  const last = entries.at(-1)!;
+  if (sig.seq !== last.seq || sig.hash !== last.hash)
+    throw new ReplicaError(422, `segment ${name}: its signature covers sequence ${sig.seq}, not its last entry`, last.seq);
+  return { from, prevHash, entries, sig };
 }

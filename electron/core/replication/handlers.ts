@@ -9,12 +9,13 @@ export function replicationHandlers(app: App): HandlersOf<typeof replicationCont
   const { replication } = app;
   return {
     'replication.status': () => replication.status(),
-    'replication.verify': () => verifyReplica(replication.require().client),
+    'replication.verify': () => verifyReplica(replication.require().client, { publicKey: replication.signer().publicKey }),
     'replication.snapshot': async () => {
       const m = await replication.require().snapshot();
       return { seq: m.seq, createdAt: m.createdAt, bytes: m.bytes };
     },
-    'replication.drill': (_i, ctx) => app.dr.drill(replication.require(), ctx.actor),
+    'replication.drill': (_i, ctx) => app.dr.drill(replication.require(), ctx.actor, replication.signer().publicKey),
+    'replication.signingKey': () => replication.signingKey(),
     'replication.drills': () => app.dr.drills(),
     'replication.standby': () => replication.require().client.standbySummary(),
     'replication.configure': (i, ctx) => replication.configure(i, ctx),

@@ -1,5 +1,6 @@
 // Off-site replication of this centre: starts and stops the shipper, keeps its configuration (the desktop's
-// settings), and reports its state when it is off.
+// settings), and reports its state when it is off. It holds the centre's signing key (local_secrets, never
+// replicated): everything shipped is signed with it, and the DR operator pins its public half for verify and restore.
 import path from 'node:path';
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
@@ -11,6 +12,7 @@ import type { ChangeLog } from './changelog.ts';
 import { replicaClient } from './client.ts';
 import { Replicator, type ReplicatorOptions } from './replicator.ts';
 import { Secrets } from '../settings/secrets.ts';
+import { ChainSigner, newSigningKey } from './signing.ts';
 
 /** Where and how to replicate. */
 export type ReplicationTarget = { target: string; token?: string; mode: 'sync' | 'async' } & Partial<ReplicatorOptions>;
@@ -48,9 +50,26 @@ export class ReplicationManager {
       this.bus.emit({ type: 'replication.status', payload: { status, alert } });
       if (alert) console.error(`cityops: ${alert}`);
     };
-    this.replicator = new Replicator(this.db, this.changelog, client, { ...cfg, onChange }, this.now);
+    this.replicator = new Replicator(this.db, this.changelog, client, { ...cfg, onChange, signer: this.signer() }, this.now);
     this.replicator.start();
     return this.replicator;
+  }
+
+  /** The centre's signing key, made on first use (a restored centre makes its own: the DR operator pins the new one). */
+  signer(): ChainSigner {
+    let pem = this.secrets.get<{ privateKey: string }>('signing').privateKey;
+    if (!pem) {
+      pem = newSigningKey().privateKey;
+      const key = pem;
+      this.db.transaction(() => this.secrets.set('signing', { privateKey: key }))();
+    }
+    return new ChainSigner(pem);
+  }
+
+  /** The public half of the signing key (PEM) and its fingerprint, for verify and restore elsewhere. */
+  signingKey(): { publicKey: string; fingerprint: string } {
+    const s = this.signer();
+    return { publicKey: s.publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: s.key };
   }
 
   /** Stops shipping (what was not shipped waits in the log). */

@@ -4,6 +4,7 @@
 // in the given folder, so no input can reach a path outside the store.
 import path from 'node:path';
 import type { ChangeEntry } from './changelog.ts';
+import type { ChainSignature, SnapshotSignature } from './signing.ts';
 
 /** An error with the HTTP status the replica server answers with. */
 export class ReplicaError extends Error {
@@ -28,12 +29,22 @@ export interface SnapshotMeta {
   bytes: number;
   createdAt: number;
   schemaVersion: number;
+  /** The centre's signature of the fields above but createdAt (signing.ts); absent on replicas written before it. */
+  sig?: SnapshotSignature;
+}
+
+/** A batch as parsed: its entries and, from a signing centre, the signature of its last entry's chain hash. */
+export interface Batch {
+  entries: ChangeEntry[];
+  sig?: ChainSignature;
 }
 
 /** File names carry sequences as 12 digits; a larger sequence could not be named (and is never reached). */
 export const MAX_SEQ = 999_999_999_999;
 const MAX_TIME = 8.64e15; // the last instant a Date can hold
 const HEX64 = /^[0-9a-f]{64}$/;
+const FINGERPRINT = /^[0-9a-f]{4}(:[0-9a-f]{4}){7}$/;
+const BASE64_SIG = /^[A-Za-z0-9+/]{86}==$/; // an Ed25519 signature is 64 bytes
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const SEGMENT = /^(\d{12})-(\d{12})\.seg$/;
 
@@ -94,7 +105,37 @@ export function parseSnapshotMeta(raw: unknown, status = 400): SnapshotMeta {
   if (typeof m.sha256 !== 'string' || !HEX64.test(m.sha256)) throw bad('sha256', '64 hex digits');
   if (!wholeNumber(m.bytes, Number.MAX_SAFE_INTEGER)) throw bad('bytes', 'a whole number of bytes');
   if (!wholeNumber(m.schemaVersion, 1_000_000)) throw bad('schemaVersion', 'a whole number');
-  return { seq, hash: m.hash, at: m.at as number, sha256: m.sha256, bytes: m.bytes, createdAt: m.createdAt as number, schemaVersion: m.schemaVersion };
+  const meta: SnapshotMeta = {
+    seq,
+    hash: m.hash,
+    at: m.at as number,
+    sha256: m.sha256,
+    bytes: m.bytes,
+    createdAt: m.createdAt as number,
+    schemaVersion: m.schemaVersion,
+  };
+  if (m.sig !== undefined) {
+    const { key, value } = signatureParts(m.sig, 'snapshot metadata: sig', status);
+    meta.sig = { key, value };
+  }
+  return meta;
+}
+
+/** The key fingerprint and signature value of a signature object, checked for form (not validity: signing.ts). */
+function signatureParts(raw: unknown, what: string, status: number): { key: string; value: string } {
+  const s = record(raw, what, status);
+  if (typeof s.key !== 'string' || !FINGERPRINT.test(s.key)) throw new ReplicaError(status, `${what}: key must be a key fingerprint, not ${shown(s.key)}`);
+  if (typeof s.value !== 'string' || !BASE64_SIG.test(s.value))
+    throw new ReplicaError(status, `${what}: value must be an Ed25519 signature (base64), not ${shown(s.value)}`);
+  return { key: s.key, value: s.value };
+}
+
+/** A chain-head signature, checked for form. */
+export function parseChainSignature(raw: unknown, what: string, status = 400): ChainSignature {
+  const s = record(raw, what, status);
+  const seq = seqFrom(s.seq, `${what}: seq`, status);
+  if (typeof s.hash !== 'string' || !HEX64.test(s.hash)) throw new ReplicaError(status, `${what}: hash must be 64 hex digits, not ${shown(s.hash)}`);
+  return { seq, hash: s.hash, ...signatureParts(raw, what, status) };
 }
 
 /** One change entry, every field typed and bounded, rebuilt with exactly the hashed fields (anything else a sender
@@ -113,8 +154,18 @@ export function parseEntry(raw: unknown, where: string, status = 400): ChangeEnt
   return { seq, tx: e.tx, at: e.at, tbl: e.tbl, op: e.op, pk: e.pk, row: e.row as string | null, hash: e.hash };
 }
 
-/** A batch as the centre sends it: a non-empty array of entries. */
-export function parseBatch(raw: unknown): ChangeEntry[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new ReplicaError(400, 'a batch needs at least one entry');
-  return raw.map((e, i) => parseEntry(e, `malformed entry ${i} in batch`));
+/** A batch as the centre sends it: {entries, sig} — or a bare array of entries, as centres before signing sent it.
+ * A signature must cover the batch's last entry. */
+export function parseBatch(raw: unknown): Batch {
+  const signed = !!raw && typeof raw === 'object' && !Array.isArray(raw);
+  const list = signed ? (raw as { entries?: unknown }).entries : raw;
+  if (!Array.isArray(list) || list.length === 0) throw new ReplicaError(400, 'a batch needs at least one entry');
+  const entries = list.map((e, i) => parseEntry(e, `malformed entry ${i} in batch`));
+  const rawSig = signed ? (raw as { sig?: unknown }).sig : undefined;
+  if (rawSig === undefined) return { entries };
+  const sig = parseChainSignature(rawSig, 'batch signature');
+  const last = entries.at(-1)!;
+  if (sig.seq !== last.seq || sig.hash !== last.hash)
+    throw new ReplicaError(400, `batch signature covers sequence ${sig.seq}, not the batch's last entry ${last.seq}`);
+  return { entries, sig };
 }

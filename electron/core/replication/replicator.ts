@@ -11,6 +11,7 @@ import type { ChangeLog } from './changelog.ts';
 import type { ReplicaClient } from './client.ts';
 import { fileSha256, ReplicaError, type SnapshotMeta } from './store.ts';
 import type { ReplicationStatus } from '../../../shared/model.ts';
+import type { ChainSigner } from './signing.ts';
 
 export interface ReplicatorOptions {
   mode: 'sync' | 'async';
@@ -21,6 +22,12 @@ export interface ReplicatorOptions {
   /** …or after this long (ms). */
   snapshotIntervalMs?: number;
   batchSize?: number;
+  /** When idle, ask the replica how it is this often (ms), so a replica that died while nothing was written shows
+   * as unreachable (and raises its alert) within that time instead of when the next write fails. */
+  probeIntervalMs?: number;
+  /** Signs what is shipped (batch heads, snapshot metadata) with the centre's key, so verify and restore can tell
+   * the centre's history from one written by anyone else who can write to the replica. */
+  signer?: ChainSigner;
   /** Called when the state changes in a way the hall should see (status bar, alerts). */
   onChange?: (s: ReplicationStatus, alert: string | null) => void;
 }
@@ -37,6 +44,8 @@ export class Replicator {
   private lastError: string | null = null;
   private lastSnapshot: SnapshotMeta | null = null;
   private lastSnapshotAt = 0;
+  /** When the replica last answered (performance.now()). */
+  private lastContact = 0;
   private storeBytes: number | null = null;
   private wake: (() => void) | null = null;
   private waiters: { seq: number; resolve: (ok: boolean) => void }[] = [];
@@ -142,7 +151,8 @@ export class Replicator {
         }
         const entries = this.log.after(this.acked, this.opts.batchSize ?? 2000);
         if (entries.length) {
-          const r = await this.client.append(entries);
+          const last = entries.at(-1)!;
+          const r = await this.client.append(entries, this.opts.signer?.head(last.seq, last.hash));
           this.setAcked(r.ackSeq);
           this.onConnected();
         } else {
@@ -155,6 +165,10 @@ export class Replicator {
           if (since >= (this.opts.snapshotEvery ?? 100_000) || this.clock() - this.lastSnapshotAt >= (this.opts.snapshotIntervalMs ?? 6 * 3600_000)) {
             await this.snapshot();
             continue;
+          }
+          if (performance.now() - this.lastContact >= (this.opts.probeIntervalMs ?? 5000)) {
+            this.storeBytes = (await this.client.status()).bytes;
+            this.onConnected();
           }
           await new Promise<void>((resolve) => {
             this.wake = resolve;
@@ -176,6 +190,7 @@ export class Replicator {
   }
 
   private onConnected(): void {
+    this.lastContact = performance.now();
     this.outage = false;
     if (!this.connected) {
       this.connected = true;
@@ -250,6 +265,7 @@ export class Replicator {
         createdAt: this.clock(),
         schemaVersion,
       };
+      if (this.opts.signer) meta.sig = this.opts.signer.snapshot(meta);
       await this.client.putSnapshot(meta, file);
       // The snapshot holds everything up to meta.seq, bulk loads included.
       const need = this.q.snapshotRequired.get() as { value: string } | undefined;

@@ -1,12 +1,15 @@
 // `cityops restore`: builds a database from a replica — the newest good snapshot at or before the target, then the
 // change segments up to the target sequence or time — checking every checksum and the hash chain on the way, then
-// PRAGMA integrity_check. Refuses to overwrite a file; never leaves a partial result under the target name.
+// PRAGMA integrity_check. Refuses to overwrite a file; never leaves a partial result under the target name. Given
+// the centre's public key, only snapshots and segments it signed are used.
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReplicaClient } from './client.ts';
 import { checkChain, EntryApplier, type ChangeEntry } from './changelog.ts';
 import { decodeSegment, ReplicaError, type SnapshotMeta } from './store.ts';
+import { fingerprint, headProblem, snapshotProblem } from './signing.ts';
+import type { KeyObject } from 'node:crypto';
 
 export interface RestoreOptions {
   client: ReplicaClient;
@@ -16,6 +19,8 @@ export interface RestoreOptions {
   /** Restore the state as of this instant (every transaction that began at or before it). */
   at?: number;
   dryRun?: boolean;
+  /** The centre's public key: refuse what it did not sign. */
+  publicKey?: KeyObject;
   onProgress?: (msg: string) => void;
 }
 
@@ -31,6 +36,8 @@ export interface RestoreReport {
   applied: number;
   counts: Record<string, number>;
   integrity: string;
+  /** The key fingerprint everything used was checked against, or null. */
+  signedBy: string | null;
   ms: number;
 }
 
@@ -59,6 +66,12 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
   cleanup();
   let snap: SnapshotMeta | null = null;
   for (const s of usable) {
+    const unsigned = o.publicKey && snapshotProblem(o.publicKey, s);
+    if (unsigned) {
+      skipped.push({ seq: s.seq, problem: `snapshot metadata not from the centre's key: ${unsigned}` });
+      o.onProgress?.(`snapshot ${s.seq} is not signed by the centre's key; trying an older one`);
+      continue;
+    }
     const got = await o.client.fetchSnapshot(s.seq, tmp);
     if (got.bytes === s.bytes && got.sha256 === s.sha256) {
       snap = s;
@@ -70,7 +83,7 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
   }
   if (!snap) {
     cleanup();
-    throw new ReplicaError(422, `every snapshot at or before the target is damaged (${skipped.map((s) => s.seq).join(', ')})`);
+    throw new ReplicaError(422, `every snapshot at or before the target is damaged or unsigned (${skipped.map((s) => `${s.seq}: ${s.problem}`).join('; ')})`);
   }
   o.onProgress?.(`snapshot ${snap.seq} checked; applying changes`);
 
@@ -91,6 +104,8 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
       let decoded: ReturnType<typeof decodeSegment>;
       try {
         decoded = decodeSegment(s.name, await o.client.fetchSegment(s.name));
+        const unsigned = o.publicKey && headProblem(o.publicKey, decoded.sig, decoded.entries.at(-1)!.seq, decoded.entries.at(-1)!.hash);
+        if (unsigned) throw new ReplicaError(422, `not from the centre's key: ${unsigned}`, s.from);
       } catch (e) {
         throw new ReplicaError(
           422,
@@ -159,6 +174,7 @@ export async function restore(o: RestoreOptions): Promise<RestoreReport> {
       applied,
       counts,
       integrity,
+      signedBy: o.publicKey ? fingerprint(o.publicKey) : null,
       ms: performance.now() - t0,
     };
   } catch (e) {

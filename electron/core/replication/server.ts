@@ -11,6 +11,7 @@ import { parseSegmentName, seqParam } from './names.ts';
 import { limitBody } from './upload.ts';
 import { verifyReplica } from './verify.ts';
 import { DirReplicaClient } from './client.ts';
+import type { ServerTls } from '../transport/http.ts';
 
 export interface ReplicaServerOptions {
   dir: string;
@@ -18,6 +19,8 @@ export interface ReplicaServerOptions {
   host?: string;
   port?: number;
   maxBytes?: number;
+  /** Serve HTTPS with this certificate (the centre checks it: serve --replica-ca, restore/verify --tls-ca). */
+  tls?: ServerTls;
 }
 
 /** A batch slightly larger than the room left is still read: it may be a re-sent one, which needs no room at all. */
@@ -35,8 +38,11 @@ export async function startReplicaServer(
   opts: ReplicaServerOptions,
 ): Promise<{ url: string; app: FastifyInstance; store: ReplicaStore; close(): Promise<void> }> {
   if (opts.token.length < 16) throw new Error('the replica token must have at least 16 characters');
+  const base = { logger: false, bodyLimit: 64 * 1024 * 1024 };
+  // An HTTPS instance is typed over https.Server; the routes and hooks are the same on both. Made before the store
+  // opens: a certificate that does not load leaves nothing open.
+  const app = opts.tls ? (Fastify({ ...base, https: { cert: opts.tls.cert, key: opts.tls.key } }) as unknown as FastifyInstance) : Fastify(base);
   const store = new ReplicaStore(opts.dir, { create: true, maxBytes: opts.maxBytes });
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     // Refused before its body ended (too large, bad metadata): the rest is read and discarded, so the client can read
@@ -50,6 +56,8 @@ export async function startReplicaServer(
       });
     }
     if (err instanceof ReplicaError) return reply.status(err.status).send({ error: err.message, seq: err.seq });
+    // JSON nested deeper than the parser's stack: the sender's mistake, not the replica's.
+    if (err instanceof RangeError) return reply.status(400).send({ error: `bad request: the body is nested too deeply (${err.message})` });
     const status = typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 500;
     return reply.status(status).send({ error: status === 500 ? `replica error: ${err.message}` : `bad request: ${err.message}` });
   });
@@ -114,7 +122,7 @@ export async function startReplicaServer(
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${opts.host ?? '127.0.0.1'}:${port}`,
     app,
     store,
     close: async () => {

@@ -3,7 +3,7 @@
 //
 //   DIR/REPLICA.json                     marks the folder as a CityOps replica (anything else is refused)
 //   DIR/snapshots/<seq>.db + <seq>.json  SQLite online backups of the centre; the .json holds seq, hash, sha256
-//   DIR/segments/<from>-<to>.seg         JSON lines: a header {from, prevHash}, the entries, a trailer {sha256}
+//   DIR/segments/<from>-<to>.seg         JSON lines: a header {from, prevHash, sig}, the entries, a trailer {sha256}
 //   DIR/standby.db                       the latest snapshot with every later segment applied (standby.ts)
 //
 // A batch is stored only if it continues the chain exactly (no gap, no reordering, every hash right) and the warm
@@ -216,7 +216,7 @@ export class ReplicaStore {
   /** Stores a batch that continues the chain and that the standby applies; acknowledges a re-sent one; refuses gaps,
    * reordering, bad hashes and entries the standby cannot apply, storing nothing of them. */
   append(raw: unknown): { ackSeq: number } {
-    const entries = parseBatch(raw);
+    const { entries, sig } = parseBatch(raw);
     if (this.opts.readOnly) throw new ReplicaError(500, `${this.dir} was opened read-only`);
     if (this.snapshots().length === 0) throw new ReplicaError(409, 'the replica has no snapshot yet: send one first');
     const first = entries[0].seq;
@@ -237,7 +237,7 @@ export class ReplicaStore {
     }
     const bad = checkChain(this.lastSeq, this.lastHash, fresh);
     if (bad) throw new ReplicaError(409, `batch refused: ${bad.problem}`, bad.seq);
-    const data = encodeSegment(this.lastHash, fresh);
+    const data = encodeSegment(this.lastHash, fresh, sig);
     this.room(data.length);
     this.readyStandby(fresh);
     const file = inside(this.segDir(), segmentName(fresh[0].seq, fresh.at(-1)!.seq));

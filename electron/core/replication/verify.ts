@@ -1,11 +1,15 @@
 // End-to-end check of a replica: every snapshot against its checksum, every segment against its checksum and the
 // hash chain, the segments against each other (no gap, no overlap, each continuing the previous one's chain), and
 // the warm standby against the log (it must stand at the log's last sequence, or a take-over would lose changes).
+// Given the centre's public key, every snapshot's metadata and every segment's head must carry its signature: a
+// consistent history written by anyone else who can write to the replica is then found out.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReplicaClient } from './client.ts';
 import { decodeSegment, ReplicaError, snapshotName } from './store.ts';
+import { fingerprint, headProblem, snapshotProblem } from './signing.ts';
+import type { KeyObject } from 'node:crypto';
 
 import type { VerifyReport } from '../../../shared/model.ts';
 
@@ -21,13 +25,20 @@ const snapshotFile = (seq: number) => {
   }
 };
 
-export async function verifyReplica(client: ReplicaClient): Promise<VerifyReport> {
+export async function verifyReplica(client: ReplicaClient, opts: { publicKey?: KeyObject } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  const pub = opts.publicKey;
   // Segments first, then the status: the standby only moves forward, so on a live replica it can only be found
   // ahead of this listing, never falsely behind it.
   const segs = await client.listSegments();
   const status = await client.status();
   for (const u of status.unreadable ?? []) problems.push({ file: u.file, seq: null, problem: u.problem });
+  if (pub) {
+    for (const s of status.snapshots) {
+      const bad = snapshotProblem(pub, s);
+      if (bad) problems.push({ file: snapshotFile(s.seq), seq: s.seq, problem: `snapshot metadata not from the centre's key: ${bad}` });
+    }
+  }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'cityops-verify-'));
   try {
     for (const s of status.snapshots) {
@@ -50,8 +61,10 @@ export async function verifyReplica(client: ReplicaClient): Promise<VerifyReport
   let logEnd = status.lastSeq;
   for (const s of segs) {
     try {
-      const { from, prevHash, entries } = decodeSegment(s.name, await client.fetchSegment(s.name));
+      const { from, prevHash, entries, sig } = decodeSegment(s.name, await client.fetchSegment(s.name));
       if (from !== s.from || entries.at(-1)?.seq !== s.to) throw new ReplicaError(422, `segment ${s.name}: its name does not match its entries`, from);
+      const unsigned = pub && headProblem(pub, sig, s.to, entries.at(-1)!.hash);
+      if (unsigned) throw new ReplicaError(422, `segment ${s.name} is not from the centre's key: ${unsigned}`, from);
       logEnd = Math.max(logEnd, s.to);
       if (prev) {
         if (from !== prev.to + 1)
@@ -88,5 +101,6 @@ export async function verifyReplica(client: ReplicaClient): Promise<VerifyReport
     firstSeq: status.snapshots[0]?.seq ?? segs[0]?.from ?? null,
     lastSeq: status.lastSeq,
     problems,
+    signedBy: pub ? fingerprint(pub) : null,
   };
 }
