@@ -180,7 +180,9 @@ export interface Settings {
   sms: SmsSettings;
   /** What the public Open311 reads list: requests that came in through Open311, and cases of public classes taken
    * in on these other channels (shown as a public summary: class, place, status; never their text or reporter). */
-  open311: { publicChannels: string[] };
+  /** publicChannels: channels whose public-class cases Open311 lists; jurisdictionIds: the jurisdiction_id values
+   * accepted besides the district code (e.g. the name a FixMyStreet site knows the centre by). */
+  open311: { publicChannels: string[]; jurisdictionIds?: string[] };
 }
 
 /** Counts and facts about the open centre. */
@@ -409,4 +411,7 @@ export interface VerifyReport {
   firstSeq: number | null;
   lastSeq: number;
   problems: { file: string; seq: number | null; problem: string }[];
+  /** The fingerprint of the centre's key every snapshot and segment was checked against; null when no key was given
+   * (then the chain proves order and integrity, not who wrote it). */
+  signedBy: string | null;
 }

@@ -44,7 +44,7 @@ export async function spawnListening(args: string[]): Promise<{ url: string; pro
   const url = await new Promise<string>((resolve, reject) => {
     proc.stdout!.on('data', (d) => {
       out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /listening on (https?:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]);
     });
     proc.on('exit', (code) => reject(new Error(`cityops ${args[0]} exited ${code}: ${err}`)));

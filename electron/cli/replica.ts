@@ -3,6 +3,7 @@
 import { readTokenFile } from '../core/replication/token.ts';
 import { startReplicaServer } from '../core/replication/server.ts';
 import { die, need, str, type Command, type Values } from './command.ts';
+import { serverTls, TLS_SERVER_HELP, TLS_SERVER_OPTIONS, warnPlainHttp } from './tls.ts';
 
 /** The token options of replica, restore and verify. */
 export const TOKEN_OPTIONS = { token: { type: 'string' }, 'token-file': { type: 'string' } } as const;
@@ -37,11 +38,20 @@ export function replicaToken(v: Values, opt = 'token'): string | undefined {
 export const replica: Command = {
   name: 'replica',
   summary: 'run the off-site replica server (on the DR host)',
-  usage: `--dir DIR (--token-file FILE | --token TOKEN) [--host 127.0.0.1] [--port 8732] [--max-bytes N]
+  usage: `--dir DIR (--token-file FILE | --token TOKEN) [--host 127.0.0.1] [--port 8732] [--tls-cert FILE --tls-key FILE] [--max-bytes N]
 
   ${TOKEN_HELP}
+  ${TLS_SERVER_HELP}.
+                  Signed by a private CA, the replica is trusted with serve --replica-ca and restore/verify --tls-ca
   --max-bytes caps the store (a full store refuses writes; an upload that would not fit is refused with 413 as it streams)`,
-  options: { dir: { type: 'string' }, ...TOKEN_OPTIONS, host: { type: 'string' }, port: { type: 'string' }, 'max-bytes': { type: 'string' } },
+  options: {
+    dir: { type: 'string' },
+    ...TOKEN_OPTIONS,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    ...TLS_SERVER_OPTIONS,
+  },
   async run(v) {
     const dir = need(this, v, 'dir');
     const token = replicaToken(v) ?? die('replica needs --token-file FILE (or CITYOPS_REPLICA_TOKEN, or --token TOKEN)');
@@ -49,9 +59,12 @@ export const replica: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) die(`--port must be 0–65535, got ${v.port}`);
     const maxBytes = v['max-bytes'] === undefined ? undefined : Number(v['max-bytes']);
     if (maxBytes !== undefined && !(maxBytes > 0)) die(`--max-bytes must be a positive number, got ${v['max-bytes']}`);
+    const tls = serverTls(v);
+    const host = str(v, 'host') ?? '127.0.0.1';
+    if (!tls) warnPlainHttp(host, 'the replica');
     let server: Awaited<ReturnType<typeof startReplicaServer>>;
     try {
-      server = await startReplicaServer({ dir, token, host: str(v, 'host') ?? '127.0.0.1', port, maxBytes });
+      server = await startReplicaServer({ dir, token, host, port, maxBytes, tls });
     } catch (e) {
       return die((e as Error).message, 1);
     }

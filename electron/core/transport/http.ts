@@ -1,13 +1,13 @@
 // HTTP + WebSocket transport for `cityops serve`: POST /api/<method> with a JSON body, push events on /ws,
 // GET /health, and the built renderer at /. Generic over the contract: no per-method code here.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract/index.ts';
 import { httpStatusOf, type ApiErrorData } from '../../../shared/errors.ts';
 import type { SessionCore } from '../core.ts';
-import { registerOpen311 } from './open311.ts';
+import { open311FrameworkError, registerOpen311 } from './open311.ts';
 
 /** The Content-Security-Policy sent with the browser UI (the Electron window sets the same). */
 export const CSP = [
@@ -26,6 +26,12 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** A server's PEM certificate (with any intermediates after it) and private key. */
+export interface ServerTls {
+  cert: Buffer | string;
+  key: Buffer | string;
+}
+
 /** Options of the HTTP transport. */
 export interface HttpOptions {
   core: SessionCore;
@@ -39,6 +45,11 @@ export interface HttpOptions {
    * type, or a reverse proxy's. Any other Host header is refused (421): a page of another site that rebinds its own
    * name to this address (DNS rebinding) cannot reach the API. */
   allowedHosts?: string[];
+  /** Serve HTTPS (and wss:// push) with this certificate; plain HTTP without it (the loopback default). */
+  tls?: ServerTls;
+  /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed: behind one, the client's own
+   * address is what login throttling and the audit see, not the proxy's. Nobody's header is believed by default. */
+  trustProxy?: string[];
 }
 
 /** A running HTTP server. */
@@ -69,7 +80,23 @@ export function sameOrigin(origin: string | undefined, host: string | undefined)
 /** Starts the HTTP + WebSocket transport; resolves once it listens. */
 export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   const host = opts.host ?? '127.0.0.1';
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+  // Errors found while routing (a malformed URL, a path segment over the length limit) answer like every other error.
+  const frameworkErrors = (err: Error & { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
+    const status = err.statusCode ?? 400;
+    const message = `bad request: ${err.message.slice(0, 200)}`;
+    const o311 = open311FrameworkError(req.url, status, message);
+    if (o311) return reply.status(status).type(o311.type).send(o311.body);
+    return reply.status(status).send(fail({ code: 'BAD_INPUT', message }));
+  };
+  const base = {
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    return503OnClosing: true,
+    frameworkErrors,
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
+  };
+  // An HTTPS instance is typed over https.Server; routes, hooks and the WebSocket upgrade work the same on both.
+  const app = opts.tls ? (Fastify({ ...base, https: { cert: opts.tls.cert, key: opts.tls.key } }) as unknown as FastifyInstance) : Fastify(base);
 
   // Every error (malformed JSON, wrong content type, body too large, unknown route) answers in the contract's shape.
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
@@ -107,7 +134,13 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   app.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
     const method = req.params.method;
     if (!isMethod(method)) return reply.status(404).send(fail({ code: 'UNKNOWN_METHOD', message: `unknown method: ${method.slice(0, 80)}` }));
-    const res = await opts.core.invoke(method, req.body ?? {}, { actor: 'anonymous', via: 'http', token: bearer(req.headers.authorization), address: req.ip });
+    // No body is an empty input; a JSON null is a value like any other (refused by methods that take an object).
+    const res = await opts.core.invoke(method, req.body === undefined ? {} : req.body, {
+      actor: 'anonymous',
+      via: 'http',
+      token: bearer(req.headers.authorization),
+      address: req.ip,
+    });
     if (!res.ok) return reply.status(httpStatusOf[res.error.code] ?? 500).send(res);
     if (contract[method].binary) {
       const u8 = res.result as Uint8Array;
@@ -152,8 +185,8 @@ export async function startHttpServer(opts: HttpOptions): Promise<HttpServer> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  baseUrl = `http://${shownHost}:${port}`;
-  allowed = allowedHostNames(host, Number(port), opts.allowedHosts ?? []);
+  baseUrl = `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  allowed = allowedHostNames(host, Number(port), opts.allowedHosts ?? [], opts.tls ? 443 : 80);
   return { url: baseUrl, app, close: () => app.close() };
 }
 
@@ -161,8 +194,8 @@ const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
 
 /** The Host header values a server listening on host:port answers to: its own address, the loopback names when it
  * listens on loopback (or everywhere), and the configured names (`name`, `name:port`, `[v6]`, `[v6]:port`) — a name
- * without a port takes the server's, and on port 80 also stands alone. */
-export function allowedHostNames(host: string, port: number, extra: string[]): Set<string> {
+ * without a port takes the server's, and on the scheme's default port (80, or 443 for HTTPS) also stands alone. */
+export function allowedHostNames(host: string, port: number, extra: string[], defaultPort = 80): Set<string> {
   const names = [host, ...extra.map((e) => e.trim().toLowerCase()).filter(Boolean)];
   if (LOOPBACK.includes(host) || host === '0.0.0.0' || host === '::') names.push(...LOOPBACK);
   const out = new Set<string>();
@@ -174,7 +207,9 @@ export function allowedHostNames(host: string, port: number, extra: string[]): S
       continue;
     }
     out.add(`${bare}:${port}`);
-    if (port === 80) out.add(bare);
+    // A name the administrator allowed is allowed on any port a proxy publishes it on (443 sends it bare); what
+    // stops DNS rebinding is the name, which an attacker's page cannot choose.
+    if (port === defaultPort || extra.some((e) => e.trim().toLowerCase() === n)) out.add(bare);
   }
   return out;
 }
