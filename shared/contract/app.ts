@@ -55,7 +55,12 @@ export const settingsContract = {
           .strictObject({ kind: z.enum(['log', 'http']), url: httpUrl.optional(), template: z.string().max(1000).optional() })
           .refine((s) => s.kind !== 'http' || !!s.url, { message: 'an HTTP SMS gateway needs a url', path: ['url'] })
           .optional(),
-        open311: z.strictObject({ publicChannels: z.array(z.string().regex(/^[a-z0-9_]{1,32}$/)).max(20) }).optional(),
+        open311: z
+          .strictObject({
+            publicChannels: z.array(z.string().regex(/^[a-z0-9_]{1,32}$/)).max(20),
+            jurisdictionIds: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+          })
+          .optional(),
       })
       .refine((s) => Object.keys(s).length > 0, { message: 'name at least one setting to change' }),
     'Change centre settings (administrators).',

@@ -29,7 +29,16 @@ describe('mayCall', () => {
 
   it('every method needs a login except the public ones (auth.login and the Open311 reads and create)', () => {
     const open = (Object.keys(contract) as MethodName[]).filter((m) => mayCall(null, m));
-    expect(open).toEqual(['auth.login', 'open311.services', 'open311.service', 'open311.create', 'open311.requests', 'open311.request', 'open311.token']);
+    expect(open).toEqual([
+      'auth.login',
+      'open311.services',
+      'open311.service',
+      'open311.create',
+      'open311.requests',
+      'open311.request',
+      'open311.token',
+      'open311.updates',
+    ]);
   });
 
   it('an administrator may call every method', () => {

@@ -1,10 +1,9 @@
 // Open311 GeoReport v2 on top of the case service: services are the event classes the public may report, a request
 // is a case taken in on the 'open311' channel. Reporter names, phones and e-mails are stored but never returned.
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { isoCst, UNIT_NAMES, type LimitUnit } from '../../../shared/calendar.ts';
-import { STATE_NAMES, type CaseState } from '../../../shared/workflow.ts';
+import type { CaseState } from '../../../shared/workflow.ts';
 import type { Open311Definition, Open311Request, Open311Service } from '../../../shared/open311.ts';
 import type { User } from '../../../shared/model.ts';
 import type { AuthService } from '../auth/service.ts';
@@ -13,7 +12,10 @@ import type { CaseChange } from '../cases/store.ts';
 import type { ParsedInputOf } from '../../../shared/contract/index.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { SettingsService } from '../settings/service.ts';
+import type { Open311Created, Open311Update } from '../../../shared/contract/open311.ts';
+import { readAttributes } from './attributes.ts';
 import { maskPersonal, PUBLIC_CASE_SQL } from './public.ts';
+import { Open311Updates, publicStateText } from './updates.ts';
 
 /** The account Open311 intake is recorded under. */
 const OPEN311_USER = (keyId: number): User => ({
@@ -65,6 +67,8 @@ export class Open311Facade {
     private readonly settings: SettingsService,
   ) {}
 
+  private updateReader: Open311Updates | null = null;
+
   /** The extra channels whose public-class cases the public may read (JSON, the SQL parameter). */
   private publicChannels(): string {
     return JSON.stringify(this.settings.get().open311.publicChannels);
@@ -91,7 +95,7 @@ export class Open311Facade {
 
   private publicClass(code: string): { code: string; name: string } {
     const r = this.db.prepare('SELECT code, name FROM event_classes WHERE code = ? AND public = 1').get(code) as { code: string; name: string } | undefined;
-    if (!r) throw new ApiError('NOT_FOUND', `no service ${code}`, { field: 'service_code' });
+    if (!r) throw new ApiError('NOT_FOUND', `no service ${code.slice(0, 40)}`, { field: 'service_code' });
     return r;
   }
 
@@ -120,58 +124,55 @@ export class Open311Facade {
     };
   }
 
-  /** Creates a case from a request; checks the API key, the service and the required attributes first. */
-  create(
-    i: ParsedInputOf<'open311.create'>,
-    now: number,
-  ): { result: { service_request_id: string; token: string; service_notice: string; account_id: string | null }[]; change: CaseChange } {
-    const keyId = this.auth.checkApiKey(i.api_key);
-    if (keyId == null) throw new ApiError('FORBIDDEN', 'api_key is missing, unknown or revoked', { field: 'api_key' });
+  /** Creates a case from a request; checks the API key, the service, the attributes and the place first. A realtime
+   * service answers with the request's id only (the spec: an id or a token, not both). */
+  create(i: ParsedInputOf<'open311.create'>, now: number): { result: Open311Created[]; change: CaseChange } {
+    const keyId = i.api_key ? this.auth.checkApiKey(i.api_key) : null;
+    if (keyId == null) throw new ApiError('FORBIDDEN', i.api_key ? 'api_key is unknown or revoked' : 'api_key is required', { field: 'api_key' });
     const cls = this.publicClass(i.service_code);
-    const def = this.definition(cls.code);
-    const attrs: Record<string, string> = {};
-    for (const a of def.attributes) {
-      const v = i.attribute?.[a.code];
-      if (v === undefined || v === '') {
-        if (a.required) throw new ApiError('BAD_INPUT', `attribute[${a.code}] (${a.description}) is required`, { field: `attribute[${a.code}]` });
-        continue;
-      }
-      if (a.datatype === 'number' && !Number.isFinite(Number(v)))
-        throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be a number`, { field: `attribute[${a.code}]` });
-      if (a.values && !a.values.some((x) => x.key === v))
-        throw new ApiError('BAD_INPUT', `attribute[${a.code}] must be one of ${a.values.map((x) => x.key).join(', ')}`, { field: `attribute[${a.code}]` });
-      attrs[a.code] = v;
-    }
-    for (const k of Object.keys(i.attribute ?? {})) {
-      if (!def.attributes.some((a) => a.code === k)) throw new ApiError('BAD_INPUT', `service ${cls.code} has no attribute ${k}`, { field: `attribute[${k}]` });
-    }
+    const attrs = readAttributes(this.definition(cls.code).attributes, i.attribute);
     if ((i.lat === undefined) !== (i.long === undefined)) throw new ApiError('BAD_INPUT', 'give both lat and long', { field: 'lat' });
-    if (i.lat === undefined && !i.address_string) throw new ApiError('BAD_INPUT', 'a location is required: lat and long, or address_string', { field: 'lat' });
-    if (i.media_url) attrs.media_url = i.media_url;
-    const token = randomBytes(12).toString('base64url');
+    const point = i.lat !== undefined && i.long !== undefined ? { lon: i.long, lat: i.lat } : i.address_id ? this.placeOfId(i.address_id) : null;
+    const address = i.address_string || i.address_id;
+    if (!point && !address) throw new ApiError('BAD_INPUT', 'a location is required: lat and long, address_string or address_id', { field: 'lat' });
+    const media = typeof i.media_url === 'string' ? [i.media_url] : (i.media_url ?? []);
+    if (media.length) attrs.media_url = media[0];
     const name = [i.last_name, i.first_name].filter(Boolean).join('') || undefined;
     const { detail, change } = this.cases.intake.take(
       {
         channel: 'open311',
         kind: 'event',
         classCode: cls.code,
-        lon: i.long,
-        lat: i.lat,
-        address: i.address_string,
-        description: i.description?.trim() || cls.name,
+        lon: point?.lon,
+        lat: point?.lat,
+        address: address || undefined,
+        description: i.description || cls.name,
         reporterName: name,
         reporterPhone: i.phone,
         reporterEmail: i.email,
         attributes: Object.keys(attrs).length ? attrs : undefined,
-        open311Token: token,
+        photos: i.media,
       },
       OPEN311_USER(keyId),
       now,
     );
-    return {
-      result: [{ service_request_id: detail.caseNo, token, service_notice: '已受理，将在核实后立案处置', account_id: i.account_id ?? null }],
-      change,
-    };
+    return { result: [{ service_request_id: detail.caseNo, service_notice: '已受理，将在核实后立案处置', account_id: i.account_id ?? null }], change };
+  }
+
+  /** The place an address_id names in the centre's own addressing: a component code (16 digits) or a unit grid cell
+   * (15 digits, its centre). Anything else is read as an address text (a community or street name). */
+  private placeOfId(addressId: string): { lon: number; lat: number } | null {
+    if (/^\d{16}$/.test(addressId)) {
+      const c = this.db.prepare('SELECT lon, lat FROM components WHERE code = ? AND retired_at IS NULL').get(addressId) as
+        { lon: number; lat: number } | undefined;
+      if (c) return c;
+    }
+    if (/^\d{15}$/.test(addressId)) {
+      const g = this.db.prepare('SELECT (min_lon + max_lon) / 2 AS lon, (min_lat + max_lat) / 2 AS lat FROM grid_cells WHERE code = ?').get(addressId) as
+        { lon: number; lat: number } | undefined;
+      if (g) return g;
+    }
+    return null;
   }
 
   private toRequest(r: ReqRow): Open311Request {
@@ -185,7 +186,7 @@ export class Open311Facade {
     return {
       service_request_id: r.case_no,
       status: closed ? 'closed' : 'open',
-      status_notes: r.status === 'closed' ? (r.close_type === 'self' ? '已结案（现场自行处置）' : '已结案') : STATE_NAMES[r.status],
+      status_notes: publicStateText(r.status, r.close_type),
       service_name: serviceName,
       service_code: r.class_code,
       description: own ? maskPersonal(r.description) : serviceName,
@@ -207,17 +208,23 @@ export class Open311Facade {
     attributes, close_type, channel,
     (SELECT s.name || m.name FROM communities m JOIN streets s ON s.code = m.street_code WHERE m.code = cases.community_code) AS place`;
 
-  /** GET requests: by id list, or by service/status/date (default: the last 90 days, at most 1000). Event cases only. */
+  /** GET requests: by id list (any other parameter then ignored, as the spec says), or by service, status and date
+   * (default: the last 90 days), at most 1000. Lists are comma-delimited; an id or code that matches nothing adds
+   * nothing. */
   requests(f: ParsedInputOf<'open311.requests'>, now: number): Open311Request[] {
     const w: string[] = [PUBLIC_CASE_SQL];
     const a: unknown[] = [this.publicChannels()];
-    if (f.service_request_id) {
-      const ids = f.service_request_id
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (ids.some((x) => !/^\d{13}$/.test(x)) || ids.length > 100)
-        throw new ApiError('BAD_INPUT', 'service_request_id is a comma-separated list of up to 100 ids of 13 digits', { field: 'service_request_id' });
+    const list = (s: string | undefined) => [
+      ...new Set(
+        (s ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ];
+    const ids = list(f.service_request_id);
+    if (ids.length) {
+      if (ids.length > 100) throw new ApiError('BAD_INPUT', 'service_request_id lists at most 100 ids', { field: 'service_request_id' });
       w.push(`case_no IN (${ids.map(() => '?').join(',')})`);
       a.push(...ids);
     } else {
@@ -226,13 +233,14 @@ export class Open311Facade {
       if (start > end) throw new ApiError('BAD_INPUT', 'start_date is after end_date', { field: 'start_date' });
       w.push('created_at >= ? AND created_at <= ?');
       a.push(start, end);
-    }
-    if (f.service_code) {
-      w.push('class_code = ?');
-      a.push(f.service_code);
-    }
-    if (f.status && f.status.split(',').length === 1) {
-      w.push(f.status === 'closed' ? "status IN ('closed', 'voided')" : "status NOT IN ('closed', 'voided')");
+      const codes = list(f.service_code);
+      if (codes.length > 100) throw new ApiError('BAD_INPUT', 'service_code lists at most 100 codes', { field: 'service_code' });
+      if (codes.length) {
+        w.push(`class_code IN (${codes.map(() => '?').join(',')})`);
+        a.push(...codes);
+      }
+      const status = list(f.status);
+      if (status.length === 1) w.push(status[0] === 'closed' ? "status IN ('closed', 'voided')" : "status NOT IN ('closed', 'voided')");
     }
     const rows = this.db.prepare(`SELECT ${Open311Facade.COLS} FROM cases WHERE ${w.join(' AND ')} ORDER BY id DESC LIMIT 1000`).all(...a) as ReqRow[];
     return rows.map((r) => this.toRequest(r));
@@ -241,14 +249,20 @@ export class Open311Facade {
   request(id: string): Open311Request[] {
     const r = this.db.prepare(`SELECT ${Open311Facade.COLS} FROM cases WHERE case_no = ? AND ${PUBLIC_CASE_SQL}`).get(id, this.publicChannels()) as
       ReqRow | undefined;
-    if (!r) throw new ApiError('NOT_FOUND', `no service request ${id}`, { field: 'service_request_id' });
+    if (!r) throw new ApiError('NOT_FOUND', `no service request ${id.slice(0, 40)}`, { field: 'service_request_id' });
     return [this.toRequest(r)];
   }
 
   token(token: string): { service_request_id: string; token: string }[] {
     const r = this.db.prepare(`SELECT case_no FROM cases WHERE open311_token = ? AND ${PUBLIC_CASE_SQL}`).get(token, this.publicChannels()) as
       { case_no: string } | undefined;
-    if (!r) throw new ApiError('NOT_FOUND', `no request for token ${token}`, { field: 'token' });
+    if (!r) throw new ApiError('NOT_FOUND', `no request for token ${token.slice(0, 40)}`, { field: 'token' });
     return [{ service_request_id: r.case_no, token }];
+  }
+
+  /** FixMyStreet's servicerequestupdates: status changes of public requests between two times. */
+  updates(f: { start_date?: string; end_date?: string }, now: number): Open311Update[] {
+    this.updateReader ??= new Open311Updates(this.db);
+    return this.updateReader.list(f, this.publicChannels(), now);
   }
 }
