@@ -4,11 +4,12 @@ import { die, helpOf, parseValues, type Command } from './cli/command.ts';
 import { serve } from './cli/serve.ts';
 import { seed } from './cli/seed.ts';
 import { info } from './cli/info.ts';
-import { userAdd, userList } from './cli/user.ts';
+import { userAdd, userLifecycle, userList } from './cli/user.ts';
 import { apikeyCreate, apikeyList, apikeyRevoke } from './cli/apikey.ts';
 import { casesGenerate } from './cli/cases.ts';
 import { replica } from './cli/replica.ts';
 import { restore, verify } from './cli/restore.ts';
+import { signingKey } from './cli/signingKey.ts';
 import { importLayer } from './cli/import.ts';
 import { exportLayer } from './cli/export.ts';
 
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   info,
   userAdd,
   userList,
+  ...userLifecycle,
   apikeyCreate,
   apikeyRevoke,
   apikeyList,
@@ -27,6 +29,7 @@ const COMMANDS: Command[] = [
   replica,
   restore,
   verify,
+  signingKey,
 ];
 
 /** `cityops help`: every subcommand with its summary. */

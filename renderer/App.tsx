@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { call, onSession, sessionToken, setSessionToken } from './api/client.ts';
 import { LoginScreen } from './features/auth/LoginScreen.tsx';
 import { Workspace } from './workspace/Workspace.tsx';
+import { AccountGate } from './features/accounts/AccountGate.tsx';
 import type { User } from '../shared/model.ts';
 
 /** Login gate: restores the tab's session, or shows the login screen. */
@@ -48,5 +49,9 @@ export function App() {
       </>
     );
   }
-  return <Workspace user={user} />;
+  return (
+    <AccountGate user={user}>
+      <Workspace user={user} />
+    </AccountGate>
+  );
 }

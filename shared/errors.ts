@@ -1,6 +1,16 @@
 /** Error codes that cross the API boundary as data (never thrown across a transport). */
 export type ErrorCode =
-  'BAD_INPUT' | 'UNKNOWN_METHOD' | 'NOT_FOUND' | 'OUTSIDE_CITY' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'INTERNAL';
+  | 'BAD_INPUT'
+  | 'UNKNOWN_METHOD'
+  | 'NOT_FOUND'
+  | 'OUTSIDE_CITY'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'INTERNAL'
+  // The account must change its password (after a reset; the first administrator) before anything else.
+  | 'PASSWORD_CHANGE_REQUIRED';
 
 /** The error shape every transport returns: `{ ok: false, error }`. */
 export interface ApiErrorData {
@@ -33,6 +43,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   BAD_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
   UNKNOWN_METHOD: 404,
   NOT_FOUND: 404,
   CONFLICT: 409,

@@ -1,6 +1,8 @@
-// cityops user add | list: accounts, through the contract (users.add checks the name, role and password).
-import { ROLES } from '../../shared/roles.ts';
-import { die, need, str, systemCall, withCore, type Command } from './command.ts';
+// cityops user add | list | disable | enable | reset-password | set | revoke: accounts, through the contract (users.add
+// checks the name, role and password; the lifecycle methods check the rest), audited as system(cli:USER).
+import { ROLES, type Role } from '../../shared/roles.ts';
+import type { Core } from '../core/core.ts';
+import { die, need, str, systemCall, withCore, type Command, type Values } from './command.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -51,13 +53,107 @@ export const userAdd: Command = {
 
 export const userList: Command = {
   name: 'user list',
-  summary: 'accounts (id, name, role, department, display name)',
+  summary: 'accounts (id, name, role, department, display name, state), disabled ones included',
   usage: '--db FILE',
   options: { db: { type: 'string' } },
   async run(v) {
     await withCore(need(this, v, 'db'), async (core) => {
-      for (const u of await systemCall(core, 'users.list', {}))
-        process.stdout.write(`${u.id}\t${u.name}\t${u.role}\t${u.department ?? ''}\t${u.displayName}\n`);
+      for (const u of await systemCall(core, 'users.accounts', {})) {
+        const state = u.disabled ? 'disabled' : u.mustChangePassword ? 'must-change-password' : 'active';
+        process.stdout.write(`${u.id}\t${u.name}\t${u.role}\t${u.department ?? ''}\t${u.displayName}\t${state}\n`);
+      }
     });
   },
 };
+
+/** The id of the account named --name (exits 1 when there is none). */
+async function idOf(core: Core, name: string): Promise<number> {
+  const u = (await systemCall(core, 'users.accounts', {})).find((a) => a.name === name);
+  return u ? u.id : die(`no user named ${name}`, 1);
+}
+
+const named = { db: { type: 'string' }, name: { type: 'string' }, reason: { type: 'string' } } as const;
+
+/** A lifecycle command on one named account. */
+function onAccount(name: string, summary: string, act: (core: Core, id: number, v: Values) => Promise<string>): Command {
+  return {
+    name,
+    summary,
+    usage: '--db FILE --name NAME [--reason TEXT]',
+    options: named,
+    async run(v) {
+      const file = need(this, v, 'db');
+      const user = need(this, v, 'name');
+      await withCore(file, async (core) => {
+        process.stdout.write(`${await act(core, await idOf(core, user), v)}\n`);
+      });
+    },
+  };
+}
+
+export const userDisable = onAccount('user disable', 'disable an account: it cannot log in and its sessions end now', async (core, id, v) => {
+  const a = await systemCall(core, 'users.disable', { id, reason: str(v, 'reason') });
+  return `disabled ${a.name}`;
+});
+
+export const userEnable = onAccount('user enable', 'enable a disabled account', async (core, id, v) => {
+  const a = await systemCall(core, 'users.enable', { id, reason: str(v, 'reason') });
+  return `enabled ${a.name}`;
+});
+
+export const userResetPassword = onAccount(
+  'user reset-password',
+  'give an account a generated password, printed once on the last line; it must be changed at the next login',
+  async (core, id, v) => {
+    const r = await systemCall(core, 'users.resetPassword', { id, reason: str(v, 'reason') });
+    return `new password of ${r.account.name} (shown once; to be changed at the next login):\n${r.password}`;
+  },
+);
+
+export const userRevoke = onAccount('user revoke', 'end every session of an account now', async (core, id, v) => {
+  const r = await systemCall(core, 'users.revokeSessions', { id, reason: str(v, 'reason') });
+  return `ended ${r.revoked} session(s)`;
+});
+
+/** An option that may be cleared with '-': undefined when absent, null for '-'. */
+const clearable = (v: Values, k: string): string | null | undefined => {
+  const s = str(v, k);
+  return s === '-' ? null : s;
+};
+
+export const userSet: Command = {
+  name: 'user set',
+  summary: "change an account's role, department, street, display name or phone",
+  usage: `--db FILE --name NAME [--role ROLE] [--department CODE|-] [--street CODE|-] [--display-name TEXT] [--phone N|-] [--reason TEXT]
+
+  '-' clears a department, street or phone; a department user needs a department, no other role has one`,
+  options: {
+    ...named,
+    role: { type: 'string' },
+    department: { type: 'string' },
+    street: { type: 'string' },
+    'display-name': { type: 'string' },
+    phone: { type: 'string' },
+  },
+  async run(v) {
+    const file = need(this, v, 'db');
+    const user = need(this, v, 'name');
+    const role = str(v, 'role');
+    if (role !== undefined && !(ROLES as readonly string[]).includes(role)) die(`unknown role ${role}; roles are ${ROLES.join(', ')}`);
+    await withCore(file, async (core) => {
+      const a = await systemCall(core, 'users.update', {
+        id: await idOf(core, user),
+        role: role as Role | undefined,
+        department: clearable(v, 'department'),
+        streetCode: clearable(v, 'street'),
+        displayName: str(v, 'display-name'),
+        phone: clearable(v, 'phone'),
+        reason: str(v, 'reason'),
+      });
+      process.stdout.write(`${a.name}: ${a.role}${a.department ? `, ${a.department}` : ''}${a.streetCode ? `, street ${a.streetCode}` : ''}\n`);
+    });
+  },
+};
+
+/** The lifecycle subcommands, for the command table (electron/cli.ts). */
+export const userLifecycle: Command[] = [userDisable, userEnable, userResetPassword, userSet, userRevoke];

@@ -18,6 +18,9 @@ export function invokeSync(app: App, handlers: Handlers, method: string, raw: un
     const user: User | null = ctx.user ?? (ctx.token ? app.auth.resolve(ctx.token, app.now()) : null);
     const refused = callRefusal(user, method as MethodName);
     if (refused) throw new ApiError(refused.code, refused.message);
+    // A reset (or generated) password must be changed before the account does anything else.
+    const pending = app.auth.passwordChangeRefusal(user, method);
+    if (pending) throw pending;
     const input = parseInput(method, raw);
     // The system principal (command line, in-process tools) keeps the actor its caller named, e.g. cli:root.
     const hctx: HandlerContext = { ...ctx, actor: user && user.id !== 0 ? user.name : (ctx.actor ?? user?.name), user };

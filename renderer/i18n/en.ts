@@ -1,4 +1,5 @@
 import type { zhCN } from './zh-CN.ts';
+import { accountsEn } from './accounts.ts';
 
 /** English UI strings. */
 export const en: typeof zhCN = {
@@ -387,4 +388,5 @@ export const en: typeof zhCN = {
     phases: { reading: 'Reading the file…', checking: 'Checking rows {{done}}/{{total}}', writing: 'Writing {{total}} rows…', done: 'Done' },
     download: 'Download',
   },
+  accounts: accountsEn,
 };

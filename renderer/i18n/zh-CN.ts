@@ -2,6 +2,7 @@
 import { ROLE_NAMES } from '../../shared/roles.ts';
 import { ACTION_NAMES, STAGE_NAMES, STATE_NAMES } from '../../shared/workflow.ts';
 import { UNIT_NAMES } from '../../shared/calendar.ts';
+import { accountsZh } from './accounts.ts';
 
 // Every state is a queue but 已作废 (voided), which has none.
 const { voided: _voided, ...QUEUE_STATES } = STATE_NAMES;
@@ -330,4 +331,5 @@ export const zhCN = {
     phases: { reading: '读取文件…', checking: '逐行检查 {{done}}/{{total}}', writing: '写入 {{total}} 行…', done: '完成' },
     download: '下载',
   },
+  accounts: accountsZh,
 };

@@ -16,7 +16,7 @@ describe('migration 0005_trust', () => {
     db.exec(`INSERT INTO settings VALUES ('sms', '{"kind":"http","url":"https://sms.example.cn/send?key=K","template":"{\\"k\\":\\"T\\"}"}');
       INSERT INTO settings VALUES ('replication', '{"target":"http://dr:8732","token":"0123456789abcdef0123","mode":"sync"}');
       INSERT INTO settings VALUES ('duplicates', '{"radiusM":50,"hours":24}');`);
-    expect(migrate(db)).toEqual([5]);
+    expect(migrate(db, undefined, 5)).toEqual([5]);
     expect(schemaVersion(db)).toBe(5);
     const settings = Object.fromEntries(
       (db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]).map((r) => [r.key, JSON.parse(r.value)]),

@@ -1,6 +1,6 @@
 // Push events per session. A connection (a browser's WebSocket) receives only the events its user may see — a
 // department its own cases' changes, the hall the alerts and SMS — and is ended as soon as its session is: at
-// logout, at expiry, or when the account is disabled.
+// logout, at expiry, when the account is disabled, its password reset or changed, or its sessions revoked.
 import type { PushEvent } from '../../../shared/contract/index.ts';
 import { mayCall } from '../../../shared/access.ts';
 import type { User } from '../../../shared/model.ts';
@@ -67,6 +67,8 @@ export class SessionFeeds {
 
   /** Whether a user may receive an event. */
   private visible(user: User, ev: PushEvent): boolean {
+    // A user who must change their password sees nothing until they have.
+    if (user.id !== 0 && this.app.auth.mustChangePassword(user.id)) return false;
     switch (ev.type) {
       case 'cases.changed':
         return this.app.cases.scope.changeVisible(user, ev.payload);

@@ -1,13 +1,16 @@
 // Local accounts, sessions and API keys. Passwords are hashed with scrypt off the event loop (auth/passwords.ts);
 // session tokens and API keys are random 32-byte values of which only a SHA-256 is stored. Logins are throttled per
-// user name and per address (auth/throttle.ts), and every failure is audited.
-import { createHash, randomBytes } from 'node:crypto';
+// user name and per address (auth/throttle.ts), and every failure is audited. The account lifecycle is in
+// auth/accounts.ts; a user whose password must change can call nothing else until it has (passwordChangeRefusal).
+import { randomBytes } from 'node:crypto';
 import { hashPassword, PASSWORD_COST, verifyPassword, weakerThan, type PasswordCost } from './passwords.ts';
 import { LoginThrottle } from './throttle.ts';
+import { Accounts, checkPlacement } from './accounts.ts';
+import { sha256, toUser, USER_SQL, type UserRow } from './rows.ts';
 import type { Db } from '../db/connection.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import type { ParsedInputOf } from '../../../shared/contract/index.ts';
-import type { Role } from '../../../shared/roles.ts';
+import { contract, type MethodName, type ParsedInputOf } from '../../../shared/contract/index.ts';
+import { PASSWORD_CHANGE_METHODS, type Me } from '../../../shared/contract/auth.ts';
 import type { CallContext } from '../context.ts';
 import { audit } from '../context.ts';
 import type { ApiKeyInfo, User } from '../../../shared/model.ts';
@@ -16,36 +19,6 @@ import type { ApiKeyInfo, User } from '../../../shared/model.ts';
 export const SESSION_MAX_MS = 24 * 3600_000;
 /** Sessions end after 12 hours without use. */
 export const SESSION_IDLE_MS = 12 * 3600_000;
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-interface UserRow {
-  id: number;
-  name: string;
-  display_name: string;
-  role: Role;
-  department: string | null;
-  street_code: string | null;
-  phone: string | null;
-  password_hash: string;
-  disabled: number;
-  dept_level: number | null;
-}
-
-const USER_SQL = `SELECT u.*, d.level AS dept_level FROM users u LEFT JOIN departments d ON d.code = u.department`;
-
-function toUser(r: UserRow): User {
-  return {
-    id: r.id,
-    name: r.name,
-    displayName: r.display_name,
-    role: r.role,
-    department: r.department,
-    departmentLevel: r.dept_level,
-    streetCode: r.street_code,
-    phone: r.phone,
-  };
-}
 
 /** Input of a new account, as the contract parses it. */
 export type NewUser = ParsedInputOf<'users.add'>;
@@ -60,6 +33,8 @@ export interface LoginFrom {
 /** Accounts, sessions and API keys over one database. */
 export class AuthService {
   private readonly throttle = new LoginThrottle();
+  /** Disable, enable, reset, change of role or placement, revocation, one's own password change. */
+  readonly accounts: Accounts;
   /** A hash that matches no password: an unknown name costs a login as much time as a known one (made on first use). */
   private decoy: Promise<string> | null = null;
 
@@ -67,33 +42,33 @@ export class AuthService {
     private readonly db: Db,
     /** The password hashing cost (the production cost unless a test asks for a cheaper one). */
     private readonly cost: PasswordCost = PASSWORD_COST,
-  ) {}
+  ) {
+    this.accounts = new Accounts(db, cost, this.throttle, () => this.forget());
+  }
 
   /** Creates an account (the contract has checked the name, role and password); refuses a taken name, an unknown
-   * department or street, and a department bound to a user of another role. */
-  async addUser(u: NewUser, ctx: CallContext): Promise<User> {
-    if (u.role === 'department' && !u.department) throw new ApiError('BAD_INPUT', 'a department user needs a department', { field: 'department' });
-    if (u.role !== 'department' && u.department) throw new ApiError('BAD_INPUT', 'only department users are bound to a department', { field: 'department' });
-    if (u.department && !this.db.prepare('SELECT 1 FROM departments WHERE code = ?').get(u.department)) {
-      throw new ApiError('BAD_INPUT', `unknown department ${u.department}`, { field: 'department' });
-    }
-    if (u.streetCode && !this.db.prepare('SELECT 1 FROM streets WHERE code = ?').get(u.streetCode)) {
-      throw new ApiError('BAD_INPUT', `unknown street ${u.streetCode}`, { field: 'streetCode' });
-    }
+   * department or street, and a department bound to a user of another role. `mustChangePassword`: the password was
+   * generated for the user, who must choose their own at the first login. */
+  async addUser(u: NewUser, ctx: CallContext, mustChangePassword = false): Promise<User> {
+    checkPlacement(this.db, u.role, u.department, u.streetCode);
     if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
       throw new ApiError('CONFLICT', `a user named ${u.name} already exists`, { field: 'name' });
     }
     const hash = await hashPassword(u.password, this.cost);
+    const at = new Date().toISOString();
     const id = this.db.transaction(() => {
       // Checked again after the hash: another call may have taken the name meanwhile.
       if (this.db.prepare('SELECT 1 FROM users WHERE name = ?').get(u.name)) {
         throw new ApiError('CONFLICT', `a user named ${u.name} already exists`, { field: 'name' });
       }
       const r = this.db
-        .prepare('INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, new Date().toISOString());
+        .prepare(
+          `INSERT INTO users (name, display_name, role, department, street_code, phone, password_hash, created_at, must_change_password, password_changed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(u.name, u.displayName ?? u.name, u.role, u.department ?? null, u.streetCode ?? null, u.phone ?? null, hash, at, mustChangePassword ? 1 : 0, at);
       audit(this.db, ctx, 'user.add', u.name, JSON.stringify({ role: u.role, department: u.department ?? null }));
-      this.sessionCache.clear();
+      this.forget();
       return Number(r.lastInsertRowid);
     })();
     return this.user(id);
@@ -114,17 +89,23 @@ export class AuthService {
     return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
   }
 
-  /** Creates the first administrator with a random password when there is no account yet (desktop first start). */
+  /** Creates the first administrator with a random password when there is no account yet (desktop first start). The
+   * password is shown once and written beside the database, so it must be changed at the first login. */
   async ensureFirstAdmin(ctx: CallContext): Promise<{ name: string; password: string } | null> {
     if (this.count() > 0) return null;
-    const password = randomBytes(9).toString('base64url');
-    await this.addUser({ name: 'admin', displayName: '系统管理员', role: 'admin', password }, ctx);
+    const password = randomBytes(12).toString('base64url');
+    await this.addUser({ name: 'admin', displayName: '系统管理员', role: 'admin', password }, ctx, true);
     return { name: 'admin', password };
   }
 
   /** Logs in. An unknown name, a disabled account and a wrong password get the same answer after the same work; a
    * name or address with too many recent failures waits (RATE_LIMITED) without its password being tried. */
-  async login(name: string, password: string, now: number, from: LoginFrom): Promise<{ token: string; user: User; expiresAt: number }> {
+  async login(
+    name: string,
+    password: string,
+    now: number,
+    from: LoginFrom,
+  ): Promise<{ token: string; user: User; expiresAt: number; mustChangePassword: boolean }> {
     const keys = [`name:${name}`, ...(from.address ? [`addr:${from.address}`] : [])];
     const until = this.throttle.blockedUntil(keys, now);
     if (until) {
@@ -152,7 +133,8 @@ export class AuthService {
       if (upgraded) this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?').run(upgraded, r.id, r.password_hash);
       audit(this.db, { actor: r.name, via: from.via }, 'auth.login', r.name, from.address ? JSON.stringify({ address: from.address }) : null);
     })();
-    return { token, user: toUser(r), expiresAt };
+    this.pendingChange.set(r.id, r.must_change_password !== 0);
+    return { token, user: toUser(r), expiresAt, mustChangePassword: r.must_change_password !== 0 };
   }
 
   /** Records a failed login (its own transaction: the login itself writes nothing). */
@@ -191,9 +173,46 @@ export class AuthService {
       this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, h);
     }
     const user = toUser(r);
+    this.pendingChange.set(r.id, r.must_change_password !== 0);
     if (this.sessionCache.size > 10_000) this.sessionCache.clear();
     this.sessionCache.set(h, { user, expiresAt, readAt: now });
     return user;
+  }
+
+  /** Forgets cached sessions and password-change flags (an account changed: the next call re-reads it). */
+  private forget(): void {
+    this.sessionCache.clear();
+    this.pendingChange.clear();
+  }
+
+  /** Whether each account must change its password, as last read (kept in step by every change through here). */
+  private readonly pendingChange = new Map<number, boolean>();
+
+  /** True when the account must change its password before doing anything else. */
+  mustChangePassword(userId: number): boolean {
+    const known = this.pendingChange.get(userId);
+    if (known !== undefined) return known;
+    const r = this.db.prepare('SELECT must_change_password AS m FROM users WHERE id = ?').get(userId) as { m: number } | undefined;
+    const must = r?.m === 1;
+    if (this.pendingChange.size > 10_000) this.pendingChange.clear();
+    this.pendingChange.set(userId, must);
+    return must;
+  }
+
+  /** The refusal of a call by a user who must change their password first: everything but auth.me, auth.logout,
+   * auth.changePassword and the public methods; null when the call may go ahead. */
+  passwordChangeRefusal(user: User | null, method: string): ApiError | null {
+    if (!user || user.id === 0 || PASSWORD_CHANGE_METHODS.includes(method)) return null;
+    if (contract[method as MethodName]?.access === 'public' || !this.mustChangePassword(user.id)) return null;
+    return new ApiError(
+      'PASSWORD_CHANGE_REQUIRED',
+      `${user.name} must change the password first (auth.changePassword); until then only auth.me, auth.changePassword and auth.logout answer`,
+    );
+  }
+
+  /** The logged-in user with their password-change flag. */
+  me(user: User): Me {
+    return { ...user, mustChangePassword: user.id !== 0 && this.mustChangePassword(user.id) };
   }
 
   /** Creates an Open311 API key; the key is returned once and only its hash is kept. */
