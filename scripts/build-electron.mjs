@@ -21,8 +21,16 @@ await Promise.all([
     format: 'esm',
     banner: esmBanner,
   }),
+  // GIS imports are read and checked in a worker thread of their own (electron/core/gis/importInWorker.ts).
+  build({
+    ...common,
+    entryPoints: [path.join(root, 'electron/core/gis/importWorker.ts')],
+    outfile: path.join(out, 'import-worker.mjs'),
+    format: 'esm',
+    banner: esmBanner,
+  }),
   build({ ...common, entryPoints: [path.join(root, 'electron/preload/preload.ts')], outfile: path.join(out, 'preload.cjs'), format: 'cjs' }),
 ]);
 cpSync(path.join(root, 'electron/core/db/migrations'), path.join(out, 'migrations'), { recursive: true });
 cpSync(path.join(root, 'data'), path.join(out, 'data'), { recursive: true });
-console.log(`built ${path.relative(root, out)}/ (main.mjs, preload.cjs, core-worker.mjs, migrations, data)`);
+console.log(`built ${path.relative(root, out)}/ (main.mjs, preload.cjs, core-worker.mjs, import-worker.mjs, migrations, data)`);

@@ -1,19 +1,23 @@
 // Electron main process: windows, menu and wiring only. The core runs in a worker thread (off the UI thread);
-// IPC calls are checked for their sender and validated against the contract by the core.
-import { app, BrowserWindow, ipcMain, Menu, session, shell, dialog } from 'electron';
+// IPC calls are checked for their sender and validated against the contract by the core. The renderer is served
+// from app://cityops (appProtocol.ts), never file://.
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell, dialog } from 'electron';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { WorkerCore } from '../core/host/workerCore.ts';
 import { registerIpcTransport } from '../core/transport/ipc.ts';
 import { PROGRESS_CHANNEL } from '../../shared/channels.ts';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppPage, serveApp } from './appProtocol.ts';
+import { externalUrl } from './external.ts';
+import { guardDevTools, menuTemplate } from './menu.ts';
+import { checkPermission, requestPermission } from './permissions.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist-electron/
 // In a packaged app dist-electron/ is unpacked beside app.asar (electron-builder.yml): the worker thread and its
 // plain fs reads need real files.
 const unpacked = here.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
-const rendererIndex = path.join(here, '..', 'dist', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = path.join(here, '..', 'dist', 'renderer');
 // The bundled core finds its SQL migrations and data tables beside the bundle.
 process.env.CITYOPS_MIGRATIONS_DIR ??= path.join(unpacked, 'migrations');
 process.env.CITYOPS_DATA_DIR ??= path.join(unpacked, 'data');
@@ -22,6 +26,8 @@ process.env.CITYOPS_DATA_DIR ??= path.join(unpacked, 'data');
 if (app.isPackaged) {
   process.env.CITYOPS_SQLITE_BINDING ??= path.join(unpacked, '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 }
+// app:// must be privileged before the app is ready (a standard, secure origin for the page and its modules).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 let core: WorkerCore | null = null;
 let win: BrowserWindow | null = null;
@@ -41,47 +47,40 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
       spellcheck: false,
+      // No DevTools at all in a packaged build (menu.ts also leaves out the menu entry).
+      devTools: !app.isPackaged,
     },
   });
   // Navigation and new windows are blocked: the app is one page. External links open in the system browser.
   w.webContents.on('will-navigate', (e) => e.preventDefault());
   w.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    const external = externalUrl(url);
+    if (external) void shell.openExternal(external);
     return { action: 'deny' };
   });
   w.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  guardDevTools(w.webContents, app.isPackaged);
   w.once('ready-to-show', () => w.show());
-  void w.loadFile(rendererIndex);
+  void w.loadURL(APP_INDEX_URL);
   return w;
 }
 
 function buildMenu(): void {
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate([
-      { label: '文件', submenu: [{ role: 'quit', label: '退出' }] },
-      {
-        label: '视图',
-        submenu: [
-          { role: 'reload', label: '重新加载' },
-          { role: 'togglefullscreen', label: '全屏' },
-          { role: 'toggleDevTools', label: '开发者工具' },
-        ],
-      },
-      {
-        label: '帮助',
-        submenu: [
-          { label: '关于 CityOps', click: () => void dialog.showMessageBox({ message: `CityOps ${app.getVersion()}`, detail: '数字化城管监督指挥中心' }) },
-        ],
-      },
-    ]),
-  );
+  const about = () => void dialog.showMessageBox({ message: `CityOps ${app.getVersion()}`, detail: '数字化城管监督指挥中心' });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ packaged: app.isPackaged, about })));
 }
 
 app.enableSandbox();
 app.whenReady().then(async () => {
-  // Deny every permission request (camera, geolocation, notifications…) until a feature needs one.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  // The renderer's files, and nothing else, from app://cityops/ (traversal and other hosts: 404).
+  protocol.handle(APP_SCHEME, (request) => serveApp(rendererDir, request));
+  // Every permission is denied except what the app uses (permissions.ts): both the prompts and the silent checks.
+  session.defaultSession.setPermissionRequestHandler(requestPermission);
+  session.defaultSession.setPermissionCheckHandler(checkPermission);
   buildMenu();
   const dbPath = process.env.CITYOPS_DB ?? path.join(app.getPath('userData'), 'cityops.db');
   win = createWindow();
@@ -92,12 +91,8 @@ app.whenReady().then(async () => {
     entry: path.join(unpacked, 'core-worker.mjs'),
     onProgress: (phase, fraction) => win?.webContents.send(PROGRESS_CHANNEL, { phase, fraction }),
   });
-  registerIpcTransport({
-    ipcMain,
-    core,
-    isTrustedUrl: (url) => url.split('#')[0].split('?')[0] === rendererUrl,
-    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
-  });
+  // Push events go to each window through its own session's feed (ipc.ts), not to every window.
+  registerIpcTransport({ ipcMain, core, isTrustedUrl: isAppPage });
   try {
     await core.ready;
   } catch (e) {

@@ -58,6 +58,8 @@ async function httpTransport(file: string): Promise<Client & { server: HttpServe
 /** A stand-in for Electron's ipcMain: same handle()/invoke shape, no Electron. */
 class FakeIpcMain implements IpcMainLike {
   private handlers = new Map<string, (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>>();
+  /** The window every call comes from (its events are pushed to it). */
+  constructor(private readonly sender: IpcEventLike['sender']) {}
   handle(ch: string, fn: (e: IpcEventLike, ...a: unknown[]) => Promise<unknown>) {
     this.handlers.set(ch, fn);
   }
@@ -65,7 +67,7 @@ class FakeIpcMain implements IpcMainLike {
     this.handlers.delete(ch);
   }
   invoke(url: string, ...args: unknown[]) {
-    return this.handlers.get(CALL_CHANNEL)!({ senderFrame: { url } }, ...args) as Promise<ApiResult<unknown>>;
+    return this.handlers.get(CALL_CHANNEL)!({ senderFrame: { url }, sender: this.sender }, ...args) as Promise<ApiResult<unknown>>;
   }
 }
 
@@ -73,10 +75,10 @@ async function ipcTransport(file: string): Promise<Client & { ipc: FakeIpcMain }
   await addUsers(file, [{ name: 'boss', role: 'admin' }]);
   const core = new WorkerCore({ dbPath: file });
   await core.ready;
-  const ipc = new FakeIpcMain();
   const events: PushEvent[] = [];
   const wc = Object.assign(new EventEmitter(), { send: (ch: string, ev: PushEvent) => ch === EVENT_CHANNEL && events.push(ev), isDestroyed: () => false });
-  const off = registerIpcTransport({ ipcMain: ipc, core, isTrustedUrl: (u) => u.startsWith('file:///app/'), targets: () => [wc] });
+  const ipc = new FakeIpcMain(wc);
+  const off = registerIpcTransport({ ipcMain: ipc, core, isTrustedUrl: (u) => u.startsWith('file:///app/') });
   const token = await login((m, i) => ipc.invoke('file:///app/index.html', m, i));
   return {
     ipc,

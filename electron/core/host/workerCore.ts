@@ -1,9 +1,9 @@
-// The host side of the core worker: a CoreLike whose calls run in a worker thread.
+// The host side of the core worker: a SessionCore whose calls and session feeds run in a worker thread.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { ApiResult } from '../../../shared/errors.ts';
 import type { PushEvent } from '../../../shared/contract/index.ts';
-import type { CoreLike } from '../core.ts';
+import type { SessionCore } from '../core.ts';
 import type { CallContext } from '../context.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
@@ -14,12 +14,20 @@ export interface WorkerCoreOptions extends WorkerInit {
   onProgress?: (phase: string, fraction: number) => void;
 }
 
+/** One session feed as the host holds it. */
+interface HostFeed {
+  listener: (ev: PushEvent) => void;
+  onEnd: () => void;
+}
+
 /** A core running in a worker thread. */
-export class WorkerCore implements CoreLike {
+export class WorkerCore implements SessionCore {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, (r: ApiResult<unknown>) => void>();
   private readonly listeners = new Set<(ev: PushEvent) => void>();
+  private nextFeed = 1;
+  private readonly feeds = new Map<number, HostFeed>();
   readonly ready: Promise<unknown>;
   /** Set on the desktop's first start: the administrator account created with a random password. */
   firstAdmin: { name: string; password: string } | null = null;
@@ -48,6 +56,12 @@ export class WorkerCore implements CoreLike {
           case 'event':
             for (const l of this.listeners) l(m.event);
             break;
+          case 'feedEvent':
+            this.feeds.get(m.feed)?.listener(m.event);
+            break;
+          case 'feedEnded':
+            this.endFeed(m.feed);
+            break;
         }
       });
       this.worker.on('error', reject);
@@ -55,10 +69,15 @@ export class WorkerCore implements CoreLike {
         const err = { ok: false as const, error: { code: 'INTERNAL' as const, message: `core worker exited (${code})` } };
         for (const r of this.pending.values()) r(err);
         this.pending.clear();
+        for (const id of [...this.feeds.keys()]) this.endFeed(id);
         reject(new Error(`core worker exited with code ${code}`));
       });
     });
     this.ready.catch(() => {}); // callers see the failure through invoke(); avoid an unhandled rejection
+  }
+
+  private post(m: ToWorker): void {
+    this.worker.postMessage(m);
   }
 
   async invoke(method: string, raw: unknown, ctx: CallContext): Promise<ApiResult<unknown>> {
@@ -66,17 +85,39 @@ export class WorkerCore implements CoreLike {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.worker.postMessage({ kind: 'call', id, method, input: raw, ctx } satisfies ToWorker);
+      this.post({ kind: 'call', id, method, input: raw, ctx });
     });
   }
 
+  /** Every event, unscoped (tools and tests; the desktop window uses subscribeAs). */
   subscribe(listener: (ev: PushEvent) => void): () => void {
+    if (this.listeners.size === 0) this.post({ kind: 'events', on: true });
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.post({ kind: 'events', on: false });
+    };
+  }
+
+  /** The events a session's user may see, scoped in the worker by the same feeds as the hall server's WebSockets;
+   * `onEnd` once when the session ends (logout, expiry, a disabled account) or was never valid. */
+  subscribeAs(token: string, listener: (ev: PushEvent) => void, onEnd: () => void): () => void {
+    const feed = this.nextFeed++;
+    this.feeds.set(feed, { listener, onEnd });
+    this.post({ kind: 'feed', feed, token });
+    return () => {
+      if (this.feeds.delete(feed)) this.post({ kind: 'unfeed', feed });
+    };
+  }
+
+  private endFeed(feed: number): void {
+    const f = this.feeds.get(feed);
+    if (!f) return;
+    this.feeds.delete(feed);
+    f.onEnd();
   }
 
   async close(): Promise<void> {
-    this.worker.postMessage({ kind: 'close' } satisfies ToWorker);
+    this.post({ kind: 'close' });
     await new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
   }
 }
