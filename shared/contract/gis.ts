@@ -36,7 +36,7 @@ export const gisContract = {
   'import.apply': method<ImportReport>()(
     z.strictObject({ uploadId, layer, crs: crsCode.optional(), mapping: fieldMapping, strict: z.boolean().optional(), message: commitMessage.optional() }),
     'Imports an uploaded file as one commit: every valid row, or nothing when strict and any row has an error.',
-    { write: true, access: editor },
+    { ownTransaction: true, access: editor },
   ),
   'export.file': method<Uint8Array>()(
     z.strictObject({ layer, format: z.enum(GIS_FORMATS), crs: crsCode.optional(), classCode: classCode.optional(), asOf: asOf.optional() }),

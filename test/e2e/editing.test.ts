@@ -234,7 +234,8 @@ describe('editing the component layer in the browser', () => {
     await expect.poll(() => gis1.textContent('[data-testid=import-report]')).toMatch(/新增 2/);
     expect(await gis1.inputValue('[data-testid=map-note]')).toBe('备注');
     await gis1.click('[data-testid=import-apply]');
-    await expect.poll(() => gis1.textContent('[data-testid=toast]')).toMatch(/已导入，提交 #\d+/);
+    // The file is read and checked in a worker thread first (it starts with the import): allow for its start-up.
+    await expect.poll(() => gis1.textContent('[data-testid=toast]'), { timeout: 30_000 }).toMatch(/已导入，提交 #\d+/);
     await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-import.png') });
     await gis1.selectOption('[data-testid=export-format]', 'geojson');
     const [download] = await Promise.all([gis1.waitForEvent('download'), gis1.click('[data-testid=export-download]')]);

@@ -1,11 +1,12 @@
 // The GIS slice of the contract: chunked upload, import preview and apply (progress pushed while it works), export.
+// Imports are read and checked in a worker thread (importInWorker.ts): the core keeps answering meanwhile.
 import type { gisContract } from '../../../shared/contract/gis.ts';
 import type { ImportPhase } from '../../../shared/gis.ts';
 import type { App } from '../app.ts';
 import type { HandlersOf } from '../handlers.ts';
 import { publishCommit } from '../editing/publish.ts';
 import { exportBytes } from './exporter.ts';
-import { runImport } from './importer.ts';
+import { importInWorker } from './importInWorker.ts';
 
 /** Handlers of import.* and export.* */
 export function gisHandlers(app: App): HandlersOf<typeof gisContract> {
@@ -16,11 +17,11 @@ export function gisHandlers(app: App): HandlersOf<typeof gisContract> {
     'import.upload': (i) => app.uploads.append(i.uploadId, i.name, i.offset, i.data, app.now()),
     'import.preview': (i, ctx) => {
       const u = app.uploads.get(i.uploadId);
-      return runImport(app, u.file, u.name, { ...i, dryRun: true, actor: ctx.actor, onProgress: progress(i.uploadId) });
+      return importInWorker(app, u.file, u.name, { ...i, dryRun: true, actor: ctx.actor, onProgress: progress(i.uploadId) });
     },
     'import.apply': (i, ctx) => {
       const u = app.uploads.get(i.uploadId);
-      return runImport(app, u.file, u.name, {
+      return importInWorker(app, u.file, u.name, {
         ...i,
         actor: ctx.actor,
         onProgress: progress(i.uploadId),

@@ -1,15 +1,17 @@
 // Import of the unit grid layer (单元网格): each cell checked on its own (code, district, community, one ring that does
 // not cross itself), then the grid as it would be (no overlaps, inside the community, gaps reported); components
-// move with the cells in the same commit.
+// move with the cells in the same commit. The check only reads (it runs in the import worker); the write is one commit
+// on the core's connection.
 import { kinks, polygon as turfPolygon, intersect, featureCollection } from '@turf/turf';
 import Flatbush from 'flatbush';
 import { parseGridCode } from '../../../shared/codes.ts';
 import { ringBBox } from '../../../shared/geo.ts';
-import type { CellRecord } from '../../../shared/editing.ts';
+import type { CommitResult } from '../../../shared/editing.ts';
+import type { ImportReport } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
-import { ringAreaM2, type GridEditor } from '../editing/grid.ts';
+import { ringAreaM2 } from '../editing/grid.ts';
 import { CellLocator } from '../grid/locator.ts';
-import { apply, SAME_PLACE, type LayerImport } from './importRows.ts';
+import { SAME_PLACE, type CheckedCell, type ImportContext, type ImportOptions, type LayerCheck } from './importRows.ts';
 
 /** True when two rings have the same vertices within SAME_PLACE (in either direction). */
 function sameRing(a: LonLat[], b: LonLat[]): boolean {
@@ -19,12 +21,12 @@ function sameRing(a: LonLat[], b: LonLat[]): boolean {
   return a.every((p, i) => close(p, b[i])) || a.every((p, i) => close(p, r[i]));
 }
 
-/** Checks every row of a grid layer and the grid it would make, and applies the valid cells (see apply). */
-export const importCells: LayerImport = (ctx, src, report, problems, t, opts) => {
+/** Checks every row of a grid layer and the grid it would make; returns the valid cells. */
+export const checkCells: LayerCheck = (ctx, src, report, problems, t) => {
   const communities = new Map(
     (ctx.db.prepare('SELECT code, ring FROM communities').all() as { code: string; ring: string }[]).map((c) => [c.code, JSON.parse(c.ring) as LonLat[]]),
   );
-  const incoming: { row: number; rec: CellRecord; cur: ReturnType<GridEditor['row']> }[] = [];
+  const incoming: CheckedCell[] = [];
   const seen = new Set<string>();
   src.features.forEach((f, i) => {
     const row = i + 1;
@@ -50,7 +52,7 @@ export const importCells: LayerImport = (ctx, src, report, problems, t, opts) =>
       report.counts.unchanged++;
       return;
     }
-    incoming.push({ row, cur, rec: { code, communityCode: community, ring, areaM2: ringAreaM2(ring), retiredAt: null } });
+    incoming.push({ row, cur: cur ?? null, rec: { code, communityCode: community, ring, areaM2: ringAreaM2(ring), retiredAt: null } });
   });
   // Topology against the grid as it would be: no overlap with any other cell, inside its community.
   const final = new Map(ctx.gridEditor.cellsAsOf(null).map((c) => [c.code, c]));
@@ -102,26 +104,30 @@ export const importCells: LayerImport = (ctx, src, report, problems, t, opts) =>
     }
   }
   for (const c of valid) report.counts[c.cur ? 'update' : 'add']++;
-  return apply(ctx, report, problems, opts, valid.length, () => {
-    if (!valid.length) return null;
-    // Components follow the new cells: re-locate those around the changed cells against the grid as it will be.
-    const afterMap = new Map(ctx.gridEditor.cellsAsOf(null).map((c) => [c.code, c]));
-    for (const v of valid) afterMap.set(v.rec.code, v.rec);
-    const after = [...afterMap.values()];
-    const locator = new CellLocator({ codes: after.map((c) => c.code), rings: after.map((c) => c.ring) });
-    const moves = ctx.gridEditor.componentsToRelocate(
-      valid.map((v) => ringBBox(v.rec.ring)),
-      (lon, lat) => locator.locate(lon, lat),
-    );
-    return ctx.edits.write(
-      { kind: 'import', message: opts.message ?? `导入网格 ${report.file}`, actor: opts.actor },
-      moves,
-      [],
-      valid.map((v) => v.rec.code),
-      (commitId) => {
-        for (const v of valid) ctx.gridEditor.writeCell(commitId, v.cur ?? null, v.rec, v.cur ? (v.cur.retired_at ? 'restore' : 'update') : 'add');
-        ctx.gridEditor.invalidateGrid();
-      },
-    );
-  });
+  return { layer: 'grid', cells: valid };
 };
+
+/** Writes checked cells as one commit, with the components that move to another cell (inside a transaction: all or
+ * nothing); null when none. */
+export function writeCells(ctx: ImportContext, valid: CheckedCell[], report: ImportReport, opts: ImportOptions): CommitResult | null {
+  if (!valid.length) return null;
+  // Components follow the new cells: re-locate those around the changed cells against the grid as it will be.
+  const afterMap = new Map(ctx.gridEditor.cellsAsOf(null).map((c) => [c.code, c]));
+  for (const v of valid) afterMap.set(v.rec.code, v.rec);
+  const after = [...afterMap.values()];
+  const locator = new CellLocator({ codes: after.map((c) => c.code), rings: after.map((c) => c.ring) });
+  const moves = ctx.gridEditor.componentsToRelocate(
+    valid.map((v) => ringBBox(v.rec.ring)),
+    (lon, lat) => locator.locate(lon, lat),
+  );
+  return ctx.edits.write(
+    { kind: 'import', message: opts.message ?? `导入网格 ${report.file}`, actor: opts.actor },
+    moves,
+    [],
+    valid.map((v) => v.rec.code),
+    (commitId) => {
+      for (const v of valid) ctx.gridEditor.writeCell(commitId, v.cur, v.rec, v.cur ? (v.cur.retired_at ? 'restore' : 'update') : 'add');
+      ctx.gridEditor.invalidateGrid();
+    },
+  );
+}

@@ -1,12 +1,21 @@
 // Import of the component layer (部件): each row checked as an editor's commit would be (code, class, district, cell
 // from the location, departments, dates, class attributes); a row that would change nothing counts as unchanged.
-import { differingFields, type ComponentChange, type ComponentFields, type ComponentRecord, type ShapeGeometry } from '../../../shared/editing.ts';
+// The check only reads (it runs in the import worker); the write is one commit on the core's connection.
+import {
+  differingFields,
+  type CommitResult,
+  type ComponentChange,
+  type ComponentFields,
+  type ComponentRecord,
+  type ShapeGeometry,
+} from '../../../shared/editing.ts';
+import type { ImportReport } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import type { Plan } from '../editing/service.ts';
-import { apply, SAME_PLACE, type LayerImport } from './importRows.ts';
+import { SAME_PLACE, type ImportContext, type ImportOptions, type LayerCheck } from './importRows.ts';
 
-/** Checks every row of a component layer and applies the valid ones (see apply). */
-export const importComponents: LayerImport = (ctx, src, report, problems, t, opts) => {
+/** Checks every row of a component layer; returns the records the valid rows would write. */
+export const checkComponents: LayerCheck = (ctx, src, report, problems, t, opts) => {
   const classesByName = new Map(ctx.catalog.componentClasses().map((k) => [k.name, k.code]));
   const depts = ctx.catalog.departments();
   const deptCodes = new Set(depts.map((d) => d.code));
@@ -117,10 +126,13 @@ export const importComponents: LayerImport = (ctx, src, report, problems, t, opt
     else report.counts.update++;
     valid.push(p);
   }
-  return apply(ctx, report, problems, opts, valid.length, () =>
-    valid.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, valid) : null,
-  );
+  return { layer: 'components', plans: valid };
 };
+
+/** Writes checked component records as one commit (inside a transaction: all or nothing); null when none. */
+export function writeComponents(ctx: ImportContext, plans: Plan[], report: ImportReport, opts: ImportOptions): CommitResult | null {
+  return plans.length ? ctx.edits.write({ kind: 'import', message: opts.message ?? `导入 ${report.file}`, actor: opts.actor }, plans) : null;
+}
 
 /** True when an import row would not change a component (its change date aside). */
 function sameRecord(a: ComponentRecord, b: ComponentRecord): boolean {

@@ -1,15 +1,15 @@
 // What importing any layer shares: the options and the core services an import uses, the helpers each row is read
-// with, and the last step — refuse a strict import with errors, or write the valid rows as one commit (a large
-// import as a bulk load that ships to the replica as a snapshot).
+// with, what a check hands to the write (plain data: the check may run in the import worker), and the refusal of a
+// strict import with errors.
 import type { Geometry } from 'geojson';
 import { ApiError } from '../../../shared/errors.ts';
-import type { CommitResult } from '../../../shared/editing.ts';
+import type { CellRecord, CommitResult } from '../../../shared/editing.ts';
 import type { ImportLayer, ImportPhase, ImportReport, ImportRowProblem } from '../../../shared/gis.ts';
 import type { Db } from '../db/connection.ts';
 import type { CatalogService } from '../catalog/service.ts';
 import type { ChangeLog } from '../replication/changelog.ts';
-import type { EditService } from '../editing/service.ts';
-import type { GridEditor } from '../editing/grid.ts';
+import type { EditService, Plan } from '../editing/service.ts';
+import type { CellRow, GridEditor } from '../editing/grid.ts';
 import type { SourceLayer } from './read.ts';
 
 /** Problems listed in a report; the counts cover all of them. */
@@ -37,7 +37,7 @@ export interface ImportOptions {
   message?: string;
   actor: string;
   onProgress?: (phase: ImportPhase, done: number, total: number) => void;
-  /** Told about the commit an import wrote (inside its transaction). */
+  /** Told about the commit an import wrote, once its transaction is done (still inside an enclosing one, if any). */
   onCommit?: (r: CommitResult) => void;
 }
 
@@ -51,15 +51,28 @@ export interface RowTools {
   rowErr: (row: number, code: string | null, field: string, message: string) => void;
 }
 
-/** The import of one layer: checks every row of the source, then applies the valid ones (see apply). */
-export type LayerImport = (
-  ctx: ImportContext,
+/** What the core's services an import's check reads (the import worker builds them over a read-only connection). */
+export type CheckContext = Pick<ImportContext, 'db' | 'catalog' | 'edits' | 'gridEditor' | 'adminCode'>;
+
+/** A grid cell that passed its checks, with the row it came from and the cell it replaces. */
+export interface CheckedCell {
+  row: number;
+  rec: CellRecord;
+  cur: CellRow | null;
+}
+
+/** The rows of a layer that passed every check, ready to write: plain data, so it can cross from a worker thread. */
+export type CheckedRows = { layer: 'components'; plans: Plan[] } | { layer: 'grid'; cells: CheckedCell[] };
+
+/** The check of one layer: every row of the source, counted in the report, with its problems listed. */
+export type LayerCheck = (
+  ctx: CheckContext,
   src: SourceLayer,
   report: ImportReport,
   problems: ImportRowProblem[],
   t: RowTools,
   opts: ImportOptions,
-) => ImportReport;
+) => CheckedRows;
 
 /** Sorts the problems and fills the report's counts (the report lists at most MAX_REPORTED problems). */
 export function finish(report: ImportReport, problems: ImportRowProblem[]): void {
@@ -70,26 +83,12 @@ export function finish(report: ImportReport, problems: ImportRowProblem[]): void
   report.more = Math.max(0, problems.length - MAX_REPORTED);
 }
 
-/** Refuses a strict import with errors, or applies the valid plans as one commit. */
-export function apply(
-  ctx: ImportContext,
-  report: ImportReport,
-  problems: ImportRowProblem[],
-  opts: ImportOptions,
-  rows: number,
-  write: () => CommitResult | null,
-): ImportReport {
-  finish(report, problems);
-  if (opts.dryRun) return report;
+/** Refuses a strict import whose report has errors: nothing is written. */
+export function refuseStrict(report: ImportReport, opts: Pick<ImportOptions, 'strict'>): void {
   if (opts.strict && report.counts.error > 0) {
     throw new ApiError('BAD_INPUT', `strict import refused: ${report.counts.error} row(s) have errors; nothing was imported`, { report });
   }
-  opts.onProgress?.('writing', 0, rows);
-  const commit = rows > BULK_ROWS ? ctx.changelog.bulk(`import ${report.file}`, write) : write();
-  if (commit) {
-    report.commitId = commit.commit.id;
-    opts.onCommit?.(commit);
-  }
-  opts.onProgress?.('done', rows, rows);
-  return report;
 }
+
+/** How many rows a check found valid. */
+export const validCount = (rows: CheckedRows): number => (rows.layer === 'components' ? rows.plans.length : rows.cells.length);

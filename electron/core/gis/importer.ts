@@ -1,24 +1,58 @@
 // Import of the component and grid layers from GeoJSON, Shapefile, GeoPackage and CSV: read the file, find its
-// CRS, map its columns, reproject, check every row as an editor's commit would, and report per row. A dry run
-// stops there. A real import writes every valid row in one transaction as one commit with history, or nothing
-// when strict and any row has an error. A file that cannot be read whole changes nothing.
+// CRS, map its columns, reproject, check every row as an editor's commit would, and report per row (checkImport,
+// which only reads: the core runs it in the import worker, importInWorker.ts). A dry run stops there. A real import
+// writes every valid row in one transaction as one commit with history, or nothing when strict and any row has an
+// error (applyChecked, on the core's connection). A file that cannot be read whole changes nothing.
 import type { Geometry, Position } from 'geojson';
 import { ApiError } from '../../../shared/errors.ts';
+import type { CommitResult } from '../../../shared/editing.ts';
 import { crsConverter } from '../../../shared/crs.ts';
 import { IMPORT_FIELDS, guessMapping, type ImportReport, type ImportRowProblem } from '../../../shared/gis.ts';
 import type { LonLat } from '../../../shared/model.ts';
 import { FileError, readGisFile, type SourceLayer } from './read.ts';
 import { parseWkt } from './wkb.ts';
 import { isGeographic } from './prj.ts';
-import { importComponents } from './importComponents.ts';
-import { importCells } from './importCells.ts';
-import type { ImportContext, ImportOptions } from './importRows.ts';
+import { checkComponents, writeComponents } from './importComponents.ts';
+import { checkCells, writeCells } from './importCells.ts';
+import { BULK_ROWS, finish, refuseStrict, validCount, type CheckContext, type CheckedRows, type ImportContext, type ImportOptions } from './importRows.ts';
 
-export type { ImportContext, ImportOptions } from './importRows.ts';
+export type { CheckContext, CheckedRows, ImportContext, ImportOptions } from './importRows.ts';
 
-/** Reads and checks a file; with dryRun false, applies it. Bad files throw ApiError BAD_INPUT and change nothing;
- * a strict import with row errors throws BAD_INPUT with the report in details.report. */
+/** A file read and checked: the report (counts and problems final) and the rows to write. */
+export interface CheckedImport {
+  report: ImportReport;
+  rows: CheckedRows;
+}
+
+/** Reads, checks and (unless a dry run) applies a file, all on the calling thread (tools, tests; the core's handlers
+ * use importInWorker). Bad files throw ApiError BAD_INPUT and change nothing; a strict import with row errors throws
+ * BAD_INPUT with the report in details.report. */
 export function runImport(ctx: ImportContext, file: string, name: string, opts: ImportOptions): ImportReport {
+  return applyChecked(ctx, checkImport(ctx, file, name, opts), opts);
+}
+
+/** Refuses a strict import with errors, or writes the checked rows as one commit (a large import as a bulk load that
+ * ships to the replica as a snapshot); the report gets the commit's id. A dry run writes nothing. */
+export function applyChecked(ctx: ImportContext, checked: CheckedImport, opts: ImportOptions): ImportReport {
+  const { report, rows } = checked;
+  if (opts.dryRun) return report;
+  refuseStrict(report, opts);
+  const n = validCount(rows);
+  opts.onProgress?.('writing', 0, n);
+  const write = (): CommitResult | null =>
+    rows.layer === 'components' ? writeComponents(ctx, rows.plans, report, opts) : writeCells(ctx, rows.cells, report, opts);
+  // One transaction around the rows and the bulk marker: a bulk load is never committed without the snapshot it needs.
+  const commit = ctx.db.transaction(() => (n > BULK_ROWS ? ctx.changelog.bulk(`import ${report.file}`, write) : write()))();
+  if (commit) {
+    report.commitId = commit.commit.id;
+    opts.onCommit?.(commit);
+  }
+  opts.onProgress?.('done', n, n);
+  return report;
+}
+
+/** Reads and checks a file, writing nothing. Bad files throw ApiError BAD_INPUT. */
+export function checkImport(ctx: CheckContext, file: string, name: string, opts: ImportOptions): CheckedImport {
   opts.onProgress?.('reading', 0, 1);
   let src: SourceLayer;
   try {
@@ -32,7 +66,7 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
     if (!(IMPORT_FIELDS[opts.layer] as readonly string[]).includes(field))
       throw new ApiError('BAD_INPUT', `${field} is not a field of the ${opts.layer} layer`, { field: 'mapping' });
     if (!src.columns.includes(col))
-      throw new ApiError('BAD_INPUT', `the mapping names column ${col}, which ${name} does not have (columns: ${src.columns.join(', ')})`, {
+      throw new ApiError('BAD_INPUT', `the mapping names column ${col}, which ${name} does not have (columns: ${shownColumns(src.columns)})`, {
         field: 'mapping',
       });
   }
@@ -49,7 +83,7 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
       { field: 'crs' },
     );
   else if (src.format === 'csv' && !mapping.lon && !mapping.x && !mapping.wkt)
-    throw new ApiError('BAD_INPUT', `${name} has no coordinate columns: map lon/lat, x/y or WKT (columns: ${src.columns.join(', ')})`, { field: 'mapping' });
+    throw new ApiError('BAD_INPUT', `${name} has no coordinate columns: map lon/lat, x/y or WKT (columns: ${shownColumns(src.columns)})`, { field: 'mapping' });
   else if (src.format === 'csv' && mapping.x && !mapping.lon)
     throw new ApiError('BAD_INPUT', `${name} has projected x/y columns and no CRS: give it with --crs (e.g. EPSG:4549)`, { field: 'crs' });
   else [crs, crsFrom] = ['EPSG:4490', 'default'];
@@ -115,9 +149,14 @@ export function runImport(ctx: ImportContext, file: string, name: string, opts: 
     }
   };
   opts.onProgress?.('checking', 0, src.features.length);
-  const result =
-    opts.layer === 'components'
-      ? importComponents(ctx, src, report, problems, { value, geometryOf, rowErr }, opts)
-      : importCells(ctx, src, report, problems, { value, geometryOf, rowErr }, opts);
-  return result;
+  const check = opts.layer === 'components' ? checkComponents : checkCells;
+  const rows = check(ctx, src, report, problems, { value, geometryOf, rowErr }, opts);
+  finish(report, problems);
+  return { report, rows };
+}
+
+/** The first columns of a file for a message (a file can have thousands). */
+function shownColumns(cols: string[]): string {
+  const first = cols.slice(0, 20).map((c) => c.slice(0, 40));
+  return cols.length > first.length ? `${first.join(', ')} … and ${cols.length - first.length} more` : first.join(', ');
 }

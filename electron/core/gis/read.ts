@@ -85,7 +85,9 @@ function readGeoJson(bytes: Buffer, name: string): SourceLayer {
 function readGpkg(file: string, name: string): SourceLayer {
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    // The desktop's Electron build of SQLite when there is one (as openDatabase does): the default build is Node's.
+    const nativeBinding = process.env.CITYOPS_SQLITE_BINDING;
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
   } catch (e) {
     throw new FileError(`${name} cannot be opened as a GeoPackage: ${(e as Error).message}`);
   }

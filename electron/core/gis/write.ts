@@ -235,7 +235,9 @@ function dbf(columns: string[], feats: OutFeature[]): Buffer {
 // ── GeoPackage ───────────────────────────────────────────────────────────────────────────────────────────────
 function writeGpkg(file: string, l: OutLayer): void {
   rmSync(file, { force: true });
-  const db = new Database(file);
+  // The desktop's Electron build of SQLite when there is one (as openDatabase does): the default build is Node's.
+  const nativeBinding = process.env.CITYOPS_SQLITE_BINDING;
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
