@@ -8,6 +8,10 @@ import { allocPacked } from '../../../shared/packed.ts';
 import { COMPONENT_STATES } from '../../../shared/model.ts';
 import type { Db } from '../db/connection.ts';
 
+/** The latitude limit of Web Mercator (EPSG:3857). */
+const MAX_MERCATOR_LAT = 85.05112878;
+const clampLat = (lat: number) => Math.max(-MAX_MERCATOR_LAT, Math.min(MAX_MERCATOR_LAT, lat));
+
 /** Class slots per bin (class indexes beyond this share slots; the national table has 85 classes). */
 const CLASS_SLOTS = 128;
 
@@ -139,8 +143,9 @@ export class ComponentRenderCache {
   /** Components in view as packed bytes; at low zoom keeps one component per class per 2-pixel bin. */
   view(q: ViewQuery): Uint8Array {
     if (!this.loaded) this.load();
-    const [minX, minY] = toMercator(q.bbox[0], q.bbox[1]);
-    const [maxX, maxY] = toMercator(q.bbox[2], q.bbox[3]);
+    // Web Mercator ends at ±85.05°: a box reaching a pole would have an infinite height (and bins that never fit).
+    const [minX, minY] = toMercator(q.bbox[0], clampLat(q.bbox[1]));
+    const [maxX, maxY] = toMercator(q.bbox[2], clampLat(q.bbox[3]));
     const base = this.ids.length === 0 ? [] : this.index.range(minX, minY, maxX, maxY);
     let X: ArrayLike<number> = this.x,
       Y: ArrayLike<number> = this.y,
@@ -198,6 +203,8 @@ export class ComponentRenderCache {
         kept.push(i);
       }
       chosen = kept;
+      // One bin already spans the box and more classes are in it than maxFeatures: growing bins cannot help.
+      if (size >= maxX - minX && size >= maxY - minY && chosen.length > q.maxFeatures) chosen = chosen.slice(0, q.maxFeatures);
     }
     const { bytes, view } = allocPacked(chosen.length, total, decimated, minX, minY);
     for (let k = 0; k < chosen.length; k++) {
