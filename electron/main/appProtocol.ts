@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { CSP } from '../../shared/csp.ts';
 
 /** The scheme registered as privileged before the app is ready. */
 export const APP_SCHEME = 'app';
@@ -18,20 +19,8 @@ export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
 
 /** The Content-Security-Policy of the window, sent as a header (the meta tag in index.html stays as a second line;
- * a header also carries frame-ancestors). The same policy as the hall server's (test/electron checks they agree). */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https: http:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+ * a header also carries frame-ancestors): the hall server's own (shared/csp.ts). */
+export const APP_CSP = CSP;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

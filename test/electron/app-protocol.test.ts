@@ -1,11 +1,11 @@
 // app://cityops, the desktop window's origin (electron/main/appProtocol.ts): only files of the renderer folder, with
 // their MIME types and the CSP header; nothing outside it whatever the URL says; the same CSP as the hall server.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ROOT } from '../paths.ts';
 import { APP_CSP, isAppOrigin, isAppPage, mimeType, resolveAppPath, serveApp } from '../../electron/main/appProtocol.ts';
-import { CSP } from '../../electron/core/transport/http.ts';
 
 let base: string;
 let root: string;
@@ -78,7 +78,9 @@ describe('app:// protocol', () => {
     expect(isAppOrigin('https://cityops')).toBe(false);
   });
 
-  it('sends the same Content-Security-Policy as the hall server', () => {
-    expect(APP_CSP).toBe(CSP);
+  it('the page’s own CSP meta tag says what the header says (frame-ancestors works only as a header)', () => {
+    const html = readFileSync(path.join(ROOT, 'renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBe(APP_CSP.replace("; frame-ancestors 'none'", ''));
   });
 });

@@ -34,8 +34,11 @@ describe('desktop core worker bundle', () => {
       expect(phases).toContain('components');
       expect(first.firstAdmin?.name).toBe('admin');
       const { token } = await coreClient(first, { actor: 't', via: 'test' }).ok('auth.login', { name: 'admin', password: first.firstAdmin!.password });
-      const r = await coreClient(first, { actor: 't', via: 'test', token }).call('grid.locate', { lon: 119.92, lat: 32.46 });
-      expect(r.ok).toBe(true);
+      const admin = coreClient(first, { actor: 't', via: 'test', token });
+      // The generated password must be changed before anything else.
+      expect(await admin.call('grid.locate', { lon: 119.92, lat: 32.46 })).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+      await admin.ok('auth.changePassword', { current: first.firstAdmin!.password, password: 'centre-admin-chosen-1' });
+      expect((await admin.call('grid.locate', { lon: 119.92, lat: 32.46 })).ok).toBe(true);
       await first.close();
       const progress2: string[] = [];
       const second = new WorkerCore({ dbPath, seedIfMissing: true, entry: bundle, onProgress: (p) => progress2.push(p) });

@@ -8,23 +8,10 @@ import { contract, isMethod, MAX_BODY_BYTES } from '../../../shared/contract/ind
 import { httpStatusOf, type ApiErrorData } from '../../../shared/errors.ts';
 import type { SessionCore } from '../core.ts';
 import { open311FrameworkError, registerOpen311 } from './open311.ts';
+import { CSP } from '../../../shared/csp.ts';
 
-/** The Content-Security-Policy sent with the browser UI (the Electron window sets the same). */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // OpenLayers controls (scale bar) and React style props set inline styles; scripts stay strictly 'self'.
-  "style-src 'self' 'unsafe-inline'",
-  // Base-map tiles come from the URL the centre configures (XYZ or Tianditu); images only.
-  "img-src 'self' data: blob: https: http:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The Content-Security-Policy sent with the browser UI (the Electron window sends the same). */
+export { CSP };
 
 /** A server's PEM certificate (with any intermediates after it) and private key. */
 export interface ServerTls {
