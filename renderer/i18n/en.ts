@@ -371,6 +371,8 @@ export const en: typeof zhCN = {
     crsAuto: 'from the file',
     upload: 'Upload',
     uploading: 'Uploading {{pct}}%',
+    exporting: 'Exporting…',
+    exported: 'Exported {{file}}',
     preview: 'Check',
     mapping: 'Field mapping',
     column: 'Column',

@@ -315,6 +315,8 @@ export const zhCN = {
     crsAuto: '按文件',
     upload: '上传',
     uploading: '上传中 {{pct}}%',
+    exporting: '导出中…',
+    exported: '已导出 {{file}}',
     preview: '检查',
     mapping: '字段对应',
     column: '文件列',

@@ -238,7 +238,16 @@ describe('editing the component layer in the browser', () => {
     await expect.poll(() => gis1.textContent('[data-testid=toast]'), { timeout: 30_000 }).toMatch(/已导入，提交 #\d+/);
     await gis1.screenshot({ path: path.join(ARTIFACTS, 'e2e-import.png') });
     await gis1.selectOption('[data-testid=export-format]', 'geojson');
+    // Each coordinate system is offered once (EPSG:4490 was listed twice), the format's default selected.
+    const crsOptions = await gis1.$$eval('[data-testid=io-dialog] fieldset:last-of-type select', (ss) =>
+      ss.flatMap((s) => [...(s as HTMLSelectElement).options].map((o) => (o.textContent ?? '').trim().split(' ')[0])).filter((v) => v.startsWith('EPSG:')),
+    );
+    expect(crsOptions.length).toBe(new Set(crsOptions).size);
+    expect(crsOptions.filter((v) => v === 'EPSG:4490')).toHaveLength(1);
     const [download] = await Promise.all([gis1.waitForEvent('download'), gis1.click('[data-testid=export-download]')]);
+    // The export says when it is done, and the import section shows no upload meanwhile.
+    await expect.poll(() => gis1.textContent('[data-testid=export-status]'), { timeout: 30_000 }).toBe('已导出 components.geojson');
+    expect(await gis1.textContent('[data-testid=io-dialog]')).not.toContain('上传中');
     const out = path.join(dir, 'export.geojson');
     await download.saveAs(out);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { features: unknown[] };

@@ -29,6 +29,8 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
   const [strict, setStrict] = useState(false);
   const [phase, setPhase] = useState<{ text: string; done: number; total: number } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The export's own state, apart from the import's: running, or the name of the file it last saved. */
+  const [exported, setExported] = useState<{ running: true } | { file: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Export
   const [xLayer, setXLayer] = useState<ImportLayer>('components');
@@ -81,7 +83,7 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
     }
   };
   const download = async () => {
-    setBusy(true);
+    setExported({ running: true });
     setError(null);
     try {
       const bytes = await call('export.file', {
@@ -96,10 +98,10 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
       a.download = `${xLayer}.${format === 'shp' ? 'zip' : format}`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      setExported({ file: a.download });
     } catch (e) {
+      setExported(null);
       setError((e as Error).message);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -251,9 +253,8 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
             </select>
           </label>
           <label>
-            {t('io.crs')}{' '}
-            <select value={xCrs} onChange={(e) => setXCrs(e.target.value as Crs | '')}>
-              <option value="">{format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490'}</option>
+            {t('io.crs')} {/* Each system once: the format's default is selected until another is chosen. */}
+            <select value={xCrs || (format === 'geojson' ? 'EPSG:4326' : 'EPSG:4490')} onChange={(e) => setXCrs(e.target.value as Crs)}>
               {CRSS.map((c) => (
                 <option key={c} value={c}>
                   {c} {CRS_NAMES[c]}
@@ -269,9 +270,12 @@ export function ImportExportDialog({ canImport, onClose, onToast }: { canImport:
           <label>
             {t('io.asOf')} <input type="datetime-local" value={xAsOf} onChange={(e) => setXAsOf(e.target.value)} />
           </label>
-          <button data-testid="export-download" disabled={busy} onClick={() => void download()}>
+          <button data-testid="export-download" disabled={busy || (!!exported && 'running' in exported)} onClick={() => void download()}>
             {t('io.download')}
-          </button>
+          </button>{' '}
+          <span data-testid="export-status" role="status">
+            {exported && ('running' in exported ? t('io.exporting') : t('io.exported', { file: exported.file }))}
+          </span>
         </fieldset>
         {error && (
           <p className="error" role="alert" data-testid="io-error">
