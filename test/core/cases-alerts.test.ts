@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { caseCentre, T0 } from './cases-centre.ts';
 
 const centre = caseCentre();
-const { as, at, newCase } = centre;
+const { as, at, newCase, step } = centre;
 
 describe('time limits, alerts and SMS', () => {
   it('marks a case overdue after its limit and 3× overdue after three times; alerts once; queues an SMS for 立案超时', async () => {
@@ -32,6 +32,29 @@ describe('time limits, alerts and SMS', () => {
       expect(open.length).toBeGreaterThan(0);
       expect((await as('op').ok('alerts.ack', { ids: open.map((a) => a.id) })).acked).toBe(open.length);
       expect(await as('op').ok('alerts.list', {})).toEqual([]);
+    });
+  });
+
+  it('an approved extension ends the overdue alert in the list; the message gives the deadline as a plain time', async () => {
+    let c = await newCase();
+    for (const [who, a] of [
+      ['op', 'accept'],
+      ['lead', 'register'],
+      ['disp', 'dispatch'],
+    ] as const)
+      c = await step(who, c, a);
+    const due = c.clock.due!;
+    await at(due + 60_000, async () => {
+      await centre.relogin();
+      centre.core.app.alerts.sweep(centre.now);
+      const mine = async () => (await as('op').ok('alerts.list', {})).filter((a) => a.caseId === c.id);
+      const [alert] = await mine();
+      expect(alert.message).toMatch(/（时限 \d{4}-\d\d-\d\d \d\d:\d\d）$/);
+      c = await step('env', c, 'requestExtension', { reason: '需要协调', extension: { value: 2, unit: 'work_day' } });
+      expect(await mine()).toHaveLength(1); // a request alone changes nothing
+      c = await step('disp', c, 'approveExtension');
+      expect(c.clock.due).toBeGreaterThan(centre.now);
+      expect(await mine()).toEqual([]);
     });
   });
 

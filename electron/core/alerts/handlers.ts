@@ -7,7 +7,7 @@ import type { HandlersOf } from '../handlers.ts';
 export function alertHandlers(app: App): HandlersOf<typeof alertsContract> {
   const { alerts } = app;
   return {
-    'alerts.list': () => alerts.open(),
+    'alerts.list': () => alerts.open(app.now()),
     'alerts.ack': (i, ctx) => ({ acked: alerts.ack(i.ids, ctx.actor, app.now()) }),
     'sms.outbox': () => alerts.outbox(),
     'sms.retry': (i) => {

@@ -79,7 +79,9 @@ export class AlertService {
           if (mark.run(c.id, c.stage_started, kind).changes === 0) continue;
           const stageName = STAGE_NAMES[c.stage] ?? c.stage;
           const message =
-            kind === 'overdue' ? `案件 ${c.case_no} ${stageName}超时（时限 ${isoCst(c.stage_due)}）` : `案件 ${c.case_no} ${stageName}超时三倍以上`;
+            kind === 'overdue'
+              ? `案件 ${c.case_no} ${stageName}超时（时限 ${isoCst(c.stage_due).slice(0, 16).replace('T', ' ')}）`
+              : `案件 ${c.case_no} ${stageName}超时三倍以上`;
           const r = ins.run(now, c.id, c.stage, kind, message);
           found.push({ id: Number(r.lastInsertRowid), at: now, caseId: c.id, caseNo: c.case_no, stage: c.stage, kind, message });
           if (kind === 'overdue' && REGISTRATION_STAGES.includes(c.stage)) {
@@ -99,15 +101,19 @@ export class AlertService {
     return found;
   }
 
-  /** Alerts nobody has acknowledged yet, newest first. */
-  open(limit = 200): AlertInfo[] {
+  /** Alerts nobody has acknowledged yet and that still hold at `now`, newest first: the case is still in the stage
+   * that ran late and still past that deadline (an approved extension, a suspension or the case moving on ends an
+   * alert; it stays in the table for the monthly evaluation). */
+  open(now: number, limit = 200): AlertInfo[] {
     return (
       this.db
         .prepare(
           `SELECT a.id, a.at, a.case_id, c.case_no, a.stage, a.kind, a.message FROM alerts a JOIN cases c ON c.id = a.case_id
-      WHERE a.acked_at IS NULL ORDER BY a.id DESC LIMIT ?`,
+      WHERE a.acked_at IS NULL AND c.stage = a.stage
+        AND CASE a.kind WHEN 'overdue3x' THEN c.stage_due3x ELSE c.stage_due END < ?
+      ORDER BY a.id DESC LIMIT ?`,
         )
-        .all(limit) as AlertRow[]
+        .all(now, limit) as AlertRow[]
     ).map((r) => ({ id: r.id, at: r.at, caseId: r.case_id, caseNo: r.case_no, stage: r.stage, kind: r.kind, message: r.message }));
   }
 
