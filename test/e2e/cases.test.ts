@@ -78,6 +78,8 @@ describe('a hotline case from intake to closure, in two browser contexts', () =>
     expect(await hall.textContent('[data-testid=case-dept]')).toContain('环境卫生管理处');
     // No reload in the department's browser: the push brings the case into its 处置中 queue.
     await expect.poll(() => dept.textContent('[data-testid=case-list]'), { timeout: 5000 }).toContain(caseNo);
+    // List dates carry their year (a case of last December is not one of this one).
+    expect(await dept.textContent(`[data-testid=case-row]:has-text("${caseNo}")`)).toMatch(/\b\d{4}-\d\d-\d\d \d\d:\d\d\b/);
   });
 
   it('the department files its result; the hall sees it move to 待核查 live', async () => {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client.ts';
 import { ROLE_QUEUES, type QueueName } from '../../../shared/queues.ts';
 import type { CasePage, ChannelInfo, Department, EventClass, Street, User } from '../../../shared/model.ts';
-import { clockBadge, shortTime } from './format.ts';
+import { clockBadge, fullTime } from './format.ts';
 import { typingOrModified } from '../keys.ts';
 import { departmentScoped } from '../../../shared/access.ts';
 
@@ -202,7 +202,7 @@ export function CasesPanel(p: CasesPanelProps) {
                 <strong>{c.className}</strong> · {c.description}
               </div>
               <div className="line3 muted">
-                {shortTime(c.createdAt)} · {p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}
+                {fullTime(c.createdAt)} · {p.channels.find((x) => x.code === c.channel)?.name ?? c.channel}
                 {c.urgeCount ? ` · 督办×${c.urgeCount}` : ''}
               </div>
             </li>

@@ -6,10 +6,6 @@ import type { CaseClock } from '../../../shared/model.ts';
 export function fullTime(t: number | null): string {
   return t == null ? '—' : isoCst(t).slice(0, 16).replace('T', ' ');
 }
-/** "11-27 09:30" in CST. */
-export function shortTime(t: number | null): string {
-  return t == null ? '—' : fullTime(t).slice(5);
-}
 
 /** Text and class of a clock badge: remaining time, or how late. */
 export function clockBadge(c: CaseClock, lang: string): { text: string; cls: string } {
