@@ -10,7 +10,7 @@ import { caseCentre, PNG, type CaseCentre } from './cases-centre.ts';
 
 /** Cases in most states, taken there by most actions: 待受理 (one urged), 待核实, 待派遣 (after 返工 and 回退), 处置中 (D03
  * and a street office), 挂账 (after 延期), 已结案 (normal and 自行处置), 作废 (voided and merged). */
-async function someCases({ as, place, newCase, step }: CaseCentre): Promise<void> {
+async function someCases({ as, place, newCase, dispatchedCase, step }: CaseCentre): Promise<void> {
   const p = await place();
   await as('op').ok('cases.intake', {
     channel: 'hotline',
@@ -27,13 +27,7 @@ async function someCases({ as, place, newCase, step }: CaseCentre): Promise<void
   await step('disp', await step('lead', await step('op', video, 'accept'), 'register'), 'dispatch');
   for (let i = 0; i < 4; i++) {
     // 0: 返工 then 回退 (back to 待派遣); 1: 延期 then 挂账; 2: closed; 3: stays 处置中 at D03.
-    let c = await newCase('0102');
-    for (const [who, a] of [
-      ['op', 'accept'],
-      ['lead', 'register'],
-      ['disp', 'dispatch'],
-    ] as const)
-      c = await step(who, c, a);
+    let c = await dispatchedCase('0102');
     if (i === 0) {
       c = await step('env', c, 'handle', { result: '处理了' });
       c = await step('sup', c, 'check', { passed: false });

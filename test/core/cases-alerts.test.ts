@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { caseCentre, T0 } from './cases-centre.ts';
 
 const centre = caseCentre();
-const { as, at, newCase, step } = centre;
+const { as, at, newCase, dispatchedCase, step } = centre;
 
 describe('time limits, alerts and SMS', () => {
   it('marks a case overdue after its limit and 3× overdue after three times; alerts once; queues an SMS for 立案超时', async () => {
@@ -36,13 +36,7 @@ describe('time limits, alerts and SMS', () => {
   });
 
   it('an approved extension ends the overdue alert in the list; the message gives the deadline as a plain time', async () => {
-    let c = await newCase();
-    for (const [who, a] of [
-      ['op', 'accept'],
-      ['lead', 'register'],
-      ['disp', 'dispatch'],
-    ] as const)
-      c = await step(who, c, a);
+    let c = await dispatchedCase();
     const due = c.clock.due!;
     await at(due + 60_000, async () => {
       await centre.relogin();

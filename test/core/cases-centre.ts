@@ -53,6 +53,8 @@ export interface CaseCentre {
   place(): Promise<{ lon: number; lat: number; street: string }>;
   /** A fresh hotline case (待受理) of a class. */
   newCase(classCode?: string): Promise<CaseDetail>;
+  /** A fresh case taken through 受理, 立案 and 派遣: 处置中 at the routed department. */
+  dispatchedCase(classCode?: string): Promise<CaseDetail>;
   /** One workflow action on a case as an account; the case as it is after. */
   step<A extends CaseAction>(name: string, c: { id: number; version: number }, action: A, extra?: ActExtra<A>): Promise<CaseDetail>;
 }
@@ -100,6 +102,16 @@ export function caseCentre(prepare?: (centre: CaseCentre) => Promise<void>): Cas
     async newCase(classCode = '0102') {
       const p = await centre.place();
       return centre.as('op').ok('cases.intake', { channel: 'hotline', classCode, lon: p.lon, lat: p.lat, description: `测试案件 ${classCode}` });
+    },
+    async dispatchedCase(classCode = '0102') {
+      let c = await centre.newCase(classCode);
+      for (const [who, a] of [
+        ['op', 'accept'],
+        ['lead', 'register'],
+        ['disp', 'dispatch'],
+      ] as const)
+        c = await centre.step(who, c, a);
+      return c;
     },
     step(name, c, action, extra) {
       const input = { id: c.id, version: c.version, action, ...extra } as InputOf<'cases.act'>;

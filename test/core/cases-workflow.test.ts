@@ -7,7 +7,7 @@ import { addUsers, fingerprint, passwordOf } from '../helpers.ts';
 import { caseCentre, PNG, T0 } from './cases-centre.ts';
 
 const centre = caseCentre();
-const { as, at, place, newCase, step } = centre;
+const { as, at, place, newCase, dispatchedCase, step } = centre;
 
 describe('intake', () => {
   it('takes a hotline case: resolves cell, community and street; records channel, photo and history', async () => {
@@ -149,26 +149,14 @@ describe('the seven-step workflow', () => {
   });
 
   it('check failed sends it back to the department (返工) and counts it', async () => {
-    let c = await newCase();
-    for (const [who, a] of [
-      ['op', 'accept'],
-      ['lead', 'register'],
-      ['disp', 'dispatch'],
-    ] as const)
-      c = await step(who, c, a);
+    let c = await dispatchedCase();
     c = await step('env', c, 'handle', { result: '处理了' });
     c = await step('sup', c, 'check', { passed: false });
     expect(c).toMatchObject({ status: 'handling', reworkCount: 1 });
   });
 
   it('回退: the department asks, the dispatcher approves and re-dispatches; or refuses', async () => {
-    let c = await newCase();
-    for (const [who, a] of [
-      ['op', 'accept'],
-      ['lead', 'register'],
-      ['disp', 'dispatch'],
-    ] as const)
-      c = await step(who, c, a);
+    let c = await dispatchedCase();
     const noReason = await as('env').refused('cases.act', { id: c.id, version: c.version, action: 'requestReturn' });
     expect(noReason).toMatchObject({ code: 'BAD_INPUT', details: { field: 'reason' } });
     c = await step('env', c, 'requestReturn', { reason: '不属于本单位' });
@@ -181,13 +169,7 @@ describe('the seven-step workflow', () => {
   });
 
   it('延期 moves the deadline; 挂账 stops the clock and 恢复 resumes it with the time that was left', async () => {
-    let c = await newCase();
-    for (const [who, a] of [
-      ['op', 'accept'],
-      ['lead', 'register'],
-      ['disp', 'dispatch'],
-    ] as const)
-      c = await step(who, c, a);
+    let c = await dispatchedCase();
     const due0 = c.clock.due;
     c = await step('env', c, 'requestExtension', { reason: '需要协调', extension: { value: 1, unit: 'work_day' } });
     expect(c.extensionRequest).toMatchObject({ value: 1, unit: 'work_day' });
